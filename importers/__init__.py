@@ -1,0 +1,1 @@
+"""Pure parsers: bytes in, typed records out. Never imports service/."""
