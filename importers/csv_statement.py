@@ -1,0 +1,331 @@
+"""Bank CSV exports: find the header, pick the layout, read each row strictly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from . import csv_layouts as reg
+from .csv_layouts import Layout
+from .dates import looks_like_date, parse_date
+from .errors import BadValue, ImportFailure, LimitExceeded, UnreadableFile
+from .money import parse_money
+from .records import Limits, ParsedStatement, StatementLine
+from .text import decode
+
+HEADER_SEARCH_ROWS = 40  # preamble rows a bank may put above the header
+_SPACES = re.compile(r"\s+")
+_MONEY_LIKE = re.compile(r"^[\s'\"]*[-+(]?\s*£?\s*[-+]?£?\d[\d,]*(\.\d+)?\)?-?$")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    cells: tuple[str, ...]
+
+
+Picker = Callable[[Row, "str | None"], str]
+
+
+def norm(cell: str) -> str:
+    return _SPACES.sub(" ", cell.replace("\ufeff", "").strip().strip("'\"").strip()).lower()
+
+
+def clean_text(cell: str) -> str:
+    text = cell.strip()
+    if text.startswith("'"):  # an "Excel text" guard (Lloyds sort codes, NatWest names)
+        text = text[1:]
+    return _SPACES.sub(" ", text).strip()
+
+
+def read_rows(text: str, limits: Limits, delimiter: str) -> Iterator[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous_end = 0
+    try:
+        for count, cells in enumerate(reader, start=1):
+            if count > limits.max_rows + HEADER_SEARCH_ROWS:
+                raise LimitExceeded(f"the file has more than {limits.max_rows:,} rows",
+                                    line=reader.line_num)
+            start, previous_end = previous_end + 1, reader.line_num
+            _check_cells(cells, limits, start)
+            yield Row(start, tuple(cells))
+    except csv.Error as exc:
+        raise UnreadableFile(f"the CSV is malformed ({exc})", line=reader.line_num) from None
+
+
+def _check_cells(cells: list[str], limits: Limits, line: int) -> None:
+    if len(cells) > limits.max_columns:
+        raise LimitExceeded(f"the row has {len(cells)} columns; at most "
+                            f"{limits.max_columns} allowed", line=line)
+    for cell in cells:
+        if len(cell) > limits.max_cell_chars:
+            raise LimitExceeded(f"a cell is {len(cell):,} characters long; at most "
+                                f"{limits.max_cell_chars:,} allowed", line=line)
+
+
+def guess_delimiter(text: str) -> str:
+    sample = text[:8192]
+    counts = {d: sample.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def parse_csv_statement(
+    data: bytes,
+    *,
+    layout: str | None = None,
+    mapping: dict[str, object] | None = None,
+    limits: Limits,
+) -> ParsedStatement:
+    text, encoding = decode(data)
+    delimiter = str((mapping or {}).get("delimiter") or guess_delimiter(text))
+    rows = read_rows(text, limits, delimiter)
+    head: list[Row] = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    chosen, header_at, columns = _choose_layout(head, layout, mapping)
+    body = _chain(head[header_at + 1:] if header_at >= 0 else head, rows)
+    warnings: list[str] = []
+    if encoding not in ("utf-8", "utf-8-sig"):
+        warnings.append(f"the file was read as {encoding} text")
+    lines = tuple(_read_body(body, chosen, columns, warnings, head[header_at] if header_at >= 0
+                             else None))
+    if not lines:
+        raise UnreadableFile(f"no transactions found in this {chosen.name} CSV")
+    accounts = tuple(dict.fromkeys(ln.account for ln in lines if ln.account))
+    return ParsedStatement(
+        format=f"csv:{chosen.name}", lines=lines,
+        period_start=min(ln.date for ln in lines), period_end=max(ln.date for ln in lines),
+        accounts=accounts, warnings=tuple(warnings),
+    )
+
+
+def _chain(first: Sequence[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    yield from first
+    yield from rest
+
+
+# --- choosing the layout -------------------------------------------------------------
+
+def _choose_layout(
+    head: list[Row], name: str | None, mapping: dict[str, object] | None
+) -> tuple[Layout, int, dict[str, int]]:
+    if mapping:
+        chosen = _layout_from_mapping(mapping)
+        return _locate(head, chosen, forced=True)
+    if name:
+        if name not in reg.BY_NAME:
+            known = ", ".join(sorted(reg.BY_NAME))
+            raise UnreadableFile(f"unknown CSV layout {name!r}; known layouts: {known}")
+        return _locate(head, reg.BY_NAME[name], forced=True)
+    for index, row in enumerate(head):
+        found = _match_declared(row)
+        if found:
+            return found, index, _columns(row)
+    for index, row in enumerate(head):
+        generic = _generic_layout(row)
+        if generic:
+            return generic, index, _columns(row)
+    headerless = _match_headerless(head)
+    if headerless:
+        return headerless, -1, {}
+    raise UnreadableFile(
+        "could not find a header row with a date and an amount column; "
+        "name the columns with an explicit mapping"
+    )
+
+
+def _locate(head: list[Row], chosen: Layout, forced: bool) -> tuple[Layout, int, dict[str, int]]:
+    if chosen.headerless:
+        return chosen, -1, {}
+    wanted = {c for c in _used_columns(chosen) if not c.isdigit()}
+    for index, row in enumerate(head):
+        names = {norm(c) for c in row.cells}
+        if wanted <= names:
+            return chosen, index, _columns(row)
+    missing = ", ".join(sorted(wanted))
+    raise UnreadableFile(f"no header row naming the columns {missing} was found")
+
+
+def _used_columns(layout: Layout) -> list[str]:
+    named = [layout.date, *layout.description, layout.amount, layout.paid_out, layout.paid_in]
+    return [c for c in named if c]
+
+
+def _columns(row: Row) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row.cells):
+        columns.setdefault(norm(cell), index)
+    return columns
+
+
+def _match_declared(row: Row) -> Layout | None:
+    names = {norm(c) for c in row.cells}
+    matches = [lay for lay in reg.LAYOUTS if lay.signature and set(lay.signature) <= names]
+    return max(matches, key=lambda lay: len(lay.signature), default=None)
+
+
+def _first(names: dict[str, int], options: tuple[str, ...]) -> str | None:
+    return next((o for o in options if o in names), None)
+
+
+def _generic_layout(row: Row) -> Layout | None:
+    names = _columns(row)
+    date = _first(names, reg.GENERIC_DATE)
+    amount = _first(names, reg.GENERIC_AMOUNT)
+    out, into = _first(names, reg.GENERIC_OUT), _first(names, reg.GENERIC_IN)
+    if not date or not (amount or (out and into)):
+        return None
+    description = tuple(o for o in reg.GENERIC_DESCRIPTION if o in names)[:2]
+    return Layout(
+        "generic", (), date=date, description=description,
+        amount=amount if not (out and into) else None,
+        paid_out=out if out and into else None, paid_in=into if out and into else None,
+        balance=_first(names, reg.GENERIC_BALANCE),
+    )
+
+
+def _match_headerless(head: list[Row]) -> Layout | None:
+    data = [r for r in head if any(c.strip() for c in r.cells)]
+    if not data:
+        return None
+    for lay in (x for x in reg.LAYOUTS if x.headerless):
+        if all(_fits_headerless(r, lay) for r in data[:10]):
+            return lay
+    return None
+
+
+def _fits_headerless(row: Row, layout: Layout) -> bool:
+    if len(row.cells) != layout.headerless or not looks_like_date(row.cells[0]):
+        return False
+    money = [c for c in (layout.amount, layout.paid_out, layout.paid_in) if c]
+    values = [row.cells[int(c) - 1].strip() for c in money]
+    return any(values) and all(not v or _MONEY_LIKE.match(v) for v in values)
+
+
+def _layout_from_mapping(mapping: dict[str, object]) -> Layout:
+    def one(key: str) -> str | None:
+        value = mapping.get(key)
+        return norm(str(value)) if value else None
+
+    description = mapping.get("description") or ()
+    if isinstance(description, str):
+        description = (description,)
+    date = one("date")
+    if not date or not (one("amount") or one("paid_out") or one("paid_in")):
+        raise UnreadableFile("a column mapping needs 'date' and 'amount' (or 'paid_out' "
+                             "and 'paid_in')")
+    base = Layout("mapped", (), date=date,
+                  description=tuple(norm(str(d)) for d in description))  # type: ignore[union-attr]
+    return replace(
+        base, amount=one("amount"), paid_out=one("paid_out"), paid_in=one("paid_in"),
+        balance=one("balance"), reference=one("reference"), account=one("account"),
+        mcc=one("mcc"), spend_positive=bool(mapping.get("spend_positive")),
+    )
+
+
+# --- reading rows ---------------------------------------------------------------------
+
+def _read_body(
+    rows: Iterator[Row], layout: Layout, columns: dict[str, int], warnings: list[str],
+    header: Row | None,
+) -> Iterator[StatementLine]:
+    pick = _picker(layout, columns)
+    header_cells = tuple(norm(c) for c in header.cells) if header else None
+    width = len(header.cells) if header else layout.headerless
+    for row in rows:
+        if not any(c.strip() for c in row.cells):
+            continue
+        if header_cells and tuple(norm(c) for c in row.cells) == header_cells:
+            continue  # a repeated header (NatWest puts one per account)
+        line = _read_row(row, layout, pick, warnings, width)
+        if line is not None:
+            yield line
+
+
+def _picker(layout: Layout, columns: dict[str, int]) -> Picker:
+    def pick(row: Row, column: str | None) -> str:
+        if not column:
+            return ""
+        index = columns.get(column)
+        if index is None and column.isdigit():
+            index = int(column) - 1
+        if index is None or index >= len(row.cells):
+            return ""
+        return row.cells[index]
+
+    return pick
+
+
+def _read_row(
+    row: Row, layout: Layout, pick: Picker, warnings: list[str], width: int
+) -> StatementLine | None:
+    date_text = pick(row, layout.date).strip().strip("'").strip()
+    money_cells = [pick(row, c).strip() for c in (layout.amount, layout.paid_out, layout.paid_in)]
+    if not date_text or not any(money_cells) or not looks_like_date(date_text):
+        if date_text and any(money_cells) and _date_ish(date_text):
+            parse_date(date_text, line=row.line)  # raises the precise BadValue
+        warnings.append(f"line {row.line} skipped: no transaction date and amount "
+                        f"({_preview(row)})")
+        return None
+    if layout.skip_when and pick(row, layout.skip_when[0]).strip().lower() in layout.skip_when[1]:
+        warnings.append(f"line {row.line} skipped: {pick(row, layout.skip_when[0]).strip()} "
+                        "transaction, not settled")
+        return None
+    if width and len(row.cells) > width and any(c.strip() for c in row.cells[width:]):
+        warnings.append(f"line {row.line} has more fields than the header; extra ignored")
+    return StatementLine(
+        date=parse_date(date_text, line=row.line),
+        amount=_amount(row, layout, pick),
+        description=" / ".join(dict.fromkeys(
+            t for t in (clean_text(pick(row, c)) for c in layout.description) if t)),
+        reference=clean_text(pick(row, layout.reference)).strip("'") or None,
+        balance=_optional_money(pick(row, layout.balance), row.line, "balance"),
+        account=clean_text(pick(row, layout.account)) or None,
+        mcc=clean_text(pick(row, layout.mcc)) or None,
+        line=row.line,
+    )
+
+
+def _date_ish(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) and len(text) <= 40
+
+
+def _amount(row: Row, layout: Layout, pick: Picker) -> Decimal:
+    if layout.amount:
+        value = parse_money(pick(row, layout.amount), line=row.line, field=layout.amount)
+        if layout.credit_flag:
+            flag = pick(row, layout.credit_flag[0]).strip().lower()
+            value = abs(value) if flag in layout.credit_flag[1] else -abs(value)
+        elif layout.spend_positive:
+            value = -value
+    else:
+        out = _optional_money(pick(row, layout.paid_out), row.line, layout.paid_out)
+        into = _optional_money(pick(row, layout.paid_in), row.line, layout.paid_in)
+        if out and into:
+            raise BadValue("both money-in and money-out are filled", line=row.line)
+        value = into if into else -abs(out or Decimal("0.00"))
+    if layout.fee:
+        value -= _optional_money(pick(row, layout.fee), row.line, layout.fee) or Decimal("0")
+    return value
+
+
+def _optional_money(text: str, line: int, field: str | None) -> Decimal | None:
+    text = text.strip()
+    if not text:
+        return None
+    return parse_money(text, line=line, field=field)
+
+
+def _preview(row: Row) -> str:
+    joined = ",".join(c.strip() for c in row.cells if c.strip())
+    return joined if len(joined) <= 60 else joined[:57] + "..."
+
+
+__all__ = ["ImportFailure", "parse_csv_statement"]

@@ -1,0 +1,257 @@
+"""OFX and QFX (v1 SGML and v2 XML) bank and card statements.
+
+Our own linear reader (``ofx_tree``) normalises the file: charset, headers, unclosed
+and self-closing tags, field lengths, amounts, and the posting date taken from the raw
+DTPOSTED text (ofxparse converts to UTC, which moves a BST midnight to the day before).
+Transactions come from that reader. ofxparse 0.21 then reads the statement envelope
+(accounts, ledger balances, sign-on status) from a clean, fully closed copy with the
+transaction lists left out, so its quadratic tag repair never sees a large input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings as pywarnings
+from collections.abc import Iterator
+from decimal import Decimal
+
+from .dates import parse_date
+from .errors import BadValue, ImportFailure, UnreadableFile
+from .money import parse_money
+from .ofx_tree import Node, build_tree, require_ofx
+from .records import Limits, ParsedStatement, StatementLine
+
+_HEADER_PAIR = re.compile(rb"([A-Za-z]+)\s*:\s*([^\s<]*)")
+_XML_ENCODING = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9_\-]+)", re.I)
+_CHARSETS = {"1252": "cp1252", "8859-1": "latin-1", "ISO-8859-1": "latin-1",
+             "NONE": None, "UTF-8": "utf-8", "UNICODE": "utf-8", "USASCII": None,
+             "WINDOWS-1252": "cp1252", "CSUNICODE": "utf-8"}
+STATEMENTS = frozenset({"STMTRS", "CCSTMTRS", "INVSTMTRS"})
+TRANSACTIONS = frozenset({"STMTTRN"})
+_DATE8 = re.compile(r"\s*(\d{8})")
+
+
+def looks_like_ofx(head: bytes) -> bool:
+    upper = head[:4096].upper()
+    return b"OFXHEADER" in upper or b"<OFX>" in upper or b"<?OFX" in upper
+
+
+def parse_ofx(data: bytes, *, limits: Limits) -> ParsedStatement:
+    text, warnings = _decode(data)
+    body_at, first_line = _body_start(text)
+    root = build_tree(text[body_at:], first_line, limits)
+    ofx = require_ofx(root)
+    lines: list[StatementLine] = []
+    accounts: list[str] = []
+    for statement in ofx.iter(STATEMENTS):
+        account = _account_id(statement)
+        if account and account not in accounts:
+            accounts.append(account)
+        lines.extend(_transactions(statement, account, warnings))
+        if len(lines) > limits.max_rows:
+            raise ImportFailure(f"the file has more than {limits.max_rows:,} transactions")
+    envelope = _envelope(ofx, warnings)
+    if not lines and envelope.get("error"):
+        raise UnreadableFile(f"the bank's file reports an error: {envelope['error']}")
+    if not lines and not list(ofx.iter(STATEMENTS)):
+        raise UnreadableFile("the OFX file holds no bank or card statement")
+    return ParsedStatement(
+        format="ofx", lines=tuple(lines),
+        closing_balance=envelope.get("balance"),
+        period_start=envelope.get("start") or (min(x.date for x in lines) if lines else None),
+        period_end=envelope.get("end") or (max(x.date for x in lines) if lines else None),
+        accounts=tuple(accounts), warnings=tuple(warnings),
+    )
+
+
+# --- charset and header ------------------------------------------------------------
+
+def _declared(data: bytes) -> str | None:
+    first_tag = data.find(b"<")
+    head = data[: first_tag if first_tag >= 0 else 2048][:4096]
+    pairs = {k.upper(): v.upper() for k, v in _HEADER_PAIR.findall(head)}
+    xml = _XML_ENCODING.search(data[:1024])
+    if xml:
+        return xml.group(1).decode("ascii").lower()
+    charset = pairs.get(b"CHARSET", b"").decode("ascii", "replace")
+    encoding = pairs.get(b"ENCODING", b"").decode("ascii", "replace")
+    if encoding in ("UTF-8", "UNICODE"):
+        return "utf-8"
+    return _CHARSETS.get(charset, "cp1252" if charset.isdigit() else None)
+
+
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    """Decode strictly. A body that is valid UTF-8 is UTF-8 whatever the header claims
+    (banks declare CHARSET:1252 and send UTF-8); otherwise the declared charset, then
+    Windows-1252, then Latin-1. Never errors="replace"."""
+    warnings: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    declared = _declared(data)
+    candidates = ["utf-8", declared, "cp1252", "latin-1"]
+    for encoding in dict.fromkeys(c for c in candidates if c):
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if declared and encoding != declared and not data.isascii():
+            warnings.append(f"the file declares {declared} but was read as {encoding}")
+        return text, warnings
+    raise UnreadableFile("the file's text encoding could not be recognised")  # pragma: no cover
+
+
+def _body_start(text: str) -> tuple[int, int]:
+    """Where the OFX body starts (the <OFX> tag), and its 1-based line number."""
+    match = re.search(r"<OFX[\s>]", text[:65536], re.IGNORECASE)
+    if match is None:
+        match = re.search(r"<OFX[\s>]", text, re.IGNORECASE)
+    if match is None:
+        raise UnreadableFile("no <OFX> element found: this is not an OFX statement")
+    return match.start(), text.count("\n", 0, match.start()) + 1
+
+
+# --- transactions ------------------------------------------------------------------
+
+def _account_id(statement: Node) -> str | None:
+    for path in (("BANKACCTFROM", "ACCTID"), ("CCACCTFROM", "ACCTID"), ("INVACCTFROM", "ACCTID")):
+        node = statement.find(*path)
+        if node is not None and node.value:
+            return node.value
+    return None
+
+
+def _transactions(
+    statement: Node, account: str | None, warnings: list[str]
+) -> Iterator[StatementLine]:
+    for node in statement.iter(TRANSACTIONS):
+        yield _transaction(node, account)
+    trades = statement.find("INVTRANLIST")
+    for node in trades.children if trades is not None else ():
+        if node.tag not in ("INVBANKTRAN", "DTSTART", "DTEND") and node.value is None:
+            line = _trade(node, account)
+            if line is None:
+                warnings.append(f"line {node.line}: a {node.tag} entry without a cash total "
+                                "was left out")
+            else:
+                yield line
+
+
+def _trade(node: Node, account: str | None) -> StatementLine | None:
+    """An investment trade, read as its cash effect on the account (TOTAL)."""
+    info = next((c for c in node.iter(frozenset({"INVTRAN"}))), None)
+    total = node.text("TOTAL") or next(
+        (n.value or "" for n in node.iter(frozenset({"TOTAL"}))), "")
+    if info is None or not total:
+        return None
+    return StatementLine(
+        date=ofx_date(info.text("DTTRADE"), node.line, "DTTRADE"),
+        amount=parse_money(total, line=node.line, field="TOTAL", comma_decimal=True),
+        description=info.text("MEMO") or node.tag,
+        reference=info.text("FITID") or None, account=account, line=node.line,
+    )
+
+
+def _transaction(node: Node, account: str | None) -> StatementLine:
+    amount_text = node.text("TRNAMT")
+    if not amount_text:
+        raise BadValue("the transaction has no amount", line=node.line, field="TRNAMT")
+    amount = parse_money(amount_text, line=node.line, field="TRNAMT", comma_decimal=True)
+    payee = node.find("PAYEE", "NAME")
+    name = node.text("NAME") or (payee.value or "" if payee is not None else "")
+    memo = node.text("MEMO")
+    description = " / ".join(dict.fromkeys(p for p in (name.strip(), memo.strip()) if p))
+    return StatementLine(
+        date=ofx_date(node.text("DTPOSTED") or node.text("DTUSER"), node.line, "DTPOSTED"),
+        amount=amount,
+        description=description or node.text("TRNTYPE"),
+        reference=node.text("FITID") or None,
+        account=account,
+        mcc=node.text("MCC") or node.text("SIC") or None,
+        line=node.line,
+    )
+
+
+def ofx_date(raw: str, line: int, field: str) -> dt.date:
+    """The calendar date as the bank wrote it: the first 8 digits, ignoring the zone."""
+    match = _DATE8.match(raw)
+    if match is None:
+        raise BadValue(f"{raw[:40]!r} is not an OFX date (YYYYMMDD...)", line=line, field=field)
+    return parse_date(match.group(1), line=line, field=field)
+
+
+# --- the envelope, through ofxparse ----------------------------------------------------
+
+def _envelope(ofx: Node, warnings: list[str]) -> dict[str, object]:
+    """Balance, period and sign-on status, read by ofxparse from a small clean copy."""
+    import ofxparse  # imported here: only OFX uploads pay for BeautifulSoup
+
+    document = "\n".join(_header_lines()) + "\n\n" + _serialise(ofx)
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")
+            parsed = ofxparse.OfxParser.parse(io.BytesIO(document.encode("utf-8")),
+                                              fail_fast=False)
+    except Exception as exc:  # ofxparse raises at least five exception types of its own
+        warnings.append(f"the statement summary could not be read ({type(exc).__name__})")
+        return {}
+    return _summarise(parsed)
+
+
+def _summarise(parsed: object) -> dict[str, object]:
+    result: dict[str, object] = {}
+    signon = getattr(parsed, "signon", None)
+    if signon is not None and str(getattr(signon, "code", "0")) not in ("0", "None"):
+        result["error"] = getattr(signon, "message", None) or f"code {signon.code}"
+    accounts = getattr(parsed, "accounts", [])
+    statements = [a.statement for a in accounts if getattr(a, "statement", None) is not None]
+    if len(statements) == 1:
+        statement = statements[0]
+        balance = getattr(statement, "balance", None)
+        if isinstance(balance, Decimal) and balance.is_finite():
+            result["balance"] = balance.quantize(Decimal("0.01"))
+        for key, attr in (("start", "start_date"), ("end", "end_date")):
+            value = getattr(statement, attr, None)
+            if isinstance(value, dt.datetime):
+                result[key] = value.date()
+    return result
+
+
+def _header_lines() -> list[str]:
+    return ["OFXHEADER:100", "DATA:OFXSGML", "VERSION:102", "SECURITY:NONE",
+            "ENCODING:UTF-8", "CHARSET:NONE", "COMPRESSION:NONE", "OLDFILEUID:NONE",
+            "NEWFILEUID:NONE"]
+
+
+def _serialise(node: Node) -> str:
+    """Fully closed SGML without the transaction lists; DT* values cut to the date."""
+    parts: list[str] = []
+    _emit(node, parts)
+    return "".join(parts)
+
+
+def _emit(node: Node, parts: list[str]) -> None:
+    if node.tag in TRANSACTIONS or node.tag == "INVTRANLIST":
+        return
+    if node.value is not None:
+        value = node.value
+        if node.tag.startswith("DT"):
+            match = _DATE8.match(value)
+            value = match.group(1) if match else ""
+        elif node.tag.endswith("AMT"):
+            value = _clean_amount(value)
+        escaped = value.replace("&", "&amp;").replace("<", "&lt;")
+        parts.append(f"<{node.tag}>{escaped}</{node.tag}>")
+        return
+    parts.append(f"<{node.tag}>")
+    for child in node.children:
+        _emit(child, parts)
+    parts.append(f"</{node.tag}>")
+
+
+def _clean_amount(value: str) -> str:
+    try:
+        return str(parse_money(value, comma_decimal=True))
+    except ImportFailure:
+        return ""
