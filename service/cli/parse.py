@@ -1,0 +1,103 @@
+"""`dpaudit parse FILE`: read a statement or timesheet and print its records as JSON lines.
+
+Standard output carries only records, one JSON object per line; warnings go to
+standard error. Exit 0 when the file was read, 2 with one line naming the file, the
+line and the reason when it was not. Needs no database and no settings.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from importers import ImportFailure, Limits, detect_kind, parse_statement, parse_timesheet
+from importers.money import format_money
+from importers.records import StatementLine, TimesheetEntry
+
+KINDS = ("statement", "timesheet")
+
+
+def statement_record(line: StatementLine) -> dict[str, object]:
+    return {
+        "date": line.date.isoformat(),
+        "amount": format_money(line.amount),
+        "description": line.description,
+        "reference": line.reference,
+        "balance": format_money(line.balance) if line.balance is not None else None,
+        "account": line.account,
+    }
+
+
+def timesheet_record(entry: TimesheetEntry) -> dict[str, object]:
+    return {
+        "worker": entry.worker,
+        "date": entry.date.isoformat(),
+        "start": entry.start.strftime("%H:%M") if entry.start else None,
+        "end": entry.end.strftime("%H:%M") if entry.end else None,
+        "hours": format_money(entry.hours),
+        "sleep_in": entry.sleep_in,
+    }
+
+
+def _fail(file: Path, reason: str) -> None:
+    print(f"error: {file}: {reason}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _records(file: Path, data: bytes, kind: str) -> tuple[list[dict[str, object]], tuple[str, ...]]:
+    if kind == "timesheet":
+        sheet = parse_timesheet(data, file.name, limits=Limits())
+        return [timesheet_record(e) for e in sheet.entries], sheet.warnings
+    statement = parse_statement(data, file.name, limits=Limits())
+    return [statement_record(x) for x in statement.lines], statement.warnings
+
+
+def parse(file: Path, kind: str | None = None, check: bool = False) -> None:
+    """Print the records in FILE as JSON lines (statement or timesheet)."""
+    del check  # accepted for the categorising step another command adds later
+    if kind is not None and kind not in KINDS:
+        _fail(file, f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    try:
+        data = Path(file).read_bytes()
+    except OSError as exc:
+        _fail(file, f"cannot open the file ({exc.strerror or type(exc).__name__})")
+        return
+    try:
+        records, warnings = _records(file, data, kind or detect_kind(data, file.name))
+    except ImportFailure as exc:
+        _fail(file, str(exc))
+        return
+    for warning in warnings:
+        print(f"warning: {file}: {warning}", file=sys.stderr)
+    out = sys.stdout
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def _main(argv: list[str]) -> None:
+    """A tiny stand-in for the Typer app: FILE [--kind KIND] [--check]."""
+    args = list(argv)
+    check = "--check" in args
+    args = [a for a in args if a != "--check"]
+    kind = None
+    if "--kind" in args:
+        at = args.index("--kind")
+        if at + 1 >= len(args):
+            print("error: --kind needs a value (statement or timesheet)", file=sys.stderr)
+            raise SystemExit(2)
+        kind = args[at + 1]
+        del args[at:at + 2]
+    if len(args) != 1:
+        print("usage: python -m service.cli.parse FILE [--kind statement|timesheet]",
+              file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        parse(Path(args[0]), kind=kind, check=check)
+    except BrokenPipeError:  # the reader went away (| head): not our failure
+        sys.stderr.close()
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
