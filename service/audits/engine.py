@@ -1,0 +1,265 @@
+"""``run_audit``: one person's direct payments over one period, from plain data to a result.
+
+Each step lives in its own module and can be called alone; this module wires them
+together and records the settings used, so a result can be re-read exactly as decided.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from service.audits.coverage import Gap, coverage_gaps
+from service.audits.findings import Finding
+from service.audits.income import Income, check_income
+from service.audits.inputs import (
+    CONTRIBUTION,
+    COUNCIL_PAYMENT,
+    PA_WAGES,
+    AuditInputs,
+    AuditPeriod,
+    Commitment,
+    CouncilSettings,
+    Flag,
+    Transaction,
+)
+from service.audits.money import ZERO, gbp, total
+from service.audits.plan import SpendAgainstPlan, spend_against_plan
+from service.audits.reconcile import Reconciliation, in_period, reconcile
+from service.audits.surplus import Surplus, SurplusInputs, compute_surplus
+from service.audits.tier import Asks, Reason, RiskSignals, Tier, TierDecision, decide_tier
+from service.audits.timesheets import TimesheetReview, review_timesheets
+
+ENGINE_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    recipient_id: str
+    period: AuditPeriod
+    final_audit: bool
+    # the summary figures, named as the API and reports name them
+    opening_balance: Decimal
+    closing_balance: Decimal
+    money_in: Decimal
+    money_out: Decimal
+    reconciliation_difference: Decimal
+    contingency: Decimal
+    commitments: Decimal
+    surplus: Decimal
+    proposed_recovery: Decimal
+    tier: Tier
+    tier_reasons: tuple[Reason, ...]
+    gaps: tuple[str, ...]
+    flags: tuple[Flag, ...]
+    # the working behind them
+    weekly_plan_value: Decimal
+    council_share: Decimal
+    contribution_share: Decimal
+    recovery_held: bool
+    score: int
+    commitment_items: tuple[Commitment, ...]
+    reconciliation: Reconciliation
+    coverage: tuple[Gap, ...]
+    plan: SpendAgainstPlan
+    income: Income | None
+    surplus_working: Surplus
+    timesheets: TimesheetReview
+    decision: TierDecision
+    findings: tuple[Finding, ...]
+    # what it was decided with
+    settings: CouncilSettings
+    engine_version: str = ENGINE_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        plain = to_plain(self)
+        assert isinstance(plain, dict)
+        return plain
+
+    def to_json(self) -> str:
+        """Money as decimal strings ("1234.50"), dates as ISO 8601."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def to_plain(value: Any) -> Any:
+    """Dataclasses (with their derived figures) to JSON-ready values; Decimal to str."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        plain = {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
+        plain.update({name: to_plain(getattr(value, name)) for name in _derived(type(value))})
+        return plain
+    return value
+
+
+def _derived(cls: type) -> list[str]:
+    """Properties are figures too (a difference, a shortfall): they belong in the record."""
+    return [name for name, attr in vars(cls).items() if isinstance(attr, property)]
+
+
+def paid_in(transactions: Sequence[Transaction], period: AuditPeriod, category: str) -> Decimal:
+    return total(
+        t.amount for t in in_period(transactions, period) if t.category == category and t.amount > 0
+    )
+
+
+def known_commitments(inputs: AuditInputs, timesheets: TimesheetReview) -> tuple[Commitment, ...]:
+    """Recorded commitments, plus wages owed from timesheets unless already recorded."""
+    recorded_wages = {c.worker_id for c in inputs.commitments if c.kind == "wages"}
+    owed = [c for c in timesheets.unpaid_wages if c.worker_id not in recorded_wages]
+    return (*inputs.commitments, *owed)
+
+
+def counting_flags(flags: Sequence[Flag], severity: str) -> list[Flag]:
+    return [f for f in flags if f.counts and f.severity == severity]
+
+
+def risk_signals(
+    inputs: AuditInputs,
+    rec: Reconciliation,
+    gaps: Sequence[Gap],
+    surplus: Surplus,
+    timesheets: TimesheetReview,
+) -> RiskSignals:
+    broken = {b.account for b in rec.breaks} | {a.account for a in rec.accounts if a.difference}
+    return RiskSignals(
+        unlawful_flags=len(counting_flags(inputs.flags, "unlawful")),
+        harmful_flags=len(counting_flags(inputs.flags, "harmful")),
+        local_policy_flags=len(counting_flags(inputs.flags, "local_policy")),
+        unbalanced_accounts=len(broken),
+        statement_gaps=len(gaps),
+        weeks_above_contingency=surplus.weeks_above_contingency,
+        first_audit=inputs.prior_audits.count == 0,
+        account_kinds=tuple(a.kind for a in inputs.accounts),
+        prior_findings=inputs.prior_audits.had_findings,
+        wage_mismatches=sum(
+            1 for f in timesheets.findings if f.code == "wages_differ_from_timesheets"
+        ),
+    )
+
+
+def asks_for(
+    inputs: AuditInputs,
+    rec: Reconciliation,
+    gaps: Sequence[Gap],
+    surplus: Surplus,
+    timesheets: TimesheetReview,
+) -> Asks:
+    asked = [f for f in inputs.flags if f.counts and f.severity != "info"]
+    others = [f.message for f in (*rec.findings, *timesheets.findings) if f.severity == "question"]
+    if surplus.surplus > 0 and not inputs.final_audit:
+        others.append(
+            f"There is {gbp(surplus.surplus)} more than the person keeps for contingencies and "
+            "known bills. Is any of it already spoken for? If support could not be arranged, "
+            "please tell us why."
+        )
+    employs = bool(inputs.workers) or any(t.category == PA_WAGES for t in inputs.transactions)
+    invoices = any(c.kind == "invoice" for c in inputs.commitments)
+    return Asks(tuple(asked), inputs.transactions, tuple(gaps), tuple(others), employs, invoices)
+
+
+def surplus_inputs(
+    inputs: AuditInputs,
+    closing: Decimal,
+    weekly: Decimal,
+    commitments: tuple[Commitment, ...],
+    income: Income | None,
+) -> SurplusInputs:
+    return SurplusInputs(
+        closing_balance=closing,
+        weekly_plan_value=weekly,
+        contingency_weeks=inputs.settings.contingency_weeks,
+        commitments=commitments,
+        paid_in_advance=income.paid_in_advance if income else ZERO,
+        council_paid_in=paid_in(inputs.transactions, inputs.period, COUNCIL_PAYMENT),
+        contribution_paid_in=paid_in(inputs.transactions, inputs.period, CONTRIBUTION),
+        funding_model=inputs.schedule.funding_model if inputs.schedule else "net",
+        final_audit=inputs.final_audit,
+        underspend_reasons=inputs.underspend_reasons,
+    )
+
+
+def run_audit(inputs: AuditInputs) -> AuditResult:
+    period, settings = inputs.period, inputs.settings
+    rec = reconcile(inputs.accounts, period, inputs.statements, inputs.transactions)
+    gaps = coverage_gaps(period, inputs.accounts, inputs.statements)
+    plan = spend_against_plan(period, inputs.plan_versions, inputs.transactions)
+    income = check_income(inputs.schedule, period, inputs.transactions, settings.payment_match_days)
+    sheets = review_timesheets(
+        period,
+        inputs.plan_versions,
+        inputs.workers,
+        inputs.timesheets,
+        inputs.transactions,
+        settings,
+    )
+    commitments = known_commitments(inputs, sheets)
+    surplus = compute_surplus(
+        surplus_inputs(inputs, rec.closing_balance, plan.weekly.weekly_value, commitments, income)
+    )
+    decision = decide_tier(
+        risk_signals(inputs, rec, gaps, surplus, sheets),
+        settings.risk_weights,
+        settings.tier_thresholds,
+        asks_for(inputs, rec, gaps, surplus, sheets),
+    )
+    findings = (
+        *rec.findings,
+        *plan.findings,
+        *(income.findings if income else ()),
+        *sheets.findings,
+        *_surplus_findings(surplus),
+    )
+    return AuditResult(
+        recipient_id=inputs.recipient_id,
+        period=period,
+        final_audit=inputs.final_audit,
+        opening_balance=rec.opening_balance,
+        closing_balance=rec.closing_balance,
+        money_in=rec.money_in,
+        money_out=rec.money_out,
+        reconciliation_difference=rec.difference,
+        contingency=surplus.contingency,
+        commitments=surplus.commitments,
+        surplus=surplus.surplus,
+        proposed_recovery=surplus.proposed_recovery,
+        tier=decision.tier,
+        tier_reasons=decision.reasons,
+        gaps=tuple(g.words for g in gaps),
+        flags=inputs.flags,
+        weekly_plan_value=plan.weekly.weekly_value,
+        council_share=surplus.council_share,
+        contribution_share=surplus.contribution_share,
+        recovery_held=surplus.held,
+        score=decision.score,
+        commitment_items=commitments,
+        reconciliation=rec,
+        coverage=tuple(gaps),
+        plan=plan,
+        income=income,
+        surplus_working=surplus,
+        timesheets=sheets,
+        decision=decision,
+        findings=findings,
+        settings=settings,
+    )
+
+
+def _surplus_findings(surplus: Surplus) -> list[Finding]:
+    if not surplus.held:
+        return []
+    return [
+        Finding(
+            "recovery_held", "info", surplus.held_reason.capitalize() + ".", surplus.council_share
+        )
+    ]

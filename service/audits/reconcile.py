@@ -1,0 +1,363 @@
+"""Reconciliation: opening + money in - money out + difference = closing, per account and overall.
+
+Balances come from the statements where printed; otherwise from running balances; as a
+last resort they are computed from the transactions, and the source says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+
+from service.audits.findings import Finding
+from service.audits.inputs import OWN_TRANSFER, Account, AuditPeriod, Statement, Transaction
+from service.audits.money import ZERO, gbp, total
+from service.audits.words import day_words
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """Where one balance does not follow from the one before it."""
+
+    account: str
+    kind: str  # "running_balance" or "statement"
+    before_id: str  # transaction id (or statement upload id) just before the break
+    after_id: str  # transaction id (or statement upload id) where the break shows
+    expected: Decimal
+    found: Decimal
+    message: str
+
+    @property
+    def difference(self) -> Decimal:
+        return self.found - self.expected
+
+
+@dataclass(frozen=True, slots=True)
+class StatementCheck:
+    """One statement on its own: its opening plus its lines should give its closing."""
+
+    account: str
+    upload_id: str
+    opening_balance: Decimal
+    money_in: Decimal
+    money_out: Decimal
+    closing_balance: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.closing_balance - (self.opening_balance + self.money_in - self.money_out)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountReconciliation:
+    account: str
+    opening_balance: Decimal
+    opening_source: str
+    money_in: Decimal  # includes transfers from the person's other DP accounts
+    money_out: Decimal  # includes transfers to the person's other DP accounts
+    transfers_in: Decimal
+    transfers_out: Decimal
+    closing_balance: Decimal
+    closing_source: str
+
+    @property
+    def difference(self) -> Decimal:
+        """What makes opening + in - out + difference = closing."""
+        return self.closing_balance - (self.opening_balance + self.money_in - self.money_out)
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """All the person's accounts as one pot; transfers between them are neither in nor out."""
+
+    accounts: tuple[AccountReconciliation, ...]
+    statement_checks: tuple[StatementCheck, ...]
+    breaks: tuple[ChainBreak, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def opening_balance(self) -> Decimal:
+        return total(a.opening_balance for a in self.accounts)
+
+    @property
+    def closing_balance(self) -> Decimal:
+        return total(a.closing_balance for a in self.accounts)
+
+    @property
+    def money_in(self) -> Decimal:
+        return total(a.money_in - a.transfers_in for a in self.accounts)
+
+    @property
+    def money_out(self) -> Decimal:
+        return total(a.money_out - a.transfers_out for a in self.accounts)
+
+    @property
+    def transfers_unmatched(self) -> Decimal:
+        """Zero when every transfer was seen leaving one account and reaching another."""
+        return total(a.transfers_in - a.transfers_out for a in self.accounts)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.closing_balance - (self.opening_balance + self.money_in - self.money_out)
+
+
+def in_period(transactions: Sequence[Transaction], period: AuditPeriod) -> list[Transaction]:
+    return [t for t in transactions if period.contains(t.date)]
+
+
+def money_in(transactions: Sequence[Transaction]) -> Decimal:
+    return total(t.amount for t in transactions if t.amount > 0)
+
+
+def money_out(transactions: Sequence[Transaction]) -> Decimal:
+    """A positive total of what left the account(s)."""
+    return -total(t.amount for t in transactions if t.amount < 0)
+
+
+def _net_between(txns: Sequence[Transaction], first: date, last: date) -> Decimal:
+    return total(t.amount for t in txns if first <= t.date <= last)
+
+
+def _statements_of(statements: Sequence[Statement], account: str) -> list[Statement]:
+    return sorted((s for s in statements if s.account == account), key=lambda s: s.start)
+
+
+def opening_at(
+    start: date, statements: Sequence[Statement], txns: Sequence[Transaction]
+) -> tuple[Decimal | None, str]:
+    """Balance at the start of ``start``, and where it came from."""
+    for s in statements:
+        if s.opening_balance is not None and s.start <= start <= s.end:
+            before = _net_between(txns, s.start, date.fromordinal(start.toordinal() - 1))
+            return s.opening_balance + before, f"statement {s.upload_id}".strip()
+    later = [s for s in statements if s.start > start and s.opening_balance is not None]
+    if later:
+        return later[0].opening_balance, f"statement {later[0].upload_id} (starts later)".strip()
+    first = next((t for t in txns if t.date >= start and t.running_balance is not None), None)
+    if first is not None and first.running_balance is not None:
+        before = _net_between(txns, start, first.date) - _same_day_after(txns, first)
+        return first.running_balance - before, f"running balance on {first.id}"
+    return None, "unknown"
+
+
+def _same_day_after(txns: Sequence[Transaction], anchor: Transaction) -> Decimal:
+    """Lines on the anchor's day listed after it: its running balance does not include them."""
+    same_day = [t for t in txns if t.date == anchor.date]
+    return total(t.amount for t in same_day[same_day.index(anchor) + 1 :])
+
+
+def closing_at(
+    end: date, statements: Sequence[Statement], txns: Sequence[Transaction]
+) -> tuple[Decimal | None, str]:
+    """Balance at the end of ``end``, and where it came from."""
+    for s in reversed(statements):
+        if s.closing_balance is not None and s.start <= end <= s.end:
+            after = _net_between(txns, date.fromordinal(end.toordinal() + 1), s.end)
+            return s.closing_balance - after, f"statement {s.upload_id}".strip()
+    earlier = [s for s in statements if s.end < end and s.closing_balance is not None]
+    if earlier:
+        return earlier[-1].closing_balance, f"statement {earlier[-1].upload_id} (ends earlier)"
+    known = [t for t in txns if t.date <= end and t.running_balance is not None]
+    if known and known[-1].running_balance is not None:
+        last = known[-1]
+        later = _net_between(txns, last.date, end) - _same_day_up_to(txns, last)
+        return last.running_balance + later, f"running balance on {last.id}"
+    return None, "unknown"
+
+
+def _same_day_up_to(txns: Sequence[Transaction], anchor: Transaction) -> Decimal:
+    same_day = [t for t in txns if t.date == anchor.date]
+    return total(t.amount for t in same_day[: same_day.index(anchor) + 1])
+
+
+def reconcile_account(
+    account: Account,
+    period: AuditPeriod,
+    statements: Sequence[Statement],
+    transactions: Sequence[Transaction],
+) -> AccountReconciliation:
+    """One account. A balance nobody printed is worked out from the others, and says so."""
+    txns = sorted((t for t in transactions if t.account == account.reference), key=lambda t: t.date)
+    stmts = _statements_of(statements, account.reference)
+    inside = in_period(txns, period)
+    paid_in, paid_out = money_in(inside), money_out(inside)
+    opening, opening_source = opening_at(period.start, stmts, txns)
+    closing, closing_source = closing_at(period.end, stmts, txns)
+    if opening is None and closing is None:
+        opening, opening_source = ZERO, "unknown: taken as £0.00"
+    if closing is None:
+        closing, closing_source = opening + paid_in - paid_out, "computed from the transactions"
+    if opening is None:
+        opening, opening_source = closing - paid_in + paid_out, "computed from the transactions"
+    transfers = [t for t in inside if t.category == OWN_TRANSFER]
+    return AccountReconciliation(
+        account=account.reference,
+        opening_balance=opening,
+        opening_source=opening_source,
+        money_in=paid_in,
+        money_out=paid_out,
+        transfers_in=money_in(transfers),
+        transfers_out=money_out(transfers),
+        closing_balance=closing,
+        closing_source=closing_source,
+    )
+
+
+def running_balance_breaks(account: str, transactions: Sequence[Transaction]) -> list[ChainBreak]:
+    """Each line's running balance should be the last one plus its amount."""
+    txns = sorted((t for t in transactions if t.account == account), key=lambda t: t.date)
+    breaks: list[ChainBreak] = []
+    expected: Decimal | None = None
+    previous: Transaction | None = None
+    for txn in txns:
+        if expected is not None:
+            expected += txn.amount
+        found = txn.running_balance
+        if found is not None and expected is not None and found != expected and previous:
+            breaks.append(_running_break(account, previous, txn, expected, found))
+        if found is not None:
+            expected = found  # carry on from what the bank printed, so one break shows once
+        previous = txn
+    return breaks
+
+
+def _running_break(
+    account: str, before: Transaction, after: Transaction, expected: Decimal, found: Decimal
+) -> ChainBreak:
+    message = (
+        f"After {before.description or before.id} on {day_words(before.date)} the balance "
+        f"should be {gbp(expected)} at {after.description or after.id} on "
+        f"{day_words(after.date)}, but the statement shows {gbp(found)} "
+        f"(a difference of {gbp(found - expected)}): a line may be missing or duplicated."
+    )
+    return ChainBreak(account, "running_balance", before.id, after.id, expected, found, message)
+
+
+def statement_chain_breaks(account: str, statements: Sequence[Statement]) -> list[ChainBreak]:
+    """A statement that follows straight on from another should open where it closed."""
+    stmts = _statements_of(statements, account)
+    breaks: list[ChainBreak] = []
+    for before, after in pairwise(stmts):
+        follows = after.start.toordinal() == before.end.toordinal() + 1
+        if not follows or before.closing_balance is None or after.opening_balance is None:
+            continue
+        if before.closing_balance != after.opening_balance:
+            message = (
+                f"The statement ending {day_words(before.end)} closes at "
+                f"{gbp(before.closing_balance)} but the next one opens at "
+                f"{gbp(after.opening_balance)}."
+            )
+            breaks.append(
+                ChainBreak(
+                    account,
+                    "statement",
+                    before.upload_id,
+                    after.upload_id,
+                    before.closing_balance,
+                    after.opening_balance,
+                    message,
+                )
+            )
+    return breaks
+
+
+def check_statement(
+    statement: Statement, transactions: Sequence[Transaction]
+) -> StatementCheck | None:
+    if statement.opening_balance is None or statement.closing_balance is None:
+        return None
+    lines = [
+        t
+        for t in transactions
+        if t.account == statement.account and statement.start <= t.date <= statement.end
+    ]
+    return StatementCheck(
+        statement.account,
+        statement.upload_id,
+        statement.opening_balance,
+        money_in(lines),
+        money_out(lines),
+        statement.closing_balance,
+    )
+
+
+def reconcile(
+    accounts: Sequence[Account],
+    period: AuditPeriod,
+    statements: Sequence[Statement],
+    transactions: Sequence[Transaction],
+) -> Reconciliation:
+    """Every account of the person, each on its own and then as one pot."""
+    per_account = tuple(reconcile_account(a, period, statements, transactions) for a in accounts)
+    checks = tuple(c for s in statements if (c := check_statement(s, transactions)) is not None)
+    breaks = tuple(
+        b
+        for a in accounts
+        for b in (
+            *statement_chain_breaks(a.reference, statements),
+            *running_balance_breaks(a.reference, in_period(transactions, period)),
+        )
+    )
+    partial = Reconciliation(per_account, checks, breaks, ())
+    return Reconciliation(per_account, checks, breaks, tuple(_findings(partial)))
+
+
+def _findings(rec: Reconciliation) -> list[Finding]:
+    found: list[Finding] = []
+    for a in rec.accounts:
+        if a.difference:
+            found.append(
+                Finding(
+                    "reconciliation_difference",
+                    "question",
+                    f"Account {a.account}: opening {gbp(a.opening_balance)} + money in "
+                    f"{gbp(a.money_in)} - money out {gbp(a.money_out)} = "
+                    f"{gbp(a.opening_balance + a.money_in - a.money_out)}, but the closing "
+                    f"balance is {gbp(a.closing_balance)}: {gbp(a.difference)} is unexplained.",
+                    a.difference,
+                    (a.account,),
+                )
+            )
+    for c in rec.statement_checks:
+        if c.difference:
+            found.append(
+                Finding(
+                    "statement_does_not_add_up",
+                    "question",
+                    f"Statement {c.upload_id} does not add up by {gbp(c.difference)}: "
+                    "some lines may be missing.",
+                    c.difference,
+                    (c.upload_id,),
+                )
+            )
+    found.extend(
+        Finding(
+            "balance_chain_break", "question", b.message, b.difference, (b.before_id, b.after_id)
+        )
+        for b in rec.breaks
+    )
+    if rec.transfers_unmatched:
+        found.append(
+            Finding(
+                "transfer_unmatched",
+                "question",
+                f"Transfers between the person's own accounts do not net to zero "
+                f"({gbp(rec.transfers_unmatched)}): one side has not been seen.",
+                rec.transfers_unmatched,
+            )
+        )
+    for a in rec.accounts:
+        if "unknown" in a.opening_source or "computed" in a.closing_source:
+            found.append(
+                Finding(
+                    "balance_not_printed",
+                    "info",
+                    f"Account {a.account}: opening balance from {a.opening_source}; "
+                    f"closing balance from {a.closing_source}.",
+                    refs=(a.account,),
+                )
+            )
+    return found
