@@ -1,0 +1,50 @@
+"""Alembic environment: one set of migrations for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import context
+from sqlalchemy import types as sa_types
+
+from service.core.config import get_settings
+from service.core.db import make_engine
+from service.models import Base
+
+target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write our TypeDecorators as their storage type, so migrations never import app code."""
+    if type_ == "type" and isinstance(obj, sa_types.TypeDecorator):
+        impl = obj.impl_instance if hasattr(obj, "impl_instance") else obj.impl
+        autogen_context.imports.add("import sqlalchemy as sa")
+        return f"sa.{impl!r}"
+    return False
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = context.config.get_main_option("sqlalchemy.url") or get_settings().database_url
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+def _run(connection: Any) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        render_item=render_item,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

@@ -1,0 +1,92 @@
+"""Accounts and payment schedules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from service.accounts import service
+from service.accounts.schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPatch,
+    PaymentScheduleIn,
+    PaymentScheduleOut,
+)
+from service.core.deps import CtxDep
+from service.core.idempotency import IdempotencyDep
+from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.scope import load, scoped_select
+from service.models import Account, PaymentSchedule, Recipient
+
+router = APIRouter(prefix="/v1")
+PageDep = Annotated[PageParams, Depends(page_params)]
+STAFF = ("admin", "officer")
+
+
+@router.post("/recipients/{recipient_id}/accounts", status_code=201, tags=["accounts"],
+             summary="Add an account that holds the direct payment (admin, officer)")
+def create_account(
+    ctx: CtxDep, recipient_id: int, body: AccountIn, idem: IdempotencyDep
+) -> AccountOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF)
+    return idem.respond(AccountOut.model_validate(service.create_account(ctx, recipient, body)))
+
+
+@router.get("/accounts", tags=["accounts"], summary="List accounts you can see")
+def list_accounts(
+    ctx: CtxDep,
+    params: PageDep,
+    request: Request,
+    response: Response,
+    recipient_id: int | None = None,
+) -> Page[AccountOut]:
+    stmt = scoped_select(ctx, Account)
+    if recipient_id is not None:
+        stmt = stmt.where(Account.recipient_id == recipient_id)
+    rows, cursor = paginate(ctx.session, stmt, Account.id, params, request, response)
+    return Page(items=[AccountOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/accounts/{account_id}", tags=["accounts"], summary="Read an account")
+def get_account(ctx: CtxDep, account_id: int) -> AccountOut:
+    return AccountOut.model_validate(load(ctx, Account, account_id, "account"))
+
+
+@router.patch("/accounts/{account_id}", tags=["accounts"],
+              summary="Change an account, or record that it closed (admin, officer)")
+def patch_account(ctx: CtxDep, account_id: int, body: AccountPatch) -> AccountOut:
+    account = load(ctx, Account, account_id, "account")
+    ctx.principal.require(*STAFF)
+    return AccountOut.model_validate(service.update_account(ctx, account, body))
+
+
+@router.post("/recipients/{recipient_id}/payment-schedules", status_code=201,
+             tags=["payment schedules"],
+             summary="Record what the council and the person pay in, and how often (admin, officer)")
+def create_schedule(
+    ctx: CtxDep, recipient_id: int, body: PaymentScheduleIn, idem: IdempotencyDep
+) -> PaymentScheduleOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF)
+    schedule = service.create_schedule(ctx, recipient, body)
+    return idem.respond(PaymentScheduleOut.model_validate(schedule))
+
+
+@router.get("/recipients/{recipient_id}/payment-schedules", tags=["payment schedules"],
+            summary="List a recipient's payment schedules")
+def list_schedules(
+    ctx: CtxDep, recipient_id: int, params: PageDep, request: Request, response: Response
+) -> Page[PaymentScheduleOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    stmt = scoped_select(ctx, PaymentSchedule).where(PaymentSchedule.recipient_id == recipient.id)
+    rows, cursor = paginate(ctx.session, stmt, PaymentSchedule.id, params, request, response)
+    return Page(items=[PaymentScheduleOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/payment-schedules/{schedule_id}", tags=["payment schedules"],
+            summary="Read a payment schedule")
+def get_schedule(ctx: CtxDep, schedule_id: int) -> PaymentScheduleOut:
+    return PaymentScheduleOut.model_validate(load(ctx, PaymentSchedule, schedule_id, "schedule"))

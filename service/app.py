@@ -1,0 +1,182 @@
+"""Builds the FastAPI application. Nothing else lives here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.accounts.endpoints import router as accounts_router
+from service.core.config import Settings, get_settings
+from service.core.errors import (
+    PROBLEM_BASE,
+    PROBLEM_JSON,
+    Conflict,
+    DpauditError,
+    Unprocessable,
+    field_error,
+)
+from service.core.idempotency import Replay
+from service.core.logs import RequestLogMiddleware, configure_logging
+from service.councils.endpoints import router as councils_router
+from service.events.endpoints import router as events_router
+from service.health import router as health_router
+from service.people.endpoints import router as people_router
+from service.plans.endpoints import router as plans_router
+
+logger = logging.getLogger("dpaudit")
+
+DESCRIPTION = """
+dpaudit checks that direct payments are used for what the support plan says, proportionately.
+
+**Authentication.** Every route except `/healthz` and `/readyz` needs an API key:
+`Authorization: Bearer dpa_...` (or `X-API-Key`). `dpaudit create-user` and `dpaudit demo`
+print one; `POST /v1/api-keys` makes more.
+
+**Who sees what.** Admins and officers see their own council. Holders see the people they
+hold the direct payment for. Providers see the people whose accounts they serve. Anything else
+answers 404, so existence never leaks; something you can see but your role may not do is 403.
+
+**Errors** are RFC 9457 `application/problem+json`, with `errors: [{pointer, field, line,
+reason}]` naming what is at fault.
+
+**Money** is a decimal string in pounds with at most two places (`"-12.34"`); dates are
+`YYYY-MM-DD`.
+
+**Lists** are paged with an opaque `cursor` (`next_cursor` in the body and a `Link: rel="next"`
+header).
+
+**Idempotency-Key.** Every POST that creates something honours an `Idempotency-Key` header
+(1 to 255 characters). Keys are scoped to the calling user and the method and path, and kept
+for 24 hours. The same key with the same request returns the first response again; with a
+different request it answers 422; while the first request is still running it answers 409.
+"""
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+
+def problem_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def _dpaudit_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DpauditError)
+    return problem_response(exc.status, exc.to_problem(request.url.path), exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for err in exc.errors():
+        location = [str(part) for part in err.get("loc", ())]
+        where = location[1:] if location and location[0] in ("body", "query", "path", "header") else location
+        errors.append({**field_error(".".join(where), err.get("msg", "invalid")),
+                       "in": location[0] if location else "body"})
+    problem = Unprocessable(_summary(errors), errors=errors)
+    return problem_response(422, problem.to_problem(request.url.path))
+
+
+def _summary(errors: list[dict[str, Any]]) -> str:
+    first = errors[0] if errors else {"field": "", "reason": "invalid request"}
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    field = first["field"] or "request"
+    return f"{field}: {first['reason']}{more}"
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {404: "Not found", 405: "Method not allowed", 413: "Too large"}
+    detail = exc.detail if isinstance(exc.detail, str) else "Request refused."
+    if exc.status_code == 413:
+        detail = "The request is larger than this route accepts."
+    body = {"type": PROBLEM_BASE + str(exc.status_code), "title": titles.get(exc.status_code, "Error"),
+            "status": exc.status_code, "detail": detail, "instance": request.url.path}
+    return problem_response(exc.status_code, body, dict(exc.headers or {}))
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.info("integrity conflict", extra={"fields": {"error": type(exc).__name__}})
+    problem = Conflict("That conflicts with something already recorded.")
+    return problem_response(409, problem.to_problem(request.url.path))
+
+
+async def _replay(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Replay)
+    return JSONResponse(exc.body, status_code=exc.status_code,
+                        headers={"Idempotent-Replayed": "true"})
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unexpected error")
+    body = {"type": PROBLEM_BASE + "internal", "title": "Something went wrong on our side",
+            "status": 500, "detail": "Nothing was changed. Please try again; if it happens "
+            "again, tell us the request id.", "instance": request.url.path}
+    return problem_response(500, body)
+
+
+def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
+    """Document every error as problem+json, the way the handlers above send them."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                         routes=app.routes, tags=app.openapi_tags)
+    schema["components"].setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    schema["components"]["schemas"].pop("HTTPValidationError", None)
+    schema["components"]["schemas"].pop("ValidationError", None)
+    schema["components"]["securitySchemes"] = {
+        "apiKey": {"type": "http", "scheme": "bearer", "description": "dpaudit API key"}
+    }
+    problem = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            public = path in ("/healthz", "/readyz")
+            codes = ("503",) if public else ("400", "401", "403", "404", "409", "413", "422")
+            for code in codes:
+                responses[code] = {"description": "Problem details (RFC 9457)", **problem}
+            if not public:
+                operation["security"] = [{"apiKey": []}]
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="dpaudit",
+        version="0.1.0",
+        description=DESCRIPTION,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.add_middleware(RequestLogMiddleware)
+    app.add_exception_handler(DpauditError, _dpaudit_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(Replay, _replay)
+    app.add_exception_handler(Exception, _unexpected)
+    for router in (health_router, councils_router, people_router, plans_router,
+                   accounts_router, events_router):
+        app.include_router(router)
+    app.openapi = lambda: _openapi_with_problems(app)  # type: ignore[method-assign]
+    return app

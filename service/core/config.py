@@ -1,0 +1,85 @@
+"""Settings, read from the environment (prefix ``DPAUDIT_``) or a ``.env`` file.
+
+Every setting is documented in README.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"  # noqa: S105 - the value we refuse outside development
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path('var') / 'dpaudit.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point postgres URLs at psycopg 3, whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DPAUDIT_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=default_database_url,
+        description="SQLAlchemy URL. Default: a SQLite file under ./var/. "
+        "postgres:// and postgresql:// URLs are used through psycopg 3.",
+    )
+    env: Literal["development", "test", "production"] = Field(
+        default="development", description="development, test or production."
+    )
+    secret_key: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description="Mixed into API-key hashes. Must be changed outside development.",
+    )
+    max_body_bytes: int = Field(
+        default=1 * 1024 * 1024, description="Largest JSON request body accepted, in bytes."
+    )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, description="Largest uploaded file accepted, in bytes."
+    )
+    max_upload_rows: int = Field(
+        default=200_000, description="Most rows (transactions or timesheet entries) in one file."
+    )
+    contingency_weeks: int = Field(
+        default=8, ge=0, le=52, description="Default weeks of plan value a person may keep."
+    )
+    first_review_weeks: int = Field(
+        default=12, ge=1, le=26, description="Default weeks from first payment to first review."
+    )
+    review_interval_months: int = Field(
+        default=12, ge=1, le=12, description="Default months between reviews (at most 12)."
+    )
+    log_level: str = Field(default="INFO", description="Python logging level name.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.env != "development" and self.secret_key in (PLACEHOLDER_SECRET, ""):
+            raise ValueError(
+                "DPAUDIT_SECRET_KEY must be set to a long random value outside development"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

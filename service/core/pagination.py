@@ -1,0 +1,74 @@
+"""Keyset pagination with opaque cursors and an RFC 8288 ``Link: rel="next"`` header."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from service.core.errors import BadRequest, field_error
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= to get the next page; null on the last page."
+    )
+
+
+class PageParams(BaseModel):
+    cursor: str | None = None
+    limit: int = 50
+
+
+def page_params(
+    cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
+) -> PageParams:
+    return PageParams(cursor=cursor, limit=limit)
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, _, value = base64.urlsafe_b64decode(padded).decode().partition(":")
+        if kind != "id":
+            raise ValueError(kind)
+        return int(value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(
+            "That cursor is not one we gave out.",
+            errors=[field_error("cursor", "not a cursor from a previous page")],
+        ) from exc
+
+
+def paginate(
+    session: Session,
+    stmt: Select[Any],
+    id_column: InstrumentedAttribute[int],
+    params: PageParams,
+    request: Request,
+    response: Response,
+) -> tuple[Sequence[Any], str | None]:
+    if params.cursor:
+        stmt = stmt.where(id_column > decode_cursor(params.cursor))
+    rows = session.scalars(stmt.order_by(id_column).limit(params.limit + 1)).all()
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        next_cursor = encode_cursor(rows[-1].id)
+        url = request.url.include_query_params(cursor=next_cursor, limit=params.limit)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return rows, next_cursor

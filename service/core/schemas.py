@@ -1,0 +1,46 @@
+"""Shared pydantic building blocks: strict input, money as exact decimal strings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+# Money in and out of the API: a decimal string with at most two places ("-12.34").
+MoneyIn = Annotated[
+    Decimal,
+    Field(max_digits=14, decimal_places=2, examples=["1250.00"],
+          description="Pounds as a decimal string, at most two decimal places."),
+]
+PositiveMoneyIn = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, examples=["1250.00"],
+          description="Pounds as a decimal string, not negative, at most two decimal places."),
+]
+HoursIn = Annotated[
+    Decimal,
+    Field(ge=0, le=168, max_digits=6, decimal_places=2, examples=["37.50"],
+          description="Hours, not negative, at most two decimal places."),
+]
+Money = Annotated[
+    Decimal,
+    PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json"),
+    Field(description="Pounds as a decimal string with two places.", examples=["1250.00"]),
+]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+Reference = Annotated[
+    str,
+    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+          description="Your own reference: letters, digits and . _ : / -", examples=["R-1001"]),
+]
+
+
+class In(BaseModel):
+    """Request bodies refuse fields they do not know."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)

@@ -1,0 +1,93 @@
+"""Councils (the tenant and its settings) and the providers that serve it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
+
+from service.core.deps import CtxDep
+from service.core.errors import Conflict, NotFound, field_error
+from service.core.events import record, snapshot
+from service.core.idempotency import IdempotencyDep
+from service.core.pagination import Page, PageParams, page_params, paginate
+from service.councils.schemas import CouncilOut, CouncilPatch, ProviderIn, ProviderOut
+from service.models import Council, Provider
+
+router = APIRouter(prefix="/v1", tags=["councils"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def _own_council(ctx: CtxDep, council_id: int) -> Council:
+    council = ctx.session.get(Council, council_id)
+    if council is None or council.id != ctx.principal.council_id:
+        raise NotFound(f"There is no council {council_id} that you can see.")
+    return council
+
+
+@router.get("/councils", summary="List councils (your own)")
+def list_councils(
+    ctx: CtxDep, params: PageDep, request: Request, response: Response
+) -> Page[CouncilOut]:
+    stmt = select(Council).where(Council.id == ctx.principal.council_id)
+    rows, cursor = paginate(ctx.session, stmt, Council.id, params, request, response)
+    return Page(items=[CouncilOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/councils/{council_id}", summary="Read your council and its settings")
+def get_council(ctx: CtxDep, council_id: int) -> CouncilOut:
+    return CouncilOut.model_validate(_own_council(ctx, council_id))
+
+
+@router.patch("/councils/{council_id}", summary="Change your council's settings (admin)")
+def patch_council(ctx: CtxDep, council_id: int, body: CouncilPatch) -> CouncilOut:
+    council = _own_council(ctx, council_id)
+    ctx.principal.require("admin")
+    before = snapshot(council)
+    for name, value in body.model_dump(exclude_unset=True).items():
+        setattr(council, name, value)
+    record(ctx, "council.updated", council, before=before)
+    return CouncilOut.model_validate(council)
+
+
+def _visible_providers(ctx: CtxDep):  # type: ignore[no-untyped-def]
+    stmt = select(Provider).where(Provider.council_id == ctx.principal.council_id)
+    if ctx.principal.role == "provider":
+        return stmt.where(Provider.id == ctx.principal.provider_id)
+    if ctx.principal.role == "holder":
+        return stmt.where(Provider.id.is_(None))
+    return stmt
+
+
+@router.post("/providers", status_code=201, summary="Add a provider (admin)")
+def create_provider(ctx: CtxDep, body: ProviderIn, idem: IdempotencyDep) -> ProviderOut:
+    ctx.principal.require("admin")
+    taken = ctx.session.scalar(
+        select(Provider.id).where(
+            Provider.council_id == ctx.principal.council_id, Provider.reference == body.reference
+        )
+    )
+    if taken is not None:
+        raise Conflict("A provider with this reference exists.",
+                       errors=[field_error("reference", "already used in this council")])
+    provider = Provider(council_id=ctx.principal.council_id, **body.model_dump())
+    ctx.session.add(provider)
+    record(ctx, "provider.created", provider)
+    return idem.respond(ProviderOut.model_validate(provider))
+
+
+@router.get("/providers", summary="List providers")
+def list_providers(
+    ctx: CtxDep, params: PageDep, request: Request, response: Response
+) -> Page[ProviderOut]:
+    rows, cursor = paginate(ctx.session, _visible_providers(ctx), Provider.id, params, request, response)
+    return Page(items=[ProviderOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/providers/{provider_id}", summary="Read a provider")
+def get_provider(ctx: CtxDep, provider_id: int) -> ProviderOut:
+    provider = ctx.session.scalar(_visible_providers(ctx).where(Provider.id == provider_id))
+    if provider is None:
+        raise NotFound(f"There is no provider {provider_id} that you can see.")
+    return ProviderOut.model_validate(provider)

@@ -1,0 +1,55 @@
+"""The event log, read-only. No endpoint edits or deletes an event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
+
+from service.core.deps import CtxDep
+from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.principal import visible_recipient_ids
+from service.core.schemas import Out
+from service.models import Event
+
+router = APIRouter(prefix="/v1", tags=["events"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+class EventOut(Out):
+    id: int
+    at: datetime
+    actor_user_id: int | None
+    actor_key_id: int | None
+    action: str
+    subject_type: str
+    subject_id: str
+    recipient_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+
+
+@router.get("/events", summary="Read the log of changes and decisions you can see")
+def list_events(
+    ctx: CtxDep,
+    params: PageDep,
+    request: Request,
+    response: Response,
+    recipient_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+) -> Page[EventOut]:
+    stmt = select(Event).where(Event.council_id == ctx.principal.council_id)
+    if not ctx.principal.council_wide:
+        stmt = stmt.where(Event.recipient_id.in_(visible_recipient_ids(ctx.principal)))
+    if recipient_id is not None:
+        stmt = stmt.where(Event.recipient_id == recipient_id)
+    if subject_type is not None:
+        stmt = stmt.where(Event.subject_type == subject_type)
+    if subject_id is not None:
+        stmt = stmt.where(Event.subject_id == subject_id)
+    rows, cursor = paginate(ctx.session, stmt, Event.id, params, request, response)
+    return Page(items=[EventOut.model_validate(r) for r in rows], next_cursor=cursor)

@@ -1,0 +1,35 @@
+"""Liveness and readiness: the only routes that need no API key."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from service.core.db import get_engine
+from service.core.migrate import current_revision, head_revision
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Liveness: the process answers (no dependencies checked)")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Readiness: the database answers and is migrated to head")
+def readyz() -> JSONResponse:
+    try:
+        engine = get_engine()
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        current, head = current_revision(engine), head_revision()
+    except Exception as exc:
+        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+    if current != head:
+        return JSONResponse(
+            {"status": "unavailable", "reason": "database not migrated",
+             "current": current, "head": head},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ok", "revision": current})

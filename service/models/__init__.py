@@ -1,0 +1,46 @@
+"""All ORM models, one module per table, sharing one ``Base``."""
+
+from service.models.account import Account
+from service.models.api_key import ApiKey
+from service.models.audit import Audit
+from service.models.base import Base
+from service.models.blob import Blob
+from service.models.council import Council
+from service.models.event import Event
+from service.models.flag import Flag
+from service.models.idempotency import IdempotencyKey
+from service.models.note import Note
+from service.models.payment_schedule import PaymentSchedule
+from service.models.plan import PlanLine, SupportPlan
+from service.models.provider import Provider
+from service.models.recipient import Recipient
+from service.models.representative import Representative
+from service.models.timesheet import TimesheetEntry
+from service.models.transaction import Transaction
+from service.models.upload import Upload
+from service.models.user import User
+from service.models.worker import Worker
+
+__all__ = [
+    "Account",
+    "ApiKey",
+    "Audit",
+    "Base",
+    "Blob",
+    "Council",
+    "Event",
+    "Flag",
+    "IdempotencyKey",
+    "Note",
+    "PaymentSchedule",
+    "PlanLine",
+    "Provider",
+    "Recipient",
+    "Representative",
+    "SupportPlan",
+    "TimesheetEntry",
+    "Transaction",
+    "Upload",
+    "User",
+    "Worker",
+]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.models.base import Base, IdMixin, TimestampsMixin
+
+
+class Council(IdMixin, TimestampsMixin, Base):
+    """A tenant. Its settings override the service defaults for its own audits."""
+
+    __tablename__ = "councils"
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    contingency_weeks: Mapped[int] = mapped_column(default=8)
+    first_review_weeks: Mapped[int] = mapped_column(default=12)
+    review_interval_months: Mapped[int] = mapped_column(default=12)
+    # ids of the default-off rules this council has switched on, with any parameter overrides
+    optional_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # overrides of the risk-score weights; empty means the documented defaults
+    risk_weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.core.types import Money
+from service.models.base import Base, BigId, CouncilScoped, CreatedMixin
+
+
+class Transaction(CreatedMixin, CouncilScoped, Base):
+    """One line of a statement. Amounts in pence; positive = money into the account."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        # the last line of defence against counting a line twice, whatever the code above does
+        UniqueConstraint("account_id", "dedup_key", "occurrence"),
+        Index("ix_transactions_account_posted", "account_id", "posted_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
+    posted_on: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Money())
+    description: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(String(255))
+    balance: Mapped[Decimal | None] = mapped_column(Money())
+    mcc: Mapped[str | None] = mapped_column(String(4))
+    source_line: Mapped[int | None]
+    dedup_key: Mapped[str] = mapped_column(String(80))
+    occurrence: Mapped[int] = mapped_column(default=0)
+    category: Mapped[str | None] = mapped_column(String(32))
+    category_reason: Mapped[str | None] = mapped_column(Text)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    plan_line_id: Mapped[int | None] = mapped_column(ForeignKey("plan_lines.id"))
+    possible_duplicate_of: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("transactions.id")
+    )

@@ -1,0 +1,220 @@
+"""Users, API keys, recipients, representatives and workers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
+
+from service.core.deps import CtxDep
+from service.core.errors import NotFound
+from service.core.idempotency import IdempotencyDep
+from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.scope import load, scoped_select
+from service.models import ApiKey, Recipient, Representative, User, Worker
+from service.people import service
+from service.people.schemas import (
+    ApiKeyCreated,
+    ApiKeyIn,
+    ApiKeyOut,
+    RecipientIn,
+    RecipientOut,
+    RecipientPatch,
+    RepresentativeIn,
+    RepresentativeOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+    WorkerIn,
+    WorkerOut,
+    WorkerPatch,
+)
+
+router = APIRouter(prefix="/v1")
+PageDep = Annotated[PageParams, Depends(page_params)]
+STAFF = service.COUNCIL_STAFF
+
+
+# --- users -------------------------------------------------------------------------------
+
+def _visible_users(ctx: CtxDep):  # type: ignore[no-untyped-def]
+    stmt = select(User).where(User.council_id == ctx.principal.council_id)
+    if not ctx.principal.council_wide:
+        stmt = stmt.where(User.id == ctx.principal.user_id)
+    return stmt
+
+
+@router.post("/users", status_code=201, tags=["users"], summary="Add a user (admin)")
+def create_user(ctx: CtxDep, body: UserIn, idem: IdempotencyDep) -> UserOut:
+    ctx.principal.require("admin")
+    return idem.respond(UserOut.model_validate(service.create_user(ctx, body)))
+
+
+@router.get("/users", tags=["users"], summary="List users you can see")
+def list_users(ctx: CtxDep, params: PageDep, request: Request, response: Response) -> Page[UserOut]:
+    rows, cursor = paginate(ctx.session, _visible_users(ctx), User.id, params, request, response)
+    return Page(items=[UserOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/users/me", tags=["users"], summary="Who am I")
+def me(ctx: CtxDep) -> UserOut:
+    return UserOut.model_validate(ctx.session.get(User, ctx.principal.user_id))
+
+
+def _load_user(ctx: CtxDep, user_id: int) -> User:
+    user = ctx.session.scalar(_visible_users(ctx).where(User.id == user_id))
+    if user is None:
+        raise NotFound(f"There is no user {user_id} that you can see.")
+    return user
+
+
+@router.get("/users/{user_id}", tags=["users"], summary="Read a user")
+def get_user(ctx: CtxDep, user_id: int) -> UserOut:
+    return UserOut.model_validate(_load_user(ctx, user_id))
+
+
+@router.patch("/users/{user_id}", tags=["users"], summary="Rename or deactivate a user (admin)")
+def patch_user(ctx: CtxDep, user_id: int, body: UserPatch) -> UserOut:
+    user = _load_user(ctx, user_id)
+    ctx.principal.require("admin")
+    return UserOut.model_validate(
+        service.update(ctx, user, body.model_dump(exclude_unset=True), "user.updated")
+    )
+
+
+# --- API keys ----------------------------------------------------------------------------
+
+def _visible_keys(ctx: CtxDep):  # type: ignore[no-untyped-def]
+    stmt = select(ApiKey).where(ApiKey.council_id == ctx.principal.council_id)
+    if ctx.principal.role != "admin":
+        stmt = stmt.where(ApiKey.user_id == ctx.principal.user_id)
+    return stmt
+
+
+@router.post("/api-keys", status_code=201, tags=["api keys"],
+             summary="Create an API key (the secret is shown once)")
+def create_api_key(ctx: CtxDep, body: ApiKeyIn, idem: IdempotencyDep) -> ApiKeyCreated:
+    owner_id = body.user_id if body.user_id is not None else ctx.principal.user_id
+    if owner_id != ctx.principal.user_id:
+        ctx.principal.require("admin")
+    owner = service.user_in_council(ctx, owner_id)
+    key, token = service.create_api_key(ctx, owner, body.name)
+    created = ApiKeyCreated.model_validate({**ApiKeyOut.model_validate(key).model_dump(), "token": token})
+    # a replay must never show the secret again: store the response without it
+    idem.respond(ApiKeyOut.model_validate(key))
+    return created
+
+
+@router.get("/api-keys", tags=["api keys"], summary="List API keys (yours; admins: the council's)")
+def list_api_keys(
+    ctx: CtxDep, params: PageDep, request: Request, response: Response
+) -> Page[ApiKeyOut]:
+    rows, cursor = paginate(ctx.session, _visible_keys(ctx), ApiKey.id, params, request, response)
+    return Page(items=[ApiKeyOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.delete("/api-keys/{key_id}", tags=["api keys"], summary="Revoke an API key")
+def revoke_api_key(ctx: CtxDep, key_id: int) -> ApiKeyOut:
+    key = ctx.session.scalar(_visible_keys(ctx).where(ApiKey.id == key_id))
+    if key is None:
+        raise NotFound(f"There is no API key {key_id} that you can see.")
+    return ApiKeyOut.model_validate(service.revoke_api_key(ctx, key))
+
+
+# --- recipients --------------------------------------------------------------------------
+
+@router.post("/recipients", status_code=201, tags=["recipients"],
+             summary="Add a recipient (admin, officer)")
+def create_recipient(ctx: CtxDep, body: RecipientIn, idem: IdempotencyDep) -> RecipientOut:
+    ctx.principal.require(*STAFF)
+    return idem.respond(RecipientOut.model_validate(service.create_recipient(ctx, body)))
+
+
+@router.get("/recipients", tags=["recipients"], summary="List recipients you can see")
+def list_recipients(
+    ctx: CtxDep, params: PageDep, request: Request, response: Response
+) -> Page[RecipientOut]:
+    stmt = scoped_select(ctx, Recipient)
+    rows, cursor = paginate(ctx.session, stmt, Recipient.id, params, request, response)
+    return Page(items=[RecipientOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/recipients/{recipient_id}", tags=["recipients"], summary="Read a recipient")
+def get_recipient(ctx: CtxDep, recipient_id: int) -> RecipientOut:
+    return RecipientOut.model_validate(load(ctx, Recipient, recipient_id, "recipient"))
+
+
+@router.patch("/recipients/{recipient_id}", tags=["recipients"],
+              summary="Change a recipient, or record that their direct payment ended")
+def patch_recipient(ctx: CtxDep, recipient_id: int, body: RecipientPatch) -> RecipientOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF)
+    return RecipientOut.model_validate(service.update_recipient(ctx, recipient, body))
+
+
+# --- representatives ---------------------------------------------------------------------
+
+@router.post("/recipients/{recipient_id}/representatives", status_code=201,
+             tags=["representatives"], summary="Add who holds the direct payment (admin, officer)")
+def create_representative(
+    ctx: CtxDep, recipient_id: int, body: RepresentativeIn, idem: IdempotencyDep
+) -> RepresentativeOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF)
+    rep = service.add_representative(ctx, recipient, body)
+    return idem.respond(RepresentativeOut.model_validate(rep))
+
+
+@router.get("/recipients/{recipient_id}/representatives", tags=["representatives"],
+            summary="List a recipient's representatives")
+def list_representatives(
+    ctx: CtxDep, recipient_id: int, params: PageDep, request: Request, response: Response
+) -> Page[RepresentativeOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    stmt = scoped_select(ctx, Representative).where(Representative.recipient_id == recipient.id)
+    rows, cursor = paginate(ctx.session, stmt, Representative.id, params, request, response)
+    return Page(items=[RepresentativeOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/representatives/{representative_id}", tags=["representatives"],
+            summary="Read a representative")
+def get_representative(ctx: CtxDep, representative_id: int) -> RepresentativeOut:
+    rep = load(ctx, Representative, representative_id, "representative")
+    return RepresentativeOut.model_validate(rep)
+
+
+# --- workers -----------------------------------------------------------------------------
+
+@router.post("/recipients/{recipient_id}/workers", status_code=201, tags=["workers"],
+             summary="Add a personal assistant (admin, officer, holder)")
+def create_worker(
+    ctx: CtxDep, recipient_id: int, body: WorkerIn, idem: IdempotencyDep
+) -> WorkerOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
+    return idem.respond(WorkerOut.model_validate(service.add_worker(ctx, recipient, body)))
+
+
+@router.get("/recipients/{recipient_id}/workers", tags=["workers"],
+            summary="List a recipient's personal assistants")
+def list_workers(
+    ctx: CtxDep, recipient_id: int, params: PageDep, request: Request, response: Response
+) -> Page[WorkerOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    stmt = scoped_select(ctx, Worker).where(Worker.recipient_id == recipient.id)
+    rows, cursor = paginate(ctx.session, stmt, Worker.id, params, request, response)
+    return Page(items=[WorkerOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/workers/{worker_id}", tags=["workers"], summary="Read a personal assistant")
+def get_worker(ctx: CtxDep, worker_id: int) -> WorkerOut:
+    return WorkerOut.model_validate(load(ctx, Worker, worker_id, "worker"))
+
+
+@router.patch("/workers/{worker_id}", tags=["workers"],
+              summary="Change a personal assistant's details (admin, officer, holder)")
+def patch_worker(ctx: CtxDep, worker_id: int, body: WorkerPatch) -> WorkerOut:
+    worker = load(ctx, Worker, worker_id, "worker")
+    ctx.principal.require(*STAFF, "holder")
+    return WorkerOut.model_validate(service.update_worker(ctx, worker, body))

@@ -1,0 +1,50 @@
+"""Support plans: create a version, list and read versions, approve a version."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from service.core.deps import CtxDep
+from service.core.idempotency import IdempotencyDep
+from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.scope import load, scoped_select
+from service.models import Recipient, SupportPlan
+from service.plans import service
+from service.plans.schemas import PlanIn, PlanOut
+
+router = APIRouter(prefix="/v1", tags=["plans"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+@router.post("/recipients/{recipient_id}/plans", status_code=201,
+             summary="Create a new draft version of a recipient's support plan (admin, officer)")
+def create_plan(ctx: CtxDep, recipient_id: int, body: PlanIn, idem: IdempotencyDep) -> PlanOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require("admin", "officer")
+    plan = service.create_version(ctx, recipient, body)
+    return idem.respond(service.to_out(ctx, plan))
+
+
+@router.get("/recipients/{recipient_id}/plans", summary="List a recipient's plan versions")
+def list_plans(
+    ctx: CtxDep, recipient_id: int, params: PageDep, request: Request, response: Response
+) -> Page[PlanOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    stmt = scoped_select(ctx, SupportPlan).where(SupportPlan.recipient_id == recipient.id)
+    rows, cursor = paginate(ctx.session, stmt, SupportPlan.id, params, request, response)
+    return Page(items=[service.to_out(ctx, r) for r in rows], next_cursor=cursor)
+
+
+@router.get("/plans/{plan_id}", summary="Read a plan version with its lines")
+def get_plan(ctx: CtxDep, plan_id: int) -> PlanOut:
+    return service.to_out(ctx, load(ctx, SupportPlan, plan_id, "plan"))
+
+
+@router.post("/plans/{plan_id}/approve",
+             summary="Approve a draft plan version (admin, officer); approved versions are frozen")
+def approve_plan(ctx: CtxDep, plan_id: int) -> PlanOut:
+    plan = load(ctx, SupportPlan, plan_id, "plan")
+    ctx.principal.require("admin", "officer")
+    return service.to_out(ctx, service.approve(ctx, plan))
