@@ -19,6 +19,7 @@ from .text import decode
 
 HEADER_SEARCH_ROWS = 40  # preamble rows a bank may put above the header
 _SPACES = re.compile(r"\s+")
+_SPLIT_TAIL = re.compile(r"\d{3}(?:\.\d{1,2})?")
 _MONEY_LIKE = re.compile(r"^[\s'\"]*[-+(]?\s*£?\s*[-+]?£?\d[\d,]*(\.\d+)?\)?-?$")
 
 
@@ -279,6 +280,7 @@ def _read_row(
                         "transaction, not settled")
         return None
     if width and len(row.cells) > width and any(c.strip() for c in row.cells[width:]):
+        _refuse_split_amount(row, layout, pick)
         warnings.append(f"line {row.line} has more fields than the header; extra ignored")
     return StatementLine(
         date=parse_date(date_text, line=row.line),
@@ -291,6 +293,19 @@ def _read_row(
         mcc=clean_text(pick(row, layout.mcc)) or None,
         line=row.line,
     )
+
+
+def _refuse_split_amount(row: Row, layout: Layout, pick: Picker) -> None:
+    """An unquoted "£1,000.00" becomes two cells, "£1" and "000.00": never read it as £1."""
+    for column in (layout.amount, layout.paid_out, layout.paid_in, layout.balance):
+        cell = pick(row, column).strip()
+        if not cell:
+            continue
+        at = row.cells.index(pick(row, column))
+        follower = row.cells[at + 1].strip() if at + 1 < len(row.cells) else ""
+        if _SPLIT_TAIL.fullmatch(follower):
+            raise BadValue(f"the amount {cell!r} looks cut by an unquoted comma "
+                           f"before {follower!r}", line=row.line, field=column)
 
 
 def _date_ish(text: str) -> bool:

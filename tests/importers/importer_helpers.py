@@ -1,0 +1,33 @@
+"""Shared helpers for the importer tests: where the samples and the public corpus live."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+def corpus_dir() -> Path:
+    configured = os.environ.get("DPAUDIT_CORPUS")
+    return Path(configured) if configured else REPO.parent / "shared" / "corpus"
+
+
+def require_corpus() -> Path:
+    path = corpus_dir()
+    if not path.is_dir():
+        pytest.skip(f"public corpus not found at {path} (set DPAUDIT_CORPUS)")
+    return path
+
+
+def run_parse(path: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the parse command the way a user would (until `dpaudit parse` is wired up)."""
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli.parse", str(path), *extra],
+        capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
+    )
