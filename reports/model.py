@@ -216,7 +216,14 @@ class RuleInForce:
 
 @dataclass(frozen=True)
 class AuditReport:
-    """One audit of one person's direct payment account(s) for one period."""
+    """One audit of one person's direct payment account(s) for one period.
+
+    Text that reaches the letter is written for the person: ``recovery_held_reason``
+    completes "This is because ..." (e.g. "you could not find a PA for six weeks");
+    ``next_steps`` is plain paragraphs separated by blank lines (empty: the letter uses
+    its own words for the tier); ``council_contact`` completes "Please ..." (e.g. "call
+    0300 123 4567"). ``issued_on`` is the letter's date.
+    """
 
     council_name: str
     recipient_name: str

@@ -41,9 +41,7 @@ RULES = (
 
 
 def _transactions() -> tuple[Transaction, ...]:
-    def tx(
-        day: date, text: str, amount: str, code: str, label: str, reason: str, *flags: str
-    ) -> Transaction:
+    def tx(day: date, text: str, amount: str, code: str, label: str, reason: str, *flags: str) -> Transaction:
         return Transaction(day, "DP-0042", text, D(amount), code, label, reason, flags)
 
     return (
@@ -166,9 +164,7 @@ def light_report() -> AuditReport:
         ),
         **money_figures(_transactions()),  # type: ignore[arg-type]
         plan_lines=(
-            PlanLine(
-                "PA support, 16 hours a week", "PA wages", D("312.00"), D("4056.00"), D("1872.00")
-            ),
+            PlanLine("PA support, 16 hours a week", "PA wages", D("312.00"), D("4056.00"), D("1872.00")),
             PlanLine("HMRC", "HMRC (PAYE/NI)", D("12.00"), D("156.00"), D("48.20")),
             PlanLine("Day centre", "Day activities", D("36.00"), D("468.00"), D("189.30")),
         ),
@@ -280,9 +276,7 @@ def full_report() -> AuditReport:
         recovery_held=True,
         recovery_held_reason="you could not find a PA for six weeks",
         documents_needed=(
-            DocumentRequest(
-                "Your bank statement from 10 May to 31 May 2025", "We do not have it yet."
-            ),
+            DocumentRequest("Your bank statement from 10 May to 31 May 2025", "We do not have it yet."),
             DocumentRequest("Jane Smith's payslips for April and May 2025"),
         ),
     )

@@ -83,9 +83,7 @@ def test_summary_figures_equal_the_report_and_are_pounds(workbook, standard):
 def test_summary_lists_the_reasons_for_the_tier(workbook, standard):
     ws = workbook["Summary"]
     reasons = [
-        (row[1].value, row[2].value)
-        for row in ws.iter_rows(min_row=2)
-        if row[0].value == "Reason for tier"
+        (row[1].value, row[2].value) for row in ws.iter_rows(min_row=2) if row[0].value == "Reason for tier"
     ]
     assert reasons == [(r.text, f"{r.points} points") for r in standard.tier_reasons]
 
@@ -104,9 +102,7 @@ def test_summary_period_is_real_dates(workbook, standard):
 def test_every_sheet_has_a_frozen_header_and_a_filter_over_its_table(workbook):
     for ws in workbook.worksheets:
         assert ws.freeze_panes == "A2", ws.title
-        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", (
-            ws.title
-        )
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title
         assert ws.column_dimensions["A"].width > 8, ws.title
         assert ws["A1"].font.bold, ws.title
 
@@ -168,17 +164,11 @@ def test_surplus_arithmetic_adds_up_to_the_surplus(workbook, standard):
     steps = list(workbook["Surplus arithmetic"].iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in steps] == [step.label for step in standard.surplus_steps]
     assert steps[-1][0] == "Surplus"
-    assert (
-        sum(as_decimal(row[1]) for row in steps[:-1])
-        == as_decimal(steps[-1][1])
-        == standard.surplus
-    )
+    assert sum(as_decimal(row[1]) for row in steps[:-1]) == as_decimal(steps[-1][1]) == standard.surplus
 
 
 def test_hostile_payee_text_stays_text(workbook):
-    descriptions = [
-        row[2] for row in workbook["Transactions"].iter_rows(min_row=2, values_only=True)
-    ]
+    descriptions = [row[2] for row in workbook["Transactions"].iter_rows(min_row=2, values_only=True)]
     for payee in HOSTILE_PAYEES:
         assert payee in descriptions
 
