@@ -57,6 +57,11 @@ LAYOUTS: tuple[Layout, ...] = (
         paid_out="debits", paid_in="credits", balance="balance",
     ),
     Layout(
+        "nationwide-rows", (), date="1", description=("2", "3"), paid_out="4", paid_in="5",
+        balance="6", headerless=6,
+        note="Nationwide statement rows saved without the preamble and header",
+    ),
+    Layout(
         "midata",  # Nationwide, HSBC and (semicolon-separated) Santander
         ("date", "type", "merchant/description", "debit/credit", "balance"),
         date="date", description=("type", "merchant/description"),
