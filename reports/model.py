@@ -63,6 +63,8 @@ def _freeze(instance: Any, money: tuple[str, ...] = (), quantities: tuple[str, .
         value = getattr(instance, name)
         if value is not None:
             _check_money(owner, name, value)
+            # Same amount, always two places: "2880.0000" and "2880" both print "2880.00".
+            object.__setattr__(instance, name, value.quantize(PENNY))
     for name in quantities:
         value = getattr(instance, name)
         if value is not None:

@@ -150,9 +150,7 @@ def write_table(
     ws.append([_header_cell(ws, column.header) for column in columns])
     count = 0
     for row in rows:
-        ws.append(
-            [value_cell(ws, value, column) for value, column in zip(row, columns, strict=True)]
-        )
+        ws.append([value_cell(ws, value, column) for value, column in zip(row, columns, strict=True)])
         count += 1
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
@@ -215,9 +213,7 @@ def summary_rows(report: AuditReport) -> list[tuple[str, object, str]]:
         ("Audit", report.audit_kind, ""),
         ("Tier", report.tier.value.capitalize(), f"Risk score {report.tier_points} points"),
     ]
-    rows += [
-        ("Reason for tier", reason.text, _points(reason.points)) for reason in report.tier_reasons
-    ]
+    rows += [("Reason for tier", reason.text, _points(reason.points)) for reason in report.tier_reasons]
     rows += [
         ("Opening balance", report.opening_balance, "From the first statement"),
         ("Money in", report.money_in, ""),
@@ -379,9 +375,7 @@ def render_workbook(report: AuditReport) -> bytes:
     """The officer's workbook for one audit, summary first."""
     wb = Workbook(write_only=True)
     write_table(wb, SHEET_SUMMARY, SUMMARY_COLUMNS, summary_rows(report))
-    write_table(
-        wb, SHEET_TRANSACTIONS, TRANSACTION_COLUMNS, map(transaction_row, report.transactions)
-    )
+    write_table(wb, SHEET_TRANSACTIONS, TRANSACTION_COLUMNS, map(transaction_row, report.transactions))
     plan_sheet, plan_count = write_table(wb, SHEET_PLAN, PLAN_COLUMNS, plan_rows(report))
     add_bar_chart(
         plan_sheet,
@@ -392,9 +386,7 @@ def render_workbook(report: AuditReport) -> bytes:
         y_title="£",
     )
     write_table(wb, SHEET_FLAGS, FLAG_COLUMNS, map(flag_row, report.flags))
-    write_table(
-        wb, SHEET_TIMESHEETS, TIMESHEET_COLUMNS, map(timesheet_row, report.timesheet_findings)
-    )
+    write_table(wb, SHEET_TIMESHEETS, TIMESHEET_COLUMNS, map(timesheet_row, report.timesheet_findings))
     write_table(
         wb,
         SHEET_ARITHMETIC,
@@ -438,10 +430,7 @@ def render_council_summary(summary: CouncilSummary) -> bytes:
         wb,
         "Audits by tier",
         (Column("Tier", 14), Column("Due", 10), Column("Done", 10)),
-        (
-            (count.tier.value.capitalize(), count.due, count.done)
-            for count in summary.audits_by_tier
-        ),
+        ((count.tier.value.capitalize(), count.due, count.done) for count in summary.audits_by_tier),
     )
     add_bar_chart(
         tier_sheet,
