@@ -24,9 +24,7 @@ class Gap:
         return (self.end - self.start).days + 1
 
 
-def uncovered_ranges(
-    period: AuditPeriod, covered: Sequence[tuple[date, date]]
-) -> list[tuple[date, date]]:
+def uncovered_ranges(period: AuditPeriod, covered: Sequence[tuple[date, date]]) -> list[tuple[date, date]]:
     """The runs of days in the period that no (start, end) range covers."""
     gaps: list[tuple[date, date]] = []
     cursor = period.start  # first day not yet known to be covered

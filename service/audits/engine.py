@@ -108,9 +108,7 @@ def _derived(cls: type) -> list[str]:
 
 
 def paid_in(transactions: Sequence[Transaction], period: AuditPeriod, category: str) -> Decimal:
-    return total(
-        t.amount for t in in_period(transactions, period) if t.category == category and t.amount > 0
-    )
+    return total(t.amount for t in in_period(transactions, period) if t.category == category and t.amount > 0)
 
 
 def known_commitments(inputs: AuditInputs, timesheets: TimesheetReview) -> tuple[Commitment, ...]:
@@ -142,9 +140,7 @@ def risk_signals(
         first_audit=inputs.prior_audits.count == 0,
         account_kinds=tuple(a.kind for a in inputs.accounts),
         prior_findings=inputs.prior_audits.had_findings,
-        wage_mismatches=sum(
-            1 for f in timesheets.findings if f.code == "wages_differ_from_timesheets"
-        ),
+        wage_mismatches=sum(1 for f in timesheets.findings if f.code == "wages_differ_from_timesheets"),
     )
 
 
@@ -258,8 +254,4 @@ def run_audit(inputs: AuditInputs) -> AuditResult:
 def _surplus_findings(surplus: Surplus) -> list[Finding]:
     if not surplus.held:
         return []
-    return [
-        Finding(
-            "recovery_held", "info", surplus.held_reason.capitalize() + ".", surplus.council_share
-        )
-    ]
+    return [Finding("recovery_held", "info", surplus.held_reason.capitalize() + ".", surplus.council_share)]

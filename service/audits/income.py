@@ -112,9 +112,7 @@ def income_stream(
         if amount
         else []
     )
-    paid = [
-        t for t in transactions if t.category == kind and t.amount > 0 and period.contains(t.date)
-    ]
+    paid = [t for t in transactions if t.category == kind and t.amount > 0 and period.contains(t.date)]
     matches, used = _match(dues, amount, paid, window)
     in_period = [m for m in matches if period.contains(m.due)]
     advance = total(m.received for m in matches if m.due > period.end)

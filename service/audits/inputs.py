@@ -97,9 +97,7 @@ class PlanVersion:
     id: str = ""
 
     def in_force(self, day: date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_to is None or day <= self.effective_to
-        )
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
 @dataclass(frozen=True, slots=True)

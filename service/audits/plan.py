@@ -111,9 +111,7 @@ def plan_segments(period: AuditPeriod, versions: Sequence[PlanVersion]) -> list[
             continue
         weekly = pennies(Fraction(version.period_amount) * 7 / size)
         segments.append(
-            PlanSegment(
-                version.id, day, day, 1, version.period, version.period_amount, size, weekly
-            )
+            PlanSegment(version.id, day, day, 1, version.period, version.period_amount, size, weekly)
         )
     return segments
 
@@ -206,9 +204,7 @@ class SpendAgainstPlan:
 def spending(transactions: Sequence[Transaction], period: AuditPeriod) -> list[Transaction]:
     """Money out in the period; transfers to the person's own accounts are not spending."""
     return [
-        t
-        for t in transactions
-        if period.contains(t.date) and t.amount < 0 and t.category != OWN_TRANSFER
+        t for t in transactions if period.contains(t.date) and t.amount < 0 and t.category != OWN_TRANSFER
     ]
 
 
@@ -229,9 +225,7 @@ def match_line(txn: Transaction, versions: Sequence[PlanVersion]) -> PlanLine | 
     return next((line for line in lines if line.category == txn.category), None)
 
 
-def planned_for_line(
-    line_id: str, period: AuditPeriod, versions: Sequence[PlanVersion]
-) -> Fraction:
+def planned_for_line(line_id: str, period: AuditPeriod, versions: Sequence[PlanVersion]) -> Fraction:
     planned = Fraction(0)
     for day in days_of(period):
         version = version_on(day, versions)
@@ -263,9 +257,7 @@ def spend_against_plan(
             actual[line.id] -= txn.amount
         else:
             (flexible if txn.category == FLEXIBLE_USE else unmatched).append(txn)
-    rows = tuple(
-        _line_spend(line, period, versions, actual[line.id]) for line in all_lines(versions)
-    )
+    rows = tuple(_line_spend(line, period, versions, actual[line.id]) for line in all_lines(versions))
     weekly = weekly_plan_value(period, versions)
     return SpendAgainstPlan(
         rows,

@@ -137,9 +137,10 @@ def opening_at(
     if later:
         return later[0].opening_balance, f"statement {later[0].upload_id} (starts later)".strip()
     first = next((t for t in txns if t.date >= start and t.running_balance is not None), None)
-    if first is not None and first.running_balance is not None:
+    printed = first.running_balance if first is not None else None
+    if first is not None and printed is not None:
         before = _net_between(txns, start, first.date) - _same_day_after(txns, first)
-        return first.running_balance - before, f"running balance on {first.id}"
+        return printed - before, f"running balance on {first.id}"
     return None, "unknown"
 
 
@@ -161,10 +162,11 @@ def closing_at(
     if earlier:
         return earlier[-1].closing_balance, f"statement {earlier[-1].upload_id} (ends earlier)"
     known = [t for t in txns if t.date <= end and t.running_balance is not None]
-    if known and known[-1].running_balance is not None:
+    printed = known[-1].running_balance if known else None
+    if printed is not None:
         last = known[-1]
         later = _net_between(txns, last.date, end) - _same_day_up_to(txns, last)
-        return last.running_balance + later, f"running balance on {last.id}"
+        return printed + later, f"running balance on {last.id}"
     return None, "unknown"
 
 
@@ -186,12 +188,13 @@ def reconcile_account(
     paid_in, paid_out = money_in(inside), money_out(inside)
     opening, opening_source = opening_at(period.start, stmts, txns)
     closing, closing_source = closing_at(period.end, stmts, txns)
+    computed = "computed from the transactions"
     if opening is None and closing is None:
         opening, opening_source = ZERO, "unknown: taken as £0.00"
     if closing is None:
-        closing, closing_source = opening + paid_in - paid_out, "computed from the transactions"
+        closing, closing_source = (opening or ZERO) + paid_in - paid_out, computed
     if opening is None:
-        opening, opening_source = closing - paid_in + paid_out, "computed from the transactions"
+        opening, opening_source = closing - paid_in + paid_out, computed
     transfers = [t for t in inside if t.category == OWN_TRANSFER]
     return AccountReconciliation(
         account=account.reference,
@@ -264,9 +267,7 @@ def statement_chain_breaks(account: str, statements: Sequence[Statement]) -> lis
     return breaks
 
 
-def check_statement(
-    statement: Statement, transactions: Sequence[Transaction]
-) -> StatementCheck | None:
+def check_statement(statement: Statement, transactions: Sequence[Transaction]) -> StatementCheck | None:
     if statement.opening_balance is None or statement.closing_balance is None:
         return None
     lines = [
@@ -334,9 +335,7 @@ def _findings(rec: Reconciliation) -> list[Finding]:
                 )
             )
     found.extend(
-        Finding(
-            "balance_chain_break", "question", b.message, b.difference, (b.before_id, b.after_id)
-        )
+        Finding("balance_chain_break", "question", b.message, b.difference, (b.before_id, b.after_id))
         for b in rec.breaks
     )
     if rec.transfers_unmatched:
@@ -350,7 +349,8 @@ def _findings(rec: Reconciliation) -> list[Finding]:
             )
         )
     for a in rec.accounts:
-        if "unknown" in a.opening_source or "computed" in a.closing_source:
+        sources = a.opening_source + " " + a.closing_source
+        if "unknown" in sources or "computed" in sources:
             found.append(
                 Finding(
                     "balance_not_printed",

@@ -98,8 +98,7 @@ def council_share_of(
         return surplus, why
     share = pennies(surplus * council_in / paid_in)
     return share, (
-        f"{gbp(surplus)} x council paid in {gbp(council_in)} / all paid in "
-        f"{gbp(paid_in)}, to the penny"
+        f"{gbp(surplus)} x council paid in {gbp(council_in)} / all paid in {gbp(paid_in)}, to the penny"
     )
 
 
@@ -112,9 +111,7 @@ def hold_reason(reasons: Sequence[UnderspendReason]) -> str:
 
 
 def compute_surplus(inputs: SurplusInputs) -> Surplus:
-    contingency = contingency_for(
-        inputs.contingency_weeks, inputs.weekly_plan_value, inputs.final_audit
-    )
+    contingency = contingency_for(inputs.contingency_weeks, inputs.weekly_plan_value, inputs.final_audit)
     deductions = [contingency, *commitment_steps(inputs.commitments)]
     advance = advance_step(inputs.paid_in_advance, inputs.final_audit)
     deductions += [advance] if advance else []

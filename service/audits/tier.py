@@ -73,9 +73,7 @@ def _flag_reasons(s: RiskSignals, w: RiskWeights) -> list[Reason]:
             "flag of possibly harmful spending",
             "flags of possibly harmful spending",
         ),
-        *_counted(
-            s.local_policy_flags, w.local_policy_flag, "local-policy flag", "local-policy flags"
-        ),
+        *_counted(s.local_policy_flags, w.local_policy_flag, "local-policy flag", "local-policy flags"),
     ]
 
 

@@ -36,11 +36,7 @@ def entry_pay(entry: TimesheetEntry, worker: Worker) -> Decimal:
 
 def wage_payments(transactions: Sequence[Transaction], worker_id: str) -> list[Transaction]:
     return sorted(
-        (
-            t
-            for t in transactions
-            if t.worker_id == worker_id and t.category == PA_WAGES and t.amount < 0
-        ),
+        (t for t in transactions if t.worker_id == worker_id and t.category == PA_WAGES and t.amount < 0),
         key=lambda t: t.date,
     )
 
@@ -141,14 +137,10 @@ def wages_against_timesheets(
     covers_from = before + timedelta(days=1) if before else period.start
     covers_to = last_paid([p for p in payments if period.contains(p.date)], period.end)
     worked = [
-        e
-        for e in entries
-        if e.worker_id == worker.id and covers_to and covers_from <= e.date <= covers_to
+        e for e in entries if e.worker_id == worker.id and covers_to and covers_from <= e.date <= covers_to
     ]
     paid = -total(p.amount for p in payments if period.contains(p.date))
-    return WageRow(
-        worker.id, paid, total(entry_pay(e, worker) for e in worked), covers_from, covers_to
-    )
+    return WageRow(worker.id, paid, total(entry_pay(e, worker) for e in worked), covers_from, covers_to)
 
 
 def unpaid_wages(
@@ -199,9 +191,7 @@ def review_timesheets(
         for w in workers
         if (h := holiday_accrual(period, w, entries, settings.holiday_accrual_rate)) is not None
     )
-    unpaid = tuple(
-        c for w in workers if (c := unpaid_wages(period, w, entries, transactions)) is not None
-    )
+    unpaid = tuple(c for w in workers if (c := unpaid_wages(period, w, entries, transactions)) is not None)
     findings = (
         *(f for row in hours if (f := _hours_finding(row, settings)) is not None),
         *(f for row in wages if (f := _wage_finding(row, workers, settings)) is not None),
@@ -224,15 +214,12 @@ def _hours_finding(row: HoursRow, settings: CouncilSettings) -> Finding | None:
     return Finding(
         "hours_above_plan" if more else "hours_below_plan",
         "info",
-        f"{row.description}: {row.worked_hours} hours worked against {row.planned_hours} "
-        f"planned; {why}.",
+        f"{row.description}: {row.worked_hours} hours worked against {row.planned_hours} planned; {why}.",
         refs=(row.line_id,),
     )
 
 
-def _wage_finding(
-    row: WageRow, workers: Sequence[Worker], settings: CouncilSettings
-) -> Finding | None:
+def _wage_finding(row: WageRow, workers: Sequence[Worker], settings: CouncilSettings) -> Finding | None:
     if abs(row.difference) <= settings.wage_tolerance:
         return None
     period = f"work from {day_words(row.covers_from)}"

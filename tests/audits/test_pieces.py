@@ -22,7 +22,8 @@ from service.audits.plan import weekly_plan_value
 from service.audits.reconcile import reconcile
 from service.audits.tier import RiskSignals, choose_tier, score_risk
 from service.audits.timesheets import review_timesheets
-from tests.audits.factories import (
+
+from .factories import (
     END,
     START,
     d,
@@ -110,6 +111,15 @@ def test_balances_from_running_balances_when_no_statement_prints_them() -> None:
     assert (acct.opening_balance, acct.closing_balance) == (m("100.00"), m("105.00"))
     assert acct.opening_source == "running balance on a"
     assert rec.breaks == ()
+
+
+def test_a_balance_nobody_printed_is_computed_and_says_so() -> None:
+    # no opening printed: closing 70.00 - in 0.00 + out 30.00 = 100.00
+    txns = (txn("t", "2026-04-20", "-30.00", "transport"),)
+    rec = reconcile((Account("A1", "bank"),), PERIOD, (statement(None, "70.00"),), txns)
+    (acct,) = rec.accounts
+    assert (acct.opening_balance, acct.opening_source) == (m("100.00"), "computed from the transactions")
+    assert [f.code for f in rec.findings] == ["balance_not_printed"]
 
 
 def test_statements_that_do_not_join_up_are_a_break() -> None:

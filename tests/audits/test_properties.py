@@ -12,7 +12,8 @@ from service.audits.inputs import Account, AuditPeriod, Commitment, Statement, T
 from service.audits.plan import spend_against_plan
 from service.audits.reconcile import reconcile
 from service.audits.surplus import SurplusInputs, compute_surplus
-from tests.audits.factories import END, START, plan
+
+from .factories import END, START, plan
 
 PERIOD = AuditPeriod(START, END)
 CATEGORIES = [

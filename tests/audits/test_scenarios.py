@@ -15,7 +15,8 @@ from service.audits.inputs import (
     PriorAudits,
     UnderspendReason,
 )
-from tests.audits.factories import (
+
+from .factories import (
     END,
     START,
     d,
