@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from service.audits.income import add_months
+from service.audits.inputs import CouncilSettings
 from service.audits.tier import TIER_RANK, Tier
 
 FIRST_REVIEW_LIMIT_MONTHS = 6
@@ -29,6 +30,15 @@ def next_review_due(
         return min(council_choice, add_months(first_payment, FIRST_REVIEW_LIMIT_MONTHS))
     months = min(review_interval_months, REVIEW_LIMIT_MONTHS)
     return add_months(last_audit_end, months)
+
+
+def next_review_for(
+    settings: CouncilSettings, first_payment: date, last_audit_end: date | None = None
+) -> date:
+    """The same, with the council's own first-review weeks and interval."""
+    return next_review_due(
+        first_payment, last_audit_end, settings.first_review_weeks, settings.review_interval_months
+    )
 
 
 @dataclass(frozen=True, slots=True)

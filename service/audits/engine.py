@@ -146,13 +146,17 @@ def risk_signals(
 
 def asks_for(
     inputs: AuditInputs,
+    income: Income | None,
     rec: Reconciliation,
     gaps: Sequence[Gap],
     surplus: Surplus,
     timesheets: TimesheetReview,
 ) -> Asks:
     asked = [f for f in inputs.flags if f.counts and f.severity != "info"]
-    others = [f.message for f in (*rec.findings, *timesheets.findings) if f.severity == "question"]
+    asked_about = (*rec.findings, *timesheets.findings, *(income.findings if income else ()))
+    others = [
+        f"{f.message} Can you help us understand this?" for f in asked_about if f.severity == "question"
+    ]
     if surplus.surplus > 0 and not inputs.final_audit:
         others.append(
             f"There is {gbp(surplus.surplus)} more than the person keeps for contingencies and "
@@ -207,7 +211,7 @@ def run_audit(inputs: AuditInputs) -> AuditResult:
         risk_signals(inputs, rec, gaps, surplus, sheets),
         settings.risk_weights,
         settings.tier_thresholds,
-        asks_for(inputs, rec, gaps, surplus, sheets),
+        asks_for(inputs, income, rec, gaps, surplus, sheets),
     )
     findings = (
         *rec.findings,

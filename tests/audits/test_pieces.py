@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from service.audits.cadence import DueItem, next_review_due, riskiest_first
+from service.audits.cadence import DueItem, next_review_due, next_review_for, riskiest_first
 from service.audits.coverage import coverage_gaps, uncovered_ranges
 from service.audits.engine import run_audit
 from service.audits.income import add_months, check_income
@@ -287,6 +287,11 @@ def test_later_reviews_within_twelve_months_of_the_last_audit() -> None:
     assert next_review_due(date(2026, 4, 6), date(2026, 6, 28), review_interval_months=6) == (
         date(2026, 12, 28)
     )
+
+
+def test_review_date_from_council_settings() -> None:
+    settings = CouncilSettings(first_review_weeks=6)
+    assert next_review_for(settings, date(2026, 4, 6)) == date(2026, 5, 18)
 
 
 def test_riskiest_first() -> None:

@@ -265,6 +265,20 @@ def test_final_audit_keeps_no_contingency() -> None:
     assert result.proposed_recovery == m("4400.00")
 
 
+def test_final_audit_keeps_money_paid_in_advance_as_surplus() -> None:
+    # no next period will come: 3,900.00 closing - 0.00 contingency = 3,900.00, all recovered
+    early = txn("c3", "2026-06-26", "1300.00", "council_payment")
+    result = run_audit(
+        inputs(
+            statements=(statement("2600.00", "3900.00"),),
+            transactions=(*ordinary_quarter(), early),
+            final_audit=True,
+        )
+    )
+    assert result.surplus == m("3900.00")
+    assert result.proposed_recovery == m("3900.00")
+
+
 def test_plan_change_mid_period_averages_the_days() -> None:
     # 6 Apr - 17 May (42 days) on £1,300.00 every 4 weeks: 1,300 x 42 / 28 = 1,950.00
     # 18 May - 31 May (14 days) on £1,500.00 a month:    1,500 x 14 / 31 =   677.419...
