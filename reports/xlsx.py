@@ -359,6 +359,26 @@ def timesheet_row(finding: TimesheetFinding) -> tuple[object, ...]:
     )
 
 
+ASK_COLUMNS = (
+    Column("Kind", 12),
+    Column("Date", 12),
+    Column("Amount", 14),
+    Column("Transaction", 36),
+    Column("What we asked", 60, wrap=True),
+    Column("Why", 48, wrap=True),
+)
+
+
+def ask_rows(report: AuditReport) -> list[tuple[object, ...]]:
+    """What the letter asks the person for: questions (standard) and documents (full)."""
+    rows: list[tuple[object, ...]] = [
+        ("Question", q.transaction_date, q.transaction_amount, q.transaction_description, q.text, "")
+        for q in report.questions
+    ]
+    rows += [("Document", None, None, "", d.item, d.why) for d in report.documents_needed]
+    return rows
+
+
 ARITHMETIC_COLUMNS = (Column("Step", 36), Column("Amount", 14), Column("How", 70, wrap=True))
 RULE_COLUMNS = (Column("Rule", 12), Column("Title", 48), Column("On", 8))
 
@@ -369,6 +389,7 @@ SHEET_FLAGS = "Flags"
 SHEET_TIMESHEETS = "Timesheets"
 SHEET_ARITHMETIC = "Surplus arithmetic"
 SHEET_RULES = "Rules in force"
+SHEET_ASKS = "Questions and documents"
 
 
 def render_workbook(report: AuditReport) -> bytes:
@@ -393,6 +414,7 @@ def render_workbook(report: AuditReport) -> bytes:
         ARITHMETIC_COLUMNS,
         ((step.label, step.amount, step.explanation) for step in report.surplus_steps),
     )
+    write_table(wb, SHEET_ASKS, ASK_COLUMNS, ask_rows(report))
     write_table(
         wb,
         SHEET_RULES,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -10,6 +11,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reports_fixtures import (
     HOSTILE_PAYEES,
     council_summary,
@@ -188,19 +191,9 @@ def test_no_cell_in_any_sheet_is_a_formula(build):
 
 
 def test_control_characters_from_a_statement_do_not_break_the_file():
-    report = light_report()
-    bad = report.transactions[0].__class__(
-        date(2025, 4, 2),
-        "DP-0042",
-        "SHOP\x00\x07 LTD",
-        Decimal("-1.00"),
-        "flexible",
-        "Flexible use",
-        "x",
-    )
-    from dataclasses import replace
-
-    wb = load(render_workbook(replace(report, transactions=(bad,))))
+    base = light_report().transactions[0]
+    bad = dataclasses.replace(base, description="SHOP\x00\x07 LTD")
+    wb = load(render_workbook(dataclasses.replace(light_report(), transactions=(bad,))))
     assert wb["Transactions"]["C2"].value == "SHOP LTD"
 
 
@@ -233,3 +226,28 @@ def test_council_summary_workbook_reads_back():
     assert need[1][2].number_format.startswith('"£"')
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+
+
+def test_questions_and_documents_sheet_lists_what_the_letter_asks():
+    report = full_report()
+    rows = list(
+        load(render_workbook(report))["Questions and documents"].iter_rows(min_row=2, values_only=True)
+    )
+    assert [row[0] for row in rows] == ["Question", "Question", "Document", "Document"]
+    assert rows[0][1].date() == date(2025, 5, 23)
+    assert as_decimal(rows[0][2]) == Decimal("-40.00")
+    assert rows[0][3] == "SKYBET" and rows[0][4] == "What was this payment for?"
+    assert rows[2][4] == report.documents_needed[0].item
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    pence=st.lists(st.integers(min_value=-(10**12) + 1, max_value=10**12 - 1), min_size=1, max_size=30),
+)
+def test_any_amount_reads_back_to_the_penny(pence):
+    amounts = [Decimal(p).scaleb(-2) for p in pence]
+    base = light_report().transactions[0]
+    transactions = tuple(dataclasses.replace(base, amount=amount) for amount in amounts)
+    wb = load(render_workbook(dataclasses.replace(light_report(), transactions=transactions)))
+    read = [as_decimal(row[3]) for row in wb["Transactions"].iter_rows(min_row=2, values_only=True)]
+    assert read == amounts
