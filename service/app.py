@@ -11,8 +11,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from service.accounts.endpoints import router as accounts_router
+from service.core.bodylimit import ProblemTooLarge
 from service.core.config import Settings, get_settings
 from service.core.errors import (
     PROBLEM_BASE,
@@ -108,7 +110,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "Request refused."
     if exc.status_code == 413:
         detail = "The request is larger than this route accepts."
-    body = {"type": PROBLEM_BASE + str(exc.status_code), "title": titles.get(exc.status_code, "Error"),
+    slugs = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}
+    body = {"type": PROBLEM_BASE + slugs.get(exc.status_code, str(exc.status_code)),
+            "title": titles.get(exc.status_code, "Error"),
             "status": exc.status_code, "detail": detail, "instance": request.url.path}
     return problem_response(exc.status_code, body, dict(exc.headers or {}))
 
@@ -159,10 +163,15 @@ def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+class DpauditAPI(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        return ProblemTooLarge(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    app = FastAPI(
+    app = DpauditAPI(
         title="dpaudit",
         version="0.1.0",
         description=DESCRIPTION,

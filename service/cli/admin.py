@@ -1,0 +1,74 @@
+"""CLI steps that act on the database for an operator: users and onboarding documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from service.core.db import session_scope
+from service.core.errors import DpauditError
+from service.models import Provider, User
+from service.onboarding import service as onboarding
+from service.onboarding.schemas import LoadDocument
+from service.people import service as people
+from service.people.schemas import UserIn
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def create_user(email: str, council_code: str, name: str, role: str,
+                council_name: str, provider_ref: str) -> None:
+    try:
+        with session_scope() as session:
+            council = onboarding.ensure_council(session, council_code, council_name or council_code)
+            ctx = onboarding.system_ctx(session, council.id)
+            provider_id = None
+            if provider_ref:
+                provider = session.scalar(select(Provider).where(
+                    Provider.council_id == council.id, Provider.reference == provider_ref))
+                if provider is None:
+                    _fail(f"no provider '{provider_ref}' in council {council_code}")
+                provider_id = provider.id if provider else None
+            body = UserIn(email=email, name=name or email.split("@")[0], role=role,  # type: ignore[arg-type]
+                          provider_id=provider_id)
+            user = people.create_user(ctx, body)
+            session.flush()
+            _key, token = people.create_api_key(ctx, user, "created by dpaudit create-user")
+    except ValidationError as exc:
+        _fail(_first_validation_error(exc))
+    except DpauditError as exc:
+        _fail(exc.detail)
+    typer.echo(f"created {role} {email} in council {council_code}")
+    typer.echo(f"API key (shown once): {token}")
+
+
+def load(file: Path) -> None:
+    try:
+        doc = LoadDocument.model_validate_json(file.read_bytes())
+    except ValidationError as exc:
+        _fail(f"{file}: {_first_validation_error(exc)}")
+    try:
+        with session_scope() as session:
+            created = onboarding.apply(session, doc)
+    except DpauditError as exc:
+        _fail(f"{file}: {exc.detail}")
+    typer.echo(json.dumps({"council": doc.council.code, "created": dict(created)}))
+
+
+def _first_validation_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(part) for part in err["loc"])
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {err['msg']}{more}"
+
+
+def existing_user(email: str) -> User | None:
+    with session_scope() as session:
+        return session.scalar(select(User).where(User.email == email.lower()))

@@ -1,0 +1,112 @@
+"""The demo council: a recipient with an approved plan, an account, two PAs and a schedule.
+
+Dates are relative to today, so the demo looks current on any day; running it again
+changes nothing but issues fresh API keys (keys are shown only once).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import typer
+from sqlalchemy import select
+
+from service.core import migrate
+from service.core.db import session_scope
+from service.models import User
+from service.onboarding import service as onboarding
+from service.onboarding.schemas import LoadDocument
+from service.people import service as people
+
+DEMO_COUNCIL = "demo"
+OFFICER = "officer@demo-council.example.org"
+HOLDER = "alex@demo-council.example.org"
+DEMO_ACCOUNT = "demo-account"
+
+
+def start_date(today: date) -> date:
+    """The demo direct payment started about 13 months ago, on a Monday."""
+    first = today - timedelta(days=400)
+    return first - timedelta(days=first.weekday())
+
+
+def demo_document(today: date) -> dict[str, Any]:
+    start = start_date(today)
+    return {
+        "council": {"code": DEMO_COUNCIL, "name": "Demo Borough Council"},
+        "providers": [{"reference": "demo-payroll", "name": "Demo Payroll Bureau"}],
+        "users": [
+            {"email": OFFICER, "name": "Olu Officer", "role": "officer"},
+            {"email": "admin@demo-council.example.org", "name": "Ada Admin", "role": "admin"},
+            {"email": HOLDER, "name": "Alex Example", "role": "holder"},
+        ],
+        "recipients": [{
+            "reference": "R-DEMO-1",
+            "name": "Alex Example",
+            "date_of_birth": "1961-05-14",
+            "dp_start_date": start.isoformat(),
+            "representatives": [{"kind": "self", "name": "Alex Example", "user": HOLDER}],
+            "accounts": [{"reference": DEMO_ACCOUNT, "kind": "bank", "institution": "Demo Bank",
+                          "number_last4": "4321", "opened_on": start.isoformat()}],
+            "workers": [
+                {"reference": "PA-1", "name": "Sam Carter", "aliases": ["S CARTER"],
+                 "age_band": "21_plus", "started_on": start.isoformat()},
+                {"reference": "PA-2", "name": "Jo Patel", "aliases": ["J PATEL"],
+                 "date_of_birth": (today - timedelta(days=365 * 24)).isoformat(),
+                 "relationship": "friend", "started_on": start.isoformat()},
+            ],
+            "payment_schedules": [{
+                "account": DEMO_ACCOUNT, "funding_model": "net", "frequency": "four_weeks",
+                "council_amount": "1540.00", "contribution_amount": "120.00",
+                "first_payment_on": start.isoformat(), "payer_reference": "DEMO BOROUGH COUNCIL",
+            }],
+            "plans": [{
+                "effective_from": start.isoformat(), "period": "four_weeks",
+                "indicative_budget": "1700.00", "actual_budget": "1660.00", "approved": True,
+                "lines": [
+                    {"category": "pa_wages", "description": "Personal assistants, 24 hours a week",
+                     "amount": "312.00", "amount_basis": "week", "planned_hours_per_week": "24.00",
+                     "hourly_rate": "13.00"},
+                    {"category": "hmrc", "description": "Employer's tax and National Insurance",
+                     "amount": "40.00", "amount_basis": "period", "expected_payee": "HMRC"},
+                    {"category": "payroll_service", "description": "Payroll service",
+                     "amount": "20.00", "amount_basis": "period",
+                     "expected_payee": "Demo Payroll Bureau"},
+                    {"category": "insurance", "description": "Employer's liability insurance",
+                     "amount": "12.00", "amount_basis": "period"},
+                    {"category": "day_activities", "description": "Swimming and day trips",
+                     "amount": "80.00", "amount_basis": "week"},
+                ],
+            }],
+        }],
+    }
+
+
+def run(today: date | None = None) -> None:
+    migrate.upgrade()
+    today = today or date.today()
+    doc = LoadDocument.model_validate(demo_document(today))
+    with session_scope() as session:
+        created = onboarding.apply(session, doc)
+        council_id = session.scalar(select(User.council_id).where(User.email == OFFICER))
+        ctx = onboarding.system_ctx(session, council_id or 0)
+        tokens = {}
+        for email in (OFFICER, HOLDER):
+            user = session.scalar(select(User).where(User.email == email))
+            assert user is not None
+            _key, tokens[email] = people.create_api_key(ctx, user, "demo sign-in")
+    _print_sign_in(tokens, dict(created))
+
+
+def _print_sign_in(tokens: dict[str, str], created: dict[str, int]) -> None:
+    made = ", ".join(f"{n} {what}" for what, n in created.items()) or "nothing new (already loaded)"
+    typer.echo(f"Demo council loaded: {made}.")
+    typer.echo("")
+    typer.echo("Sign in with an API key (each run of `dpaudit demo` issues new ones):")
+    typer.echo(f"  finance officer  {OFFICER}\n    {tokens[OFFICER]}")
+    typer.echo(f"  DP holder        {HOLDER}\n    {tokens[HOLDER]}")
+    typer.echo("")
+    typer.echo("Try it:")
+    typer.echo(f"  curl -H 'Authorization: Bearer {tokens[OFFICER]}' http://127.0.0.1:8000/v1/recipients")
+    typer.echo("  or open http://127.0.0.1:8000/docs, press Authorize and paste a key.")

@@ -1,0 +1,126 @@
+"""The ``dpaudit`` command. Heavy libraries are imported inside each command, so it starts fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="dpaudit",
+    help="dpaudit: direct-payments audit and accounting for councils.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API (uvicorn with uvloop and httptools)."""
+    import uvicorn
+
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
+                loop="uvloop", http="httptools", log_level="warning", access_log=False)
+
+
+@app.command()
+def migrate(
+    revision: Annotated[str, typer.Option("--to", help="Target revision.")] = "head",
+) -> None:
+    """Bring the database schema up to date (runs the Alembic migrations)."""
+    from service.core import migrate as migrations
+    from service.core.config import get_settings
+
+    migrations.upgrade(revision=revision)
+    typer.echo(f"database at {migrations.head_revision() if revision == 'head' else revision}: "
+               f"{_safe_url(get_settings().database_url)}", err=True)
+
+
+def _safe_url(url: str) -> str:
+    """The URL without any password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Argument(help="The user's email address.")],
+    council: Annotated[str, typer.Option(help="Council code; created if new.")],
+    name: Annotated[str, typer.Option(help="The user's name.")] = "",
+    role: Annotated[str, typer.Option(help="admin, officer, holder or provider.")] = "admin",
+    council_name: Annotated[str, typer.Option(help="Name for a new council.")] = "",
+    provider: Annotated[str, typer.Option(help="Provider reference (provider role).")] = "",
+) -> None:
+    """Create a user (and their council if new) and print an API key for them."""
+    from service.cli import admin
+
+    admin.create_user(email, council, name, role, council_name, provider)
+
+
+@app.command()
+def load(
+    file: Annotated[Path, typer.Argument(help="Onboarding document (JSON).", exists=True,
+                                         dir_okay=False)],
+) -> None:
+    """Set up a council's recipients, plans, accounts and workers from one JSON document.
+
+    Matched by the council's own references, so loading twice changes nothing.
+    """
+    from service.cli import admin
+
+    admin.load(file)
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo council and print how to sign in. Safe to run again, on any day."""
+    from service.cli import demo as demo_data
+
+    demo_data.run()
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="A statement or timesheet file.")],
+    kind: Annotated[str | None, typer.Option(help="statement or timesheet (default: detect).")] = None,
+    check: Annotated[bool, typer.Option(help="Add each line's category and rule flags.")] = False,
+) -> None:
+    """Print the records in FILE as JSON lines. Needs no database.
+
+    Statements: {"date", "amount", "description", "reference", "balance", "account"} with
+    amount negative for money out. Timesheets: {"worker", "date", "start", "end", "hours",
+    "sleep_in"}. Exit 0 when read; exit 2 with one line naming the file, line and reason.
+    """
+    from service.cli import parse as parse_command
+
+    parse_command.parse(file, kind=kind, check=check)
+
+
+def run() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,213 @@
+"""The role x council access matrix, over every route the API publishes.
+
+Every operation in the OpenAPI document must have a case here, or the coverage test fails:
+a new route cannot ship without saying who may call it.
+For each case: allowed roles succeed; roles that can see the object but may not act get 403;
+roles that cannot see it get 404; every role gets 404 for a second council's real ids; lists
+never show another council's rows; no key, or a wrong key, gets 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from conftest import PLAN, World, build_world, post_ok, unique
+
+ROLES = ("admin", "officer", "holder", "provider")
+PUBLIC = {("get", "/healthz"), ("get", "/readyz")}
+OK = {200, 201}
+
+
+@dataclass(frozen=True)
+class Case:
+    ok: frozenset[str]  # roles that may do it
+    hidden: frozenset[str] = frozenset()  # roles that cannot see the object: 404
+    body: Callable[[World], dict[str, Any]] | None = None
+    also_ok: frozenset[int] = field(default_factory=frozenset)  # e.g. 409 when already done
+
+
+def case(ok: str, hidden: str = "", body: Callable[[World], dict[str, Any]] | None = None,
+         also_ok: tuple[int, ...] = ()) -> Case:
+    return Case(frozenset(ok.split()), frozenset(hidden.split()), body, frozenset(also_ok))
+
+
+ALL = "admin officer holder provider"
+STAFF = "admin officer"
+CASES: dict[tuple[str, str], Case] = {
+    ("get", "/v1/councils"): case(ALL),
+    ("get", "/v1/councils/{council_id}"): case(ALL),
+    ("patch", "/v1/councils/{council_id}"): case("admin", body=lambda w: {"contingency_weeks": 8}),
+    ("post", "/v1/providers"): case("admin", body=lambda w: {"reference": unique("p"), "name": "P"}),
+    ("get", "/v1/providers"): case(ALL),
+    ("get", "/v1/providers/{provider_id}"): case("admin officer provider", hidden="holder"),
+    ("post", "/v1/users"): case("admin", body=lambda w: {
+        "email": f"{unique('u')}@example.org", "name": "U", "role": "officer"}),
+    ("get", "/v1/users"): case(ALL),
+    ("get", "/v1/users/me"): case(ALL),
+    ("get", "/v1/users/{user_id}"): case(STAFF, hidden="holder provider"),
+    ("patch", "/v1/users/{user_id}"): case("admin", hidden="holder provider",
+                                            body=lambda w: {"name": "Admin"}),
+    ("post", "/v1/api-keys"): case(ALL, body=lambda w: {"name": "another"}),
+    ("get", "/v1/api-keys"): case(ALL),
+    ("delete", "/v1/api-keys/{key_id}"): case("admin", hidden="officer holder provider"),
+    ("post", "/v1/recipients"): case(STAFF, body=lambda w: {"reference": unique("R"), "name": "N"}),
+    ("get", "/v1/recipients"): case(ALL),
+    ("get", "/v1/recipients/{recipient_id}"): case(ALL),
+    ("patch", "/v1/recipients/{recipient_id}"): case(STAFF, body=lambda w: {"name": "Pat Person"}),
+    ("post", "/v1/recipients/{recipient_id}/representatives"): case(
+        STAFF, body=lambda w: {"kind": "nominee", "name": "Another Nominee"}),
+    ("get", "/v1/recipients/{recipient_id}/representatives"): case(ALL),
+    ("get", "/v1/representatives/{representative_id}"): case(ALL),
+    ("post", "/v1/recipients/{recipient_id}/workers"): case(
+        "admin officer holder", body=lambda w: {"name": "Another PA"}),
+    ("get", "/v1/recipients/{recipient_id}/workers"): case(ALL),
+    ("get", "/v1/workers/{worker_id}"): case(ALL),
+    ("patch", "/v1/workers/{worker_id}"): case("admin officer holder",
+                                               body=lambda w: {"name": "Sam Carter"}),
+    ("post", "/v1/recipients/{recipient_id}/plans"): case(STAFF, body=lambda w: PLAN),
+    ("get", "/v1/recipients/{recipient_id}/plans"): case(ALL),
+    ("get", "/v1/plans/{plan_id}"): case(ALL),
+    ("post", "/v1/plans/{plan_id}/approve"): case(STAFF, also_ok=(409,)),
+    ("post", "/v1/recipients/{recipient_id}/accounts"): case(
+        STAFF, body=lambda w: {"reference": unique("a"), "kind": "bank"}),
+    ("get", "/v1/accounts"): case(ALL),
+    ("get", "/v1/accounts/{account_id}"): case(ALL),
+    ("patch", "/v1/accounts/{account_id}"): case(STAFF, body=lambda w: {"institution": "Bank"}),
+    ("post", "/v1/recipients/{recipient_id}/payment-schedules"): case(STAFF, body=lambda w: {
+        "funding_model": "gross", "frequency": "month", "council_amount": "100.00",
+        "first_payment_on": "2026-02-01"}),
+    ("get", "/v1/recipients/{recipient_id}/payment-schedules"): case(ALL),
+    ("get", "/v1/payment-schedules/{schedule_id}"): case(ALL),
+    ("get", "/v1/events"): case(ALL),
+}
+
+
+def operations(app: Any) -> list[tuple[str, str]]:
+    spec = app.openapi()
+    return [(method, path) for path, ops in spec["paths"].items() for method in ops
+            if (method, path) not in PUBLIC]
+
+
+def fill(path: str, ids: dict[str, int]) -> str:
+    return path.format(**ids)
+
+
+def call(client: Any, method: str, path: str, token: str | None, body: Any = None) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.request(method.upper(), path, headers=headers, json=body)
+
+
+@pytest.fixture(scope="module")
+def worlds(app: Any, database_url: str) -> tuple[World, World]:
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        return build_world(client, database_url), build_world(client, database_url)
+
+
+def test_every_route_has_a_case(app: Any) -> None:
+    missing = [op for op in operations(app) if op not in CASES]
+    assert not missing, f"routes without an access case: {missing}"
+    stale = [op for op in CASES if op not in operations(app)]
+    assert not stale, f"cases for routes that no longer exist: {stale}"
+
+
+def test_only_health_is_public(app: Any, client: Any) -> None:
+    for method, path in operations(app):
+        url = fill(path, {k: 1 for k in ("council_id", "provider_id", "user_id", "key_id",
+                                          "recipient_id", "representative_id", "worker_id",
+                                          "plan_id", "account_id", "schedule_id")})
+        for token in (None, "dpa_000000000000_not-a-real-key"):
+            response = call(client, method, url, token, {})
+            assert response.status_code == 401, (method, path, token, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_own_council_matrix(app: Any, client: Any, worlds: tuple[World, World], role: str) -> None:
+    world, _ = worlds
+    token = world.council.tokens.get(role) if role != "admin" else world.council.admin_token
+    failures = []
+    for method, path in operations(app):
+        spec = CASES[(method, path)]
+        body = spec.body(world) if spec.body else None
+        response = call(client, method, fill(path, world.ids), token, body)
+        status = response.status_code
+        if role in spec.ok:
+            good = status in OK or status in spec.also_ok
+        else:
+            good = status == (404 if role in spec.hidden else 403)
+        if not good:
+            failures.append((method, path, status, response.text[:200]))
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_second_council_ids_are_not_found(
+    app: Any, client: Any, worlds: tuple[World, World], role: str
+) -> None:
+    mine, theirs = worlds
+    token = mine.council.tokens.get(role) if role != "admin" else mine.council.admin_token
+    failures = []
+    for method, path in operations(app):
+        if "{" not in path:
+            continue
+        spec = CASES[(method, path)]
+        body = spec.body(mine) if spec.body else None
+        response = call(client, method, fill(path, theirs.ids), token, body)
+        if response.status_code != 404:
+            failures.append((method, path, response.status_code))
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_show_no_foreign_rows(
+    app: Any, client: Any, worlds: tuple[World, World], role: str
+) -> None:
+    mine, theirs = worlds
+    token = mine.council.tokens.get(role) if role != "admin" else mine.council.admin_token
+    for method, path in operations(app):
+        if method != "get":
+            continue
+        response = call(client, method, fill(path, mine.ids), token)
+        if response.status_code != 200 or "items" not in response.json():
+            continue
+        for item in response.json()["items"]:
+            assert item.get("council_id", mine.council.id) == mine.council.id, (path, item)
+            assert item.get("recipient_id") != theirs.ids["recipient_id"], (path, item)
+
+
+def test_foreign_ids_in_bodies_are_refused(client: Any, worlds: tuple[World, World]) -> None:
+    mine, theirs = worlds
+    h, rid = mine.council.auth(), mine.ids["recipient_id"]
+    attempts = [
+        ("/v1/api-keys", {"name": "x", "user_id": theirs.ids["user_id"]}),
+        ("/v1/users", {"email": f"{unique('x')}@example.org", "name": "X", "role": "provider",
+                       "provider_id": theirs.ids["provider_id"]}),
+        (f"/v1/recipients/{rid}/accounts", {"reference": unique("a"), "kind": "managed",
+                                            "provider_id": theirs.ids["provider_id"]}),
+        (f"/v1/recipients/{rid}/payment-schedules", {
+            "funding_model": "net", "frequency": "week", "council_amount": "1.00",
+            "first_payment_on": "2026-01-01", "account_id": theirs.ids["account_id"]}),
+    ]
+    for url, body in attempts:
+        response = client.post(url, headers=h, json=body)
+        assert response.status_code in (404, 422), (url, response.status_code, response.text)
+
+
+def test_holder_and_provider_see_only_their_people(
+    client: Any, worlds: tuple[World, World]
+) -> None:
+    world, _ = worlds
+    h = world.council.auth()
+    other = post_ok(client, "/v1/recipients", h, {"reference": unique("R"), "name": "Someone Else"})
+    for role in ("holder", "provider"):
+        auth = {"Authorization": f"Bearer {world.council.tokens[role]}"}
+        listed = {r["id"] for r in client.get("/v1/recipients", headers=auth).json()["items"]}
+        assert listed == {world.ids["recipient_id"]}, role
+        assert client.get(f"/v1/recipients/{other['id']}", headers=auth).status_code == 404
+        assert client.get(f"/v1/recipients/{other['id']}", headers=h).status_code == 200
