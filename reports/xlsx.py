@@ -23,6 +23,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.formatting import long_date
 from reports.model import (
@@ -146,7 +147,7 @@ def write_table(
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
+    _print_setup(ws)
     ws.append([_header_cell(ws, column.header) for column in columns])
     count = 0
     for row in rows:
@@ -155,6 +156,16 @@ def write_table(
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
     return ws, count
+
+
+def _print_setup(ws: WriteOnlyWorksheet) -> None:
+    """Printed, a table repeats its header and fits the page width (officers do print)."""
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _header_cell(ws: WriteOnlyWorksheet, header: str) -> Cell:

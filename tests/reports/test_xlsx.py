@@ -251,3 +251,10 @@ def test_any_amount_reads_back_to_the_penny(pence):
     wb = load(render_workbook(dataclasses.replace(light_report(), transactions=transactions)))
     read = [as_decimal(row[3]) for row in wb["Transactions"].iter_rows(min_row=2, values_only=True)]
     assert read == amounts
+
+
+def test_sheets_print_landscape_a4_one_page_wide_with_the_header_repeated(workbook):
+    for ws in workbook.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
