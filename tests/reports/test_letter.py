@@ -191,3 +191,19 @@ def test_full_letter_pdf_carries_the_questions_and_documents(pdf_reader):
     assert "SKYBET" in text
     assert "payslips" in text
     assert "£12.40" in text
+
+
+def test_an_overdrawn_account_and_a_single_week_read_naturally():
+    report = dataclasses.replace(
+        light_report(),
+        closing_balance=Decimal("-12.00"),
+        contingency_weeks=1,
+        contingency=Decimal("360.00"),
+        surplus=Decimal("-996.00"),
+        council_share=Decimal("0.00"),
+        proposed_recovery=Decimal("0.00"),
+    )
+    text = visible_text(render_letter_html(report))
+    assert "On 30 June 2025, your account was overdrawn by £12.00." in text
+    assert "That is 1 week of care money." in text
+    assert "minus" not in text
