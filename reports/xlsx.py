@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -53,8 +54,6 @@ LARGEST_EXACT_AMOUNT = Decimal("1e13")
 HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-Cell = WriteOnlyCell
-
 
 @dataclass(frozen=True)
 class Column:
@@ -65,6 +64,12 @@ class Column:
 
 
 # ---------------------------------------------------------------------------- cells
+
+
+def new_cell(ws: WriteOnlyWorksheet, value: object) -> Cell:
+    """A cell for streaming; openpyxl's ``WriteOnlyCell`` is an untyped factory."""
+    cell: Cell = WriteOnlyCell(ws, value=value)
+    return cell
 
 
 def excel_amount(amount: Decimal) -> Decimal:
@@ -88,8 +93,8 @@ def text_cell(ws: WriteOnlyWorksheet, text: str, *, wrap: bool = False) -> Cell:
     """A cell that is text whatever it starts with (``=``, ``+``, ``-``, ``@``...)."""
     text = safe_text(text)
     if not text:
-        return Cell(ws, value=None)  # a truly blank cell, not an empty inline string
-    cell = Cell(ws, value=text)
+        return new_cell(ws, None)  # a truly blank cell, not an empty inline string
+    cell = new_cell(ws, text)
     # Assigning the value may have made it a formula; this makes it an inline string.
     cell.data_type = "s"
     if wrap:
@@ -104,24 +109,24 @@ def value_cell(ws: WriteOnlyWorksheet, value: object, column: Column | None = No
     if isinstance(value, bool):
         return text_cell(ws, "Yes" if value else "No")
     if value is None:
-        return Cell(ws, value=None)
+        return new_cell(ws, None)
     if isinstance(value, Decimal):
         number_format = column.number_format if column and column.number_format else None
         if number_format is None:
-            cell = Cell(ws, value=excel_amount(value))
+            cell = new_cell(ws, excel_amount(value))
             cell.number_format = MONEY_FORMAT
         else:
-            cell = Cell(ws, value=value)
+            cell = new_cell(ws, value)
             cell.number_format = number_format
         return cell
     if isinstance(value, datetime):
         raise TypeError("reports carry dates, not datetimes")
     if isinstance(value, date):
-        cell = Cell(ws, value=value)
+        cell = new_cell(ws, value)
         cell.number_format = DATE_FORMAT
         return cell
     if isinstance(value, int):
-        cell = Cell(ws, value=value)
+        cell = new_cell(ws, value)
         cell.number_format = COUNT_FORMAT
         return cell
     raise TypeError(f"no cell type for {type(value).__name__}")
