@@ -1,0 +1,1 @@
+"""Data files for the rule engine: rules, merchant lists, wage rates, places."""
