@@ -38,3 +38,31 @@ def test_samples_cover_every_declared_layout() -> None:
                  if f"csv_{lay.name.replace('-', '_')}" not in names
                  and lay.name not in ("midata",)]
     assert uncovered == []
+
+
+def test_parse_command_needs_no_database_or_web_stack() -> None:
+    import subprocess
+    import sys
+
+    from importer_helpers import REPO
+
+    probe = ("import sys, service.cli.parse; "
+             "print(sorted(m for m in ('sqlalchemy', 'fastapi') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=REPO, timeout=60, check=False)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_unreadable_file_exits_2_with_one_line(tmp_path) -> None:
+    path = tmp_path / "statement.csv"
+    path.write_bytes(b"%PDF-1.7 not a statement")
+    result = run_parse(path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(path) in result.stderr and "PDF" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sample_stems_are_unique() -> None:
+    stems = [p.name.rsplit(".", 1)[0] for p in _samples()]
+    assert len(stems) == len(set(stems))
