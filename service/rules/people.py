@@ -78,7 +78,7 @@ def _score(name: str, words: set[str]) -> int:
     first, last = parts[0], parts[-1]
     if all(p in words for p in parts):
         return 3
-    if last in words and (first[0] in words or f"{first[0]}{last}" in words):
+    if (last in words and first[0] in words) or f"{first[0]}{last}" in words:
         return 2
     return 0
 
