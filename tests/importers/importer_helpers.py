@@ -10,6 +10,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# Make the repository root importable, so `importers` is our package and never the
+# tests/importers folder seen as a namespace package. Test modules import this first.
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+_loaded = sys.modules.get("importers")
+if _loaded is not None and getattr(_loaded, "__file__", None) is None:
+    del sys.modules["importers"]
 SAMPLES = Path(__file__).resolve().parent / "samples"
 
 

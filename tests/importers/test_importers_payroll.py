@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import importer_helpers  # noqa: F401  (puts the repository root on the path)
 import pytest
 
 from importers import BadValue, UnreadableFile, parse_payroll

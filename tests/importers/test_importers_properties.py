@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import importer_helpers  # noqa: F401  (puts the repository root on the path)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
