@@ -16,6 +16,7 @@ from service.accounts.schemas import (
 )
 from service.core.deps import CtxDep
 from service.core.idempotency import IdempotencyDep
+from service.core.ids import IdPath, IdQuery
 from service.core.pagination import Page, PageParams, page_params, paginate
 from service.core.scope import load, scoped_select
 from service.models import Account, PaymentSchedule, Recipient
@@ -28,7 +29,7 @@ STAFF = ("admin", "officer")
 @router.post("/recipients/{recipient_id}/accounts", status_code=201, tags=["accounts"],
              summary="Add an account that holds the direct payment (admin, officer)")
 def create_account(
-    ctx: CtxDep, recipient_id: int, body: AccountIn, idem: IdempotencyDep
+    ctx: CtxDep, recipient_id: IdPath, body: AccountIn, idem: IdempotencyDep
 ) -> AccountOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
@@ -41,7 +42,7 @@ def list_accounts(
     params: PageDep,
     request: Request,
     response: Response,
-    recipient_id: int | None = None,
+    recipient_id: IdQuery = None,
 ) -> Page[AccountOut]:
     stmt = scoped_select(ctx, Account)
     if recipient_id is not None:
@@ -51,13 +52,13 @@ def list_accounts(
 
 
 @router.get("/accounts/{account_id}", tags=["accounts"], summary="Read an account")
-def get_account(ctx: CtxDep, account_id: int) -> AccountOut:
+def get_account(ctx: CtxDep, account_id: IdPath) -> AccountOut:
     return AccountOut.model_validate(load(ctx, Account, account_id, "account"))
 
 
 @router.patch("/accounts/{account_id}", tags=["accounts"],
               summary="Change an account, or record that it closed (admin, officer)")
-def patch_account(ctx: CtxDep, account_id: int, body: AccountPatch) -> AccountOut:
+def patch_account(ctx: CtxDep, account_id: IdPath, body: AccountPatch) -> AccountOut:
     account = load(ctx, Account, account_id, "account")
     ctx.principal.require(*STAFF)
     return AccountOut.model_validate(service.update_account(ctx, account, body))
@@ -67,7 +68,7 @@ def patch_account(ctx: CtxDep, account_id: int, body: AccountPatch) -> AccountOu
              tags=["payment schedules"],
              summary="Record what the council and the person pay in, and how often (admin, officer)")
 def create_schedule(
-    ctx: CtxDep, recipient_id: int, body: PaymentScheduleIn, idem: IdempotencyDep
+    ctx: CtxDep, recipient_id: IdPath, body: PaymentScheduleIn, idem: IdempotencyDep
 ) -> PaymentScheduleOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
@@ -78,7 +79,7 @@ def create_schedule(
 @router.get("/recipients/{recipient_id}/payment-schedules", tags=["payment schedules"],
             summary="List a recipient's payment schedules")
 def list_schedules(
-    ctx: CtxDep, recipient_id: int, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
 ) -> Page[PaymentScheduleOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, PaymentSchedule).where(PaymentSchedule.recipient_id == recipient.id)
@@ -88,5 +89,5 @@ def list_schedules(
 
 @router.get("/payment-schedules/{schedule_id}", tags=["payment schedules"],
             summary="Read a payment schedule")
-def get_schedule(ctx: CtxDep, schedule_id: int) -> PaymentScheduleOut:
+def get_schedule(ctx: CtxDep, schedule_id: IdPath) -> PaymentScheduleOut:
     return PaymentScheduleOut.model_validate(load(ctx, PaymentSchedule, schedule_id, "schedule"))

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from service.core.schemas import In, Money, Out, PositiveMoneyIn, Reference, Text
+from service.core.schemas import IdRef, In, Money, Out, PositiveMoneyIn, Reference, Text
 
 AccountKind = Literal["bank", "prepaid", "managed"]
 
@@ -20,14 +21,14 @@ class AccountIn(In):
         default=None, pattern=r"^\d{4}$",
         description="Last four digits of the account or card number; no more is stored.",
     )
-    provider_id: int | None = Field(default=None, description="The provider serving this account.")
+    provider_id: IdRef | None = Field(default=None, description="The provider serving this account.")
     opened_on: date | None = None
 
 
 class AccountPatch(In):
     institution: Text | None = None
     number_last4: str | None = Field(default=None, pattern=r"^\d{4}$")
-    provider_id: int | None = None
+    provider_id: IdRef | None = None
     opened_on: date | None = None
     closed_on: date | None = None
 
@@ -46,14 +47,14 @@ class AccountOut(Out):
 
 
 class PaymentScheduleIn(In):
-    account_id: int | None = Field(default=None, description="The account payments go into.")
+    account_id: IdRef | None = Field(default=None, description="The account payments go into.")
     funding_model: Literal["net", "gross"] = Field(
         description="net: the person pays their contribution in; gross: the council pays it all."
     )
     frequency: Literal["week", "four_weeks", "month"]
     council_amount: PositiveMoneyIn = Field(description="What the council pays each time.")
     contribution_amount: PositiveMoneyIn = Field(
-        default=0, description="What the person pays in each time (net model)."
+        default=Decimal("0.00"), description="What the person pays in each time (net model)."
     )
     first_payment_on: date
     ends_on: date | None = None

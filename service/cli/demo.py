@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from service.core import migrate
 from service.core.db import session_scope
+from service.core.types import today_uk
 from service.models import User
 from service.onboarding import service as onboarding
 from service.onboarding.schemas import LoadDocument
@@ -85,7 +86,7 @@ def demo_document(today: date) -> dict[str, Any]:
 
 def run(today: date | None = None) -> None:
     migrate.upgrade()
-    today = today or date.today()
+    today = today or today_uk()
     doc = LoadDocument.model_validate(demo_document(today))
     with session_scope() as session:
         created = onboarding.apply(session, doc)

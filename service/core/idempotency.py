@@ -114,13 +114,13 @@ def _check_existing(conn: Any, row: Any, fingerprint: str, now: Any) -> None:
     if expired or abandoned:
         conn.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row.id))
         return
+    if row.state == "running":
+        raise Conflict("A request with this Idempotency-Key is still being processed.")
     if row.request_hash != fingerprint:
         raise Unprocessable(
             "This Idempotency-Key was already used with a different request.",
             errors=[field_error("Idempotency-Key", "reused with a different request body")],
         )
-    if row.state == "running":
-        raise Conflict("A request with this Idempotency-Key is still being processed.")
     raise Replay(row.status_code, row.response)
 
 

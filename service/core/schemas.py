@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
 # Money in and out of the API: a decimal string with at most two places ("-12.34").
 MoneyIn = Annotated[
@@ -37,10 +37,22 @@ Reference = Annotated[
 
 
 class In(BaseModel):
-    """Request bodies refuse fields they do not know."""
+    """Request bodies refuse fields they do not know, and text with NUL characters."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+# Ids fit the database's integer columns on both engines; anything larger is a 422, not a 500.
+MAX_ID = 2_147_483_647
+IdRef = Annotated[int, Field(ge=1, le=MAX_ID, description="An id from this API.")]

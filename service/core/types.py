@@ -6,9 +6,10 @@ so money and hours are stored as integer hundredths and timestamps as UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.engine import Dialect
@@ -81,3 +82,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def today_uk() -> date:
+    """Today's date where the councils are: statements and plans speak in UK calendar days."""
+    return datetime.now(UK).date()

@@ -11,6 +11,7 @@ from service.core.deps import CtxDep
 from service.core.errors import Conflict, NotFound, field_error
 from service.core.events import record, snapshot
 from service.core.idempotency import IdempotencyDep
+from service.core.ids import IdPath
 from service.core.pagination import Page, PageParams, page_params, paginate
 from service.councils.schemas import CouncilOut, CouncilPatch, ProviderIn, ProviderOut
 from service.models import Council, Provider
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["councils"])
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 
-def _own_council(ctx: CtxDep, council_id: int) -> Council:
+def _own_council(ctx: CtxDep, council_id: IdPath) -> Council:
     council = ctx.session.get(Council, council_id)
     if council is None or council.id != ctx.principal.council_id:
         raise NotFound(f"There is no council {council_id} that you can see.")
@@ -36,12 +37,12 @@ def list_councils(
 
 
 @router.get("/councils/{council_id}", summary="Read your council and its settings")
-def get_council(ctx: CtxDep, council_id: int) -> CouncilOut:
+def get_council(ctx: CtxDep, council_id: IdPath) -> CouncilOut:
     return CouncilOut.model_validate(_own_council(ctx, council_id))
 
 
 @router.patch("/councils/{council_id}", summary="Change your council's settings (admin)")
-def patch_council(ctx: CtxDep, council_id: int, body: CouncilPatch) -> CouncilOut:
+def patch_council(ctx: CtxDep, council_id: IdPath, body: CouncilPatch) -> CouncilOut:
     council = _own_council(ctx, council_id)
     ctx.principal.require("admin")
     before = snapshot(council)
@@ -86,7 +87,7 @@ def list_providers(
 
 
 @router.get("/providers/{provider_id}", summary="Read a provider")
-def get_provider(ctx: CtxDep, provider_id: int) -> ProviderOut:
+def get_provider(ctx: CtxDep, provider_id: IdPath) -> ProviderOut:
     provider = ctx.session.scalar(_visible_providers(ctx).where(Provider.id == provider_id))
     if provider is None:
         raise NotFound(f"There is no provider {provider_id} that you can see.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 
 from service.core.deps import CtxDep
+from service.core.ids import IdQuery
 from service.core.pagination import Page, PageParams, page_params, paginate
 from service.core.principal import visible_recipient_ids
 from service.core.schemas import Out
@@ -38,9 +39,9 @@ def list_events(
     params: PageDep,
     request: Request,
     response: Response,
-    recipient_id: int | None = None,
-    subject_type: str | None = None,
-    subject_id: str | None = None,
+    recipient_id: IdQuery = None,
+    subject_type: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]+$")] = None,
+    subject_id: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9]+$")] = None,
 ) -> Page[EventOut]:
     stmt = select(Event).where(Event.council_id == ctx.principal.council_id)
     if not ctx.principal.council_wide:

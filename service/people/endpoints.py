@@ -10,6 +10,7 @@ from sqlalchemy import select
 from service.core.deps import CtxDep
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
+from service.core.ids import IdPath
 from service.core.pagination import Page, PageParams, page_params, paginate
 from service.core.scope import load, scoped_select
 from service.models import ApiKey, Recipient, Representative, User, Worker
@@ -62,7 +63,7 @@ def me(ctx: CtxDep) -> UserOut:
     return UserOut.model_validate(ctx.session.get(User, ctx.principal.user_id))
 
 
-def _load_user(ctx: CtxDep, user_id: int) -> User:
+def _load_user(ctx: CtxDep, user_id: IdPath) -> User:
     user = ctx.session.scalar(_visible_users(ctx).where(User.id == user_id))
     if user is None:
         raise NotFound(f"There is no user {user_id} that you can see.")
@@ -70,12 +71,12 @@ def _load_user(ctx: CtxDep, user_id: int) -> User:
 
 
 @router.get("/users/{user_id}", tags=["users"], summary="Read a user")
-def get_user(ctx: CtxDep, user_id: int) -> UserOut:
+def get_user(ctx: CtxDep, user_id: IdPath) -> UserOut:
     return UserOut.model_validate(_load_user(ctx, user_id))
 
 
 @router.patch("/users/{user_id}", tags=["users"], summary="Rename or deactivate a user (admin)")
-def patch_user(ctx: CtxDep, user_id: int, body: UserPatch) -> UserOut:
+def patch_user(ctx: CtxDep, user_id: IdPath, body: UserPatch) -> UserOut:
     user = _load_user(ctx, user_id)
     ctx.principal.require("admin")
     return UserOut.model_validate(
@@ -115,7 +116,7 @@ def list_api_keys(
 
 
 @router.delete("/api-keys/{key_id}", tags=["api keys"], summary="Revoke an API key")
-def revoke_api_key(ctx: CtxDep, key_id: int) -> ApiKeyOut:
+def revoke_api_key(ctx: CtxDep, key_id: IdPath) -> ApiKeyOut:
     key = ctx.session.scalar(_visible_keys(ctx).where(ApiKey.id == key_id))
     if key is None:
         raise NotFound(f"There is no API key {key_id} that you can see.")
@@ -141,13 +142,13 @@ def list_recipients(
 
 
 @router.get("/recipients/{recipient_id}", tags=["recipients"], summary="Read a recipient")
-def get_recipient(ctx: CtxDep, recipient_id: int) -> RecipientOut:
+def get_recipient(ctx: CtxDep, recipient_id: IdPath) -> RecipientOut:
     return RecipientOut.model_validate(load(ctx, Recipient, recipient_id, "recipient"))
 
 
 @router.patch("/recipients/{recipient_id}", tags=["recipients"],
               summary="Change a recipient, or record that their direct payment ended")
-def patch_recipient(ctx: CtxDep, recipient_id: int, body: RecipientPatch) -> RecipientOut:
+def patch_recipient(ctx: CtxDep, recipient_id: IdPath, body: RecipientPatch) -> RecipientOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
     return RecipientOut.model_validate(service.update_recipient(ctx, recipient, body))
@@ -158,7 +159,7 @@ def patch_recipient(ctx: CtxDep, recipient_id: int, body: RecipientPatch) -> Rec
 @router.post("/recipients/{recipient_id}/representatives", status_code=201,
              tags=["representatives"], summary="Add who holds the direct payment (admin, officer)")
 def create_representative(
-    ctx: CtxDep, recipient_id: int, body: RepresentativeIn, idem: IdempotencyDep
+    ctx: CtxDep, recipient_id: IdPath, body: RepresentativeIn, idem: IdempotencyDep
 ) -> RepresentativeOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
@@ -169,7 +170,7 @@ def create_representative(
 @router.get("/recipients/{recipient_id}/representatives", tags=["representatives"],
             summary="List a recipient's representatives")
 def list_representatives(
-    ctx: CtxDep, recipient_id: int, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
 ) -> Page[RepresentativeOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, Representative).where(Representative.recipient_id == recipient.id)
@@ -179,7 +180,7 @@ def list_representatives(
 
 @router.get("/representatives/{representative_id}", tags=["representatives"],
             summary="Read a representative")
-def get_representative(ctx: CtxDep, representative_id: int) -> RepresentativeOut:
+def get_representative(ctx: CtxDep, representative_id: IdPath) -> RepresentativeOut:
     rep = load(ctx, Representative, representative_id, "representative")
     return RepresentativeOut.model_validate(rep)
 
@@ -189,7 +190,7 @@ def get_representative(ctx: CtxDep, representative_id: int) -> RepresentativeOut
 @router.post("/recipients/{recipient_id}/workers", status_code=201, tags=["workers"],
              summary="Add a personal assistant (admin, officer, holder)")
 def create_worker(
-    ctx: CtxDep, recipient_id: int, body: WorkerIn, idem: IdempotencyDep
+    ctx: CtxDep, recipient_id: IdPath, body: WorkerIn, idem: IdempotencyDep
 ) -> WorkerOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF, "holder")
@@ -199,7 +200,7 @@ def create_worker(
 @router.get("/recipients/{recipient_id}/workers", tags=["workers"],
             summary="List a recipient's personal assistants")
 def list_workers(
-    ctx: CtxDep, recipient_id: int, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
 ) -> Page[WorkerOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, Worker).where(Worker.recipient_id == recipient.id)
@@ -208,13 +209,13 @@ def list_workers(
 
 
 @router.get("/workers/{worker_id}", tags=["workers"], summary="Read a personal assistant")
-def get_worker(ctx: CtxDep, worker_id: int) -> WorkerOut:
+def get_worker(ctx: CtxDep, worker_id: IdPath) -> WorkerOut:
     return WorkerOut.model_validate(load(ctx, Worker, worker_id, "worker"))
 
 
 @router.patch("/workers/{worker_id}", tags=["workers"],
               summary="Change a personal assistant's details (admin, officer, holder)")
-def patch_worker(ctx: CtxDep, worker_id: int, body: WorkerPatch) -> WorkerOut:
+def patch_worker(ctx: CtxDep, worker_id: IdPath, body: WorkerPatch) -> WorkerOut:
     worker = load(ctx, Worker, worker_id, "worker")
     ctx.principal.require(*STAFF, "holder")
     return WorkerOut.model_validate(service.update_worker(ctx, worker, body))

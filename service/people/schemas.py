@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import EmailStr, Field, model_validator
 
-from service.core.schemas import In, Out, Reference, Text
+from service.core.schemas import IdRef, In, Out, Reference, Text
 
 Role = Literal["admin", "officer", "holder", "provider"]
 RepresentativeKind = Literal["self", "nominee", "authorised_person"]
@@ -21,7 +21,7 @@ class UserIn(In):
     email: EmailStr
     name: Text
     role: Role
-    provider_id: int | None = Field(default=None, description="Required for the provider role.")
+    provider_id: IdRef | None = Field(default=None, description="Required for the provider role.")
 
 
 class UserPatch(In):
@@ -42,7 +42,7 @@ class UserOut(Out):
 
 class ApiKeyIn(In):
     name: Text = Field(description="What the key is for, e.g. 'payroll upload'.")
-    user_id: int | None = Field(
+    user_id: IdRef | None = Field(
         default=None, description="Admins may create a key for another user of their council."
     )
 
@@ -98,7 +98,7 @@ class RepresentativeIn(In):
     kind: RepresentativeKind
     name: Text
     relationship: Text | None = None
-    user_id: int | None = Field(default=None, description="A holder user who may sign in for them.")
+    user_id: IdRef | None = Field(default=None, description="A holder user who may sign in for them.")
 
 
 class RepresentativeOut(Out):

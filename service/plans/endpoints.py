@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from service.core.deps import CtxDep
 from service.core.idempotency import IdempotencyDep
+from service.core.ids import IdPath
 from service.core.pagination import Page, PageParams, page_params, paginate
 from service.core.scope import load, scoped_select
 from service.models import Recipient, SupportPlan
@@ -20,7 +21,7 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 @router.post("/recipients/{recipient_id}/plans", status_code=201,
              summary="Create a new draft version of a recipient's support plan (admin, officer)")
-def create_plan(ctx: CtxDep, recipient_id: int, body: PlanIn, idem: IdempotencyDep) -> PlanOut:
+def create_plan(ctx: CtxDep, recipient_id: IdPath, body: PlanIn, idem: IdempotencyDep) -> PlanOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require("admin", "officer")
     plan = service.create_version(ctx, recipient, body)
@@ -29,7 +30,7 @@ def create_plan(ctx: CtxDep, recipient_id: int, body: PlanIn, idem: IdempotencyD
 
 @router.get("/recipients/{recipient_id}/plans", summary="List a recipient's plan versions")
 def list_plans(
-    ctx: CtxDep, recipient_id: int, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
 ) -> Page[PlanOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, SupportPlan).where(SupportPlan.recipient_id == recipient.id)
@@ -38,13 +39,13 @@ def list_plans(
 
 
 @router.get("/plans/{plan_id}", summary="Read a plan version with its lines")
-def get_plan(ctx: CtxDep, plan_id: int) -> PlanOut:
+def get_plan(ctx: CtxDep, plan_id: IdPath) -> PlanOut:
     return service.to_out(ctx, load(ctx, SupportPlan, plan_id, "plan"))
 
 
 @router.post("/plans/{plan_id}/approve",
              summary="Approve a draft plan version (admin, officer); approved versions are frozen")
-def approve_plan(ctx: CtxDep, plan_id: int) -> PlanOut:
+def approve_plan(ctx: CtxDep, plan_id: IdPath) -> PlanOut:
     plan = load(ctx, SupportPlan, plan_id, "plan")
     ctx.principal.require("admin", "officer")
     return service.to_out(ctx, service.approve(ctx, plan))
