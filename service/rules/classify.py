@@ -23,12 +23,13 @@ from service.rules.model import (
     Txn,
     Worker,
 )
-from service.rules.normalise import normalise, payee_key, tokens
+from service.rules.normalise import finish, key_of, normalise_phrase, tokens
 from service.rules.people import is_barred, match_worker, relationship_code
 from service.rules.ruleset import Rule, RuleSet
 
 FLEXIBLE = "Not in the support plan; not something we check."
 _EMPTY_CONTEXT = PlanContext()
+_NOT_DIGIT = re.compile(r"\D")
 _ZERO = Decimal(0)
 # A council payment within this share of the scheduled amount counts as "the usual".
 _SCHEDULE_TOLERANCE = Decimal("0.10")
@@ -47,11 +48,12 @@ _REASONS = {
 def classify(txn: Txn, ctx: PlanContext | None, rules: RuleSet) -> Classification:
     """Category, a one-sentence reason for the holder, and any rule hits."""
     ctx = ctx or _EMPTY_CONTEXT
-    text = normalise(txn.description)
+    words = tokens(txn.description)
+    text = finish(words[:])
     if txn.amount > _ZERO:
-        found = _remembered(txn, ctx) or _income(txn, text, ctx)
+        found = _remembered(text, ctx) or _income(txn, text, ctx)
         return found  # money in never raises a merchant flag
-    found = _remembered(txn, ctx) or _outgoing(txn, text, ctx)
+    found = _remembered(text, ctx) or _outgoing(txn, words, text, ctx)
     hits = _merchant_hits(txn, text, rules)
     worker = _worker(found.worker_ref, ctx)
     if worker is not None and rules.is_on("unlawful.household_relative") and is_barred(worker):
@@ -62,10 +64,10 @@ def classify(txn: Txn, ctx: PlanContext | None, rules: RuleSet) -> Classificatio
                           found.worker_ref, hits)
 
 
-def _remembered(txn: Txn, ctx: PlanContext) -> Classification | None:
+def _remembered(text: str, ctx: PlanContext) -> Classification | None:
     if not ctx.overrides:
         return None
-    key = payee_key(txn.description)
+    key = key_of(text)
     category = ctx.overrides.get(key)
     if category is None:
         return None
@@ -97,7 +99,7 @@ def _council_reason(amount: Decimal, schedule: PaymentSchedule) -> str:
 
 
 def _names_payer(text: str, payers: tuple[str, ...]) -> bool:
-    return any(_contains_words(text, normalise(p)) for p in payers)
+    return any(_contains_words(text, normalise_phrase(p)) for p in payers)
 
 
 def _contains_words(text: str, phrase: str) -> bool:
@@ -107,11 +109,11 @@ def _contains_words(text: str, phrase: str) -> bool:
 
 # --- money out ------------------------------------------------------------------------
 
-def _outgoing(txn: Txn, text: str, ctx: PlanContext) -> Classification:
+def _outgoing(txn: Txn, words: list[str], text: str, ctx: PlanContext) -> Classification:
     if ctx.own_accounts and _is_own_account(txn, ctx):
         return Classification("transfer", "Moved to your other direct payment account.")
     if ctx.workers:
-        paid = _wages(txn, text, ctx)
+        paid = _wages(txn, words, text, ctx)
         if paid is not None:
             return paid
     named = _plan_line_by_payee(text, ctx.plan_lines) if ctx.plan_lines else None
@@ -137,21 +139,26 @@ def _is_repayment(text: str) -> bool:
 def _is_own_account(txn: Txn, ctx: PlanContext) -> bool:
     """Sort codes and account numbers compare as digits; names compare as whole words."""
     haystack = f"{txn.description} {txn.reference or ''}"
-    digits = re.sub(r"\D", "", haystack)
-    text = normalise(haystack)
+    digits = _NOT_DIGIT.sub("", haystack)
+    text = ""
     for account in ctx.own_accounts:
-        account_digits = re.sub(r"\D", "", account)
-        if len(account_digits) >= 6 and account_digits in digits:
-            return True
-        if len(account_digits) < 6 and _contains_words(text, normalise(account)):
+        account_digits = _NOT_DIGIT.sub("", account)
+        if len(account_digits) >= 6:
+            if account_digits in digits:
+                return True
+            continue
+        text = text or normalise_phrase(haystack)
+        if _contains_words(text, normalise_phrase(account)):
             return True
     return False
 
 
-def _wages(txn: Txn, text: str, ctx: PlanContext) -> Classification | None:
+def _wages(txn: Txn, words: list[str], text: str, ctx: PlanContext) -> Classification | None:
     if lexicon().not_a_person.search(text):
         return None
-    worker, tied = match_worker(tokens(f"{txn.description} {txn.reference or ''}"), ctx.workers)
+    if txn.reference:
+        words = words + tokens(txn.reference)
+    worker, tied = match_worker(words, ctx.workers)
     if worker is not None:
         line = _line_for(ctx.plan_lines, "pa_wages")
         return Classification("pa_wages", f"Wages for {worker.name}, your personal assistant.",
@@ -173,9 +180,9 @@ def _line_for(lines: tuple[PlanLine, ...], category: str) -> PlanLine | None:
 
 
 def _plan_line_by_payee(text: str, lines: tuple[PlanLine, ...]) -> PlanLine | None:
-    key = payee_key(text)
+    key = key_of(text)
     for line in lines:
-        if line.payee and _same_payee(key, payee_key(line.payee)):
+        if line.payee and _same_payee(key, key_of(normalise_phrase(line.payee))):
             return line
     return None
 
@@ -194,7 +201,7 @@ def _plan_line_by_keywords(text: str, lines: tuple[PlanLine, ...]) -> PlanLine |
         pattern = plan.get(line.category)
         if pattern is not None and pattern.search(text):
             return line
-        if any(_contains_words(text, normalise(k)) for k in line.keywords):
+        if any(_contains_words(text, normalise_phrase(k)) for k in line.keywords):
             return line
     return None
 
@@ -215,6 +222,9 @@ def txn_subject(txn: Txn) -> str:
 
 
 def _merchant_hits(txn: Txn, text: str, rules: RuleSet) -> tuple[Hit, ...]:
+    # One combined search clears almost every line; only a possible hit asks each rule.
+    if txn.mcc not in rules.merchant_mccs and not rules.merchant_gate.search(text):
+        return ()
     hits: tuple[Hit, ...] = ()
     for rule in rules.merchant_rules:
         payee = _merchant_signal(rule, txn.mcc, text)

@@ -13,25 +13,22 @@ from functools import lru_cache
 
 from service.rules._data import read_lines
 
-_MONTH = r"(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)"
+_MONTHS = frozenset(
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC"]
+)
+_DAY_MONTH = re.compile(r"\d{1,2}(?:" + "|".join(sorted(_MONTHS)) + r")(?:\d{2}){0,2}")
 
-# One pass removes every kind of noise; each alternative is anchored on word edges so that
-# no merchant name is cut in half.
-_NOISE = re.compile(
-    "|".join(
-        [
-            r"\bPAYPAL ?\*|\bPP\*|\bPAYPAL PAYMENT TO\b",
-            r"\b(?:CARD PAYMENT|DEBIT CARD PAYMENT|CONTACTLESS PAYMENT|VISA PURCHASE"
-            r"|CARD PURCHASE|BILL PAYMENT|DIRECT DEBIT(?: PAYMENT)?|STANDING ORDER"
-            r"|FASTER PAYMENTS?(?: RECEIPT)?|PAYMENT|TRANSFER)(?: (?:TO|FROM|AT))?\b",
-            r"\bCONTACTLESS\b|\){2,}",
-            r"\bWWW\.|\.(?:CO\.UK|ORG\.UK|GOV\.UK|COM|NET|ORG|UK|EU)\b",
-            r"\b\d+\.\d\d ?(?:GBP|EUR|USD)\b|\bRATE \d+(?:\.\d+)?(?:/GBP)?",
-            rf"\b(?:ON )?\d{{1,2}} {_MONTH}(?: \d{{2,4}})?\b|\b\d{{1,2}}{_MONTH}(?:\d{{2}}){{0,2}}\b",
-            r"\b(?:ON )?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b",
-            r"\b(?:CD|CARD|CARD NO)\.? ?\d{4}\b|[X*]{4,}\d{4}\b|\*\d{4}\b",
-        ]
-    )
+# Most noise is removed word by word (cheap); only what spans punctuation needs a regex,
+# and each regex runs only when its tell-tale character is present.
+_PAYPAL = re.compile(r"\bPAYPAL ?\*|\bPP\*|\bPAYPAL PAYMENT TO\b")
+_PREFIX = re.compile(
+    r"\s*(?:CARD PAYMENT|DEBIT CARD PAYMENT|CONTACTLESS PAYMENT|VISA PURCHASE|CARD PURCHASE"
+    r"|BILL PAYMENT|DIRECT DEBIT(?: PAYMENT)?|STANDING ORDER|FASTER PAYMENTS?(?: RECEIPT)?"
+    r"|BANK TRANSFER|PAYMENT|TRANSFER)(?: (?:TO|FROM|AT))?\b"
+)
+_DOTTED = re.compile(
+    r"\bWWW\.|\.(?:CO\.UK|ORG\.UK|GOV\.UK|COM|NET|ORG|UK|EU)\b"
+    r"|\b\d+\.\d\d ?(?:GBP|EUR|USD)\b|\bRATE \d+(?:\.\d+)?(?:/GBP)?"
 )
 # Brands that banks print with a space inside a number ("BET 365"): glue them back so the
 # trailing-number clean-up below does not eat half the name.
@@ -43,12 +40,12 @@ _PUNCT = str.maketrans(
 _TYPE_CODES = frozenset(
     [
         "VIS", "VISA", "DD", "DDR", "STO", "SO", "FPO", "FPI", "BGC", "CPM", "DEB", "TFR",
-        "BACS", "BAC", "CHQ", "POS", "SBT",
+        "BACS", "BAC", "CHQ", "POS", "SBT", "CONTACTLESS",
     ]
 )
 _TRAILING_ONLY = frozenset(
     [
-        "CR", "DR", "ON", "AT", "GB", "GBR", "UK", "IE", "IRL", "US", "USA", "LU", "NL", "DE",
+        "CR", "DR", "ON", "AT", "CD", "CARD", "GB", "GBR", "UK", "IE", "IRL", "US", "USA", "LU", "NL", "DE",
         "FR", "ES", "MT", "GI", "IM",
     ]
 )
@@ -65,26 +62,55 @@ def _places() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_last.items()}
 
 
-def _is_reference(token: str) -> bool:
-    """Card numbers, store numbers, phone numbers and order ids carry 4+ digits."""
-    digits = 0
-    for ch in token:
-        if ch.isdigit():
-            digits += 1
-            if digits >= 4:
-                return True
-    return False
+def _digit_count(token: str) -> int:
+    return sum(ch.isdigit() for ch in token)
+
+
+def _without_noise(words: list[str]) -> list[str]:
+    """Drop type codes, references (4+ digits: card, store, phone numbers) and the parts of
+    dates and times ("01 SEP 24", "01 09 2024", "12 34"), keeping short brand numbers."""
+    kept: list[str] = []
+    in_date = False
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        if word in _TYPE_CODES:
+            continue
+        if word.isdigit():
+            nxt = words[i + 1] if i < last else ""
+            is_date_part = len(word) <= 2 and (in_date or nxt.isdigit() or nxt in _MONTHS)
+            in_date = len(word) >= 4 or is_date_part
+            if in_date:
+                continue
+        elif word in _MONTHS and in_date:
+            continue
+        elif not word.isalpha() and (_digit_count(word) >= 4 or _DAY_MONTH.fullmatch(word)):
+            in_date = False
+            continue
+        else:
+            in_date = False
+        kept.append(word)
+    return kept
+
+
+def _pop_trailing(words: list[str]) -> list[str]:
+    while len(words) > 1 and (words[-1] in _TRAILING_ONLY or words[-1].isdigit()):
+        words.pop()
+    return words
 
 
 def tokens(description: str) -> list[str]:
     """Upper-case words of a descriptor without bank noise; towns are kept."""
-    text = _NOISE.sub(" ", description.upper()).translate(_PUNCT)
+    text = description.upper()
+    if "PAYPAL" in text or "PP*" in text:
+        text = _PAYPAL.sub(" ", text)
+    prefix = _PREFIX.match(text)
+    if prefix is not None:
+        text = text[prefix.end():]
+    if "." in text:
+        text = _DOTTED.sub(" ", text)
     if "BET 365" in text:
         text = _GLUE.sub("BET365", text)
-    words = [w for w in text.split() if w not in _TYPE_CODES and not _is_reference(w)]
-    while len(words) > 1 and (words[-1] in _TRAILING_ONLY or words[-1].isdigit()):
-        words.pop()
-    return words
+    return _pop_trailing(_without_noise(text.translate(_PUNCT).split()))
 
 
 def _strip_place(words: list[str]) -> list[str]:
@@ -96,13 +122,31 @@ def _strip_place(words: list[str]) -> list[str]:
     return words
 
 
+def finish(words: list[str]) -> str:
+    """Normalised text from `tokens()`: trailing town and country codes gone."""
+    return " ".join(_pop_trailing(_strip_place(words)))
+
+
 def normalise(description: str) -> str:
     """The descriptor as matching sees it: "CARD PAYMENT TO TESCO STORES 3217 ON 01 SEP"
     becomes "TESCO STORES"."""
-    words = _strip_place(tokens(description))
-    while len(words) > 1 and (words[-1] in _TRAILING_ONLY or words[-1].isdigit()):
-        words.pop()
-    return " ".join(words)
+    return finish(tokens(description))
+
+
+@lru_cache(maxsize=8192)
+def normalise_phrase(phrase: str) -> str:
+    """`normalise` for the few names a plan holds (payers, payees), remembered."""
+    return normalise(phrase)
+
+
+def key_of(text: str) -> str:
+    """`payee_key` from already normalised text."""
+    words = text.split()
+    for marker in ("REF", "REFERENCE"):
+        if marker in words[1:]:
+            words = words[: words.index(marker, 1)]
+    kept = [w for w in words if w not in _COMPANY_WORDS]
+    return " ".join(kept or words)
 
 
 def payee_key(description: str) -> str:
@@ -110,9 +154,4 @@ def payee_key(description: str) -> str:
 
     Drops a payment reference ("REF ..."), company suffixes and leading "THE".
     """
-    words = normalise(description).split()
-    for marker in ("REF", "REFERENCE"):
-        if marker in words[1:]:
-            words = words[: words.index(marker, 1)]
-    kept = [w for w in words if w not in _COMPANY_WORDS]
-    return " ".join(kept or words)
+    return key_of(normalise(description))

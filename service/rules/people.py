@@ -7,6 +7,7 @@ we match on whole words and initials, never on substrings.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from service.rules.model import Worker
 
@@ -65,9 +66,10 @@ def is_barred(worker: Worker) -> bool:
     return code in CLOSE_RELATIVES and worker.lives_in_household
 
 
-def _name_words(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
     cleaned = name.upper().replace("-", " ").replace("'", "").replace(".", " ")
-    return [w for w in cleaned.split() if w not in _WAGE_WORDS]
+    return tuple(w for w in cleaned.split() if w not in _WAGE_WORDS)
 
 
 def _score(name: str, words: set[str]) -> int:
@@ -83,6 +85,25 @@ def _score(name: str, words: set[str]) -> int:
     return 0
 
 
+_last_index: list[tuple[tuple[Worker, ...], frozenset[str]]] = []
+
+
+def _surnames(workers: tuple[Worker, ...]) -> frozenset[str]:
+    """Words any match needs (surnames, "JSMITH" forms, one-word names), kept for the
+    last worker list seen: classification asks for the same list on every line."""
+    if _last_index and _last_index[0][0] is workers:
+        return _last_index[0][1]
+    needed: set[str] = set()
+    for worker in workers:
+        for name in (worker.name, *worker.aliases):
+            parts = _name_words(name)
+            if parts:
+                needed.update((parts[-1], f"{parts[0][0]}{parts[-1]}"))
+    index = frozenset(needed)
+    _last_index[:] = [(workers, index)]
+    return index
+
+
 def match_worker(words: Sequence[str], workers: Iterable[Worker]) -> tuple[Worker | None, int]:
     """The worker a payee names, and how many workers tied for the best match.
 
@@ -90,6 +111,9 @@ def match_worker(words: Sequence[str], workers: Iterable[Worker]) -> tuple[Worke
     (two relatives sharing initial and surname), and (None, 0) when none fits.
     """
     present = set(words)
+    workers = tuple(workers)
+    if present.isdisjoint(_surnames(workers)):
+        return None, 0  # the usual case: no worker's surname is on the line at all
     best, tied, top = None, 0, 0
     for worker in workers:
         score = max(_score(n, present) for n in (worker.name, *worker.aliases))

@@ -71,11 +71,15 @@ class RuleSet:
     rules: Mapping[str, Rule]
     enabled: frozenset[str]
     merchant_rules: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+    merchant_gate: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    merchant_mccs: frozenset[str | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Worked out once: classification reads it for every transaction.
+        # Worked out once: classification reads these for every transaction.
         merchants = tuple(r for r in self.in_force() if r.matcher is not None)
         object.__setattr__(self, "merchant_rules", merchants)
+        object.__setattr__(self, "merchant_gate", _gate(merchants))
+        object.__setattr__(self, "merchant_mccs", _mccs(merchants))
 
     def is_on(self, rule_id: str) -> bool:
         return rule_id in self.enabled
@@ -92,6 +96,22 @@ class RuleSet:
     def describe(self) -> list[dict[str, Any]]:
         """What an audit records: every rule, whether it was on, and its settings."""
         return [dict(r.describe(), on=r.id in self.enabled) for r in self.rules.values()]
+
+
+def _gate(merchants: tuple[Rule, ...]) -> re.Pattern[str]:
+    """Every merchant rule's names in one regex: a miss here means no rule can fire."""
+    names = [r.matcher.names.pattern for r in merchants if r.matcher is not None]
+    return re.compile("|".join(names) or "(?!)")
+
+
+def _mccs(merchants: tuple[Rule, ...]) -> frozenset[str | None]:
+    codes: set[str | None] = set()
+    for rule in merchants:
+        if rule.matcher is not None:
+            codes |= rule.matcher.mcc
+            for extra in rule.matcher.optional_mcc.values():
+                codes |= extra
+    return frozenset(codes)
 
 
 def _public(value: Any) -> Any:
