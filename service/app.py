@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from service.accounts.endpoints import router as accounts_router
+from service.audits.endpoints import router as audits_router
 from service.core.bodylimit import ProblemTooLarge
 from service.core.config import Settings, get_settings
 from service.core.errors import (
@@ -29,8 +30,11 @@ from service.core.logs import RequestLogMiddleware, configure_logging
 from service.councils.endpoints import router as councils_router
 from service.events.endpoints import router as events_router
 from service.health import router as health_router
+from service.ingest.endpoints import router as statements_router
+from service.ingest.people_endpoints import router as timesheets_router
 from service.people.endpoints import router as people_router
 from service.plans.endpoints import router as plans_router
+from service.review.endpoints import router as review_router
 
 logger = logging.getLogger("dpaudit")
 
@@ -185,7 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Replay, _replay)
     app.add_exception_handler(Exception, _unexpected)
     for router in (health_router, councils_router, people_router, plans_router,
-                   accounts_router, events_router):
+                   accounts_router, events_router, statements_router, timesheets_router,
+                   review_router, audits_router):
         app.include_router(router)
     app.openapi = lambda: _openapi_with_problems(app)  # type: ignore[method-assign]
     return app

@@ -179,9 +179,21 @@ def build_world(client: Any, database_url: str) -> World:
                         "account_id": account["id"]})
     key = post_ok(client, "/v1/api-keys", h, {"name": "spare"})
     admin_id = client.get("/v1/users/me", headers=h).json()["id"]
-    return World(council, {
+    world = World(council, {
         "council_id": council.id, "provider_id": provider["id"], "recipient_id": rid,
         "representative_id": rep["id"], "account_id": account["id"], "worker_id": worker["id"],
         "plan_id": plan["id"], "schedule_id": schedule["id"], "key_id": key["id"],
         "user_id": admin_id,
     })
+    for extend in _world_extensions():
+        extend(client, world)
+    return world
+
+
+def _world_extensions() -> list[Any]:
+    """Each domain adds its objects (and their ids) in tests/api/world_<NN>_<domain>.py,
+    as ``extend(client, world)``; they run in file-name order."""
+    import importlib
+
+    folder = Path(__file__).parent / "api"
+    return [importlib.import_module(p.stem).extend for p in sorted(folder.glob("world_*.py"))]

@@ -112,10 +112,28 @@ def parse(
 
 
 def run() -> None:
+    """Entry point: one plain line on errors, never a traceback (DPAUDIT_DEBUG=1 shows it)."""
+    import os
+
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("DPAUDIT_DEBUG"):
+            raise
+        typer.echo(f"error: {_describe(exc)}", err=True)
+        sys.exit(1)
+
+
+def _describe(exc: Exception) -> str:
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    if isinstance(exc, OperationalError):
+        return "cannot reach the database (check DPAUDIT_DATABASE_URL and that the server is up)"
+    if isinstance(exc, ArgumentError):
+        return f"DPAUDIT_DATABASE_URL is not a database URL ({exc})"
+    return f"{type(exc).__name__}: {exc} (set DPAUDIT_DEBUG=1 for details)"
 
 
 def print_json(data: object) -> None:

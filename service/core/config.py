@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:
-        return normalise_database_url(value)
+        return normalise_database_url(value.strip() or default_database_url())
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -5,18 +5,22 @@ from service.models.api_key import ApiKey
 from service.models.audit import Audit
 from service.models.base import Base
 from service.models.blob import Blob
+from service.models.commitment import Commitment
 from service.models.council import Council
 from service.models.event import Event
 from service.models.flag import Flag
 from service.models.idempotency import IdempotencyKey
 from service.models.note import Note
+from service.models.payee_category import PayeeCategory
 from service.models.payment_schedule import PaymentSchedule
+from service.models.payroll import PayrollLine
 from service.models.plan import PlanLine, SupportPlan
 from service.models.provider import Provider
 from service.models.recipient import Recipient
 from service.models.representative import Representative
 from service.models.timesheet import TimesheetEntry
 from service.models.transaction import Transaction
+from service.models.underspend import UnderspendReason
 from service.models.upload import Upload
 from service.models.user import User
 from service.models.worker import Worker
@@ -27,12 +31,15 @@ __all__ = [
     "Audit",
     "Base",
     "Blob",
+    "Commitment",
     "Council",
     "Event",
     "Flag",
     "IdempotencyKey",
     "Note",
+    "PayeeCategory",
     "PaymentSchedule",
+    "PayrollLine",
     "PlanLine",
     "Provider",
     "Recipient",
@@ -40,6 +47,7 @@ __all__ = [
     "SupportPlan",
     "TimesheetEntry",
     "Transaction",
+    "UnderspendReason",
     "Upload",
     "User",
     "Worker",

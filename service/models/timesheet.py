@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core.types import Hours, Money
@@ -14,6 +14,8 @@ class TimesheetEntry(CreatedMixin, CouncilScoped, Base):
     """Hours a PA worked on a day, as the timesheet says; the worker name is kept as written."""
 
     __tablename__ = "timesheet_entries"
+    # the same shift in an overlapping timesheet is counted once
+    __table_args__ = (UniqueConstraint("recipient_id", "dedup_key"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("recipients.id"), index=True)
@@ -29,3 +31,4 @@ class TimesheetEntry(CreatedMixin, CouncilScoped, Base):
     rate: Mapped[Decimal | None] = mapped_column(Money())
     sheet: Mapped[str | None] = mapped_column(String(100))
     source_row: Mapped[int | None]
+    dedup_key: Mapped[str] = mapped_column(String(80))

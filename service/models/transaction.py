@@ -31,6 +31,11 @@ class Transaction(CreatedMixin, CouncilScoped, Base):
     mcc: Mapped[str | None] = mapped_column(String(4))
     source_line: Mapped[int | None]
     dedup_key: Mapped[str] = mapped_column(String(80))
+    # which layer made the key: "bank_id", "balance_chain" or "content" (see service/ingest)
+    dedup_rule: Mapped[str] = mapped_column(String(16), default="content")
+    payee_key: Mapped[str] = mapped_column(String(200), default="")
+    # set when a person should look: "possible_duplicate" or "id_collision"
+    review: Mapped[str | None] = mapped_column(String(32))
     occurrence: Mapped[int] = mapped_column(default=0)
     category: Mapped[str | None] = mapped_column(String(32))
     category_reason: Mapped[str | None] = mapped_column(Text)

@@ -85,6 +85,21 @@ CASES: dict[tuple[str, str], Case] = {
 }
 
 
+def _domain_cases() -> dict[tuple[str, str], Case]:
+    """Each domain adds the cases for its own routes in tests/api/access_cases_<domain>.py."""
+    import importlib
+    from pathlib import Path
+
+    found: dict[tuple[str, str], Case] = {}
+    for path in sorted(Path(__file__).parent.glob("access_cases_*.py")):
+        module = importlib.import_module(path.stem)
+        found.update(module.CASES)
+    return found
+
+
+CASES.update(_domain_cases())
+
+
 def operations(app: Any) -> list[tuple[str, str]]:
     spec = app.openapi()
     return [(method, path) for path, ops in spec["paths"].items() for method in ops

@@ -1,0 +1,78 @@
+"""What every upload shares: the raw bytes kept once (content-addressed), the upload record,
+the same-file check, and voiding."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from service.core.deps import Ctx
+from service.core.errors import Conflict, field_error
+from service.core.events import record, snapshot
+from service.core.types import utcnow
+from service.models import Blob, PayrollLine, TimesheetEntry, Transaction, Upload
+
+
+def dialect_insert(session: Session, table: Any) -> Any:
+    """INSERT for this database, so callers can add ON CONFLICT DO NOTHING on either."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(table)
+    return sqlite_insert(table)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def store_blob(session: Session, data: bytes) -> str:
+    """Keep the raw bytes once, whoever sends them and however often."""
+    digest = sha256(data)
+    stmt = dialect_insert(session, Blob.__table__).values(
+        sha256=digest, size=len(data), data=data, created_at=utcnow())
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["sha256"]))
+    return digest
+
+
+def previous_upload(session: Session, *, kind: str, digest: str, account_id: int | None = None,
+                    recipient_id: int | None = None) -> Upload | None:
+    """The first live upload of these exact bytes to this account (or person), if any."""
+    stmt = select(Upload).where(Upload.kind == kind, Upload.sha256 == digest,
+                                Upload.status == "imported")
+    if account_id is not None:
+        stmt = stmt.where(Upload.account_id == account_id)
+    if recipient_id is not None:
+        stmt = stmt.where(Upload.recipient_id == recipient_id)
+    return session.scalars(stmt.order_by(Upload.id).limit(1)).first()
+
+
+def create_upload(ctx: Ctx, **fields: Any) -> Upload:
+    upload = Upload(council_id=ctx.principal.council_id,
+                    uploaded_by_id=ctx.principal.user_id or None, **fields)
+    ctx.session.add(upload)
+    ctx.session.flush()
+    return upload
+
+
+_ROWS_OF = {"statement": Transaction, "batch": Transaction, "timesheet": TimesheetEntry,
+            "payroll": PayrollLine}
+
+
+def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
+    """Take an upload's rows out of every figure, keeping the file and the record of why."""
+    if upload.status == "voided":
+        raise Conflict("This upload is already void.",
+                       errors=[field_error("status", "already void")])
+    before = snapshot(upload)
+    model: Any = _ROWS_OF[upload.kind]
+    removed = ctx.session.execute(delete(model).where(model.upload_id == upload.id)).rowcount
+    upload.status = "voided"
+    upload.voided_at = utcnow()
+    upload.void_reason = reason
+    upload.summary = {**upload.summary, "rows_removed_when_voided": removed}
+    record(ctx, "upload.voided", upload, before=before)
+    return upload
