@@ -1,0 +1,346 @@
+"""Classify stored transactions, raise flags for rule hits, and re-run the rules.
+
+The statement importer calls `classify_new` inside the upload's transaction; officers
+re-run everything for a person with `rerun_rules`; audits call `check_period` for the
+rules that look at a whole period (minimum wage, cash each month, care home stays).
+Services flush, never commit. Flags are keyed per recipient (`Hit.key`), so running the
+rules again never raises the same flag twice, and decided flags are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+
+from service import rules
+from service.core.deps import Ctx
+from service.core.events import record, snapshot
+from service.core.types import utcnow
+from service.models import (
+    Account,
+    Council,
+    Flag,
+    PayrollLine,
+    Recipient,
+    TimesheetEntry,
+    Transaction,
+)
+from service.review.context import RecipientContext, council_ruleset, load_workers, recipient_context
+from service.rules.local import CARE_HOME_RULE, check_care_home_stays, check_cash_over_limit
+from service.rules.wages import RULE_ID as WAGE_RULE
+from service.rules.wages import check_minimum_wage
+
+NO_LONGER_APPLIES = "rule no longer applies"
+# keep IN (...) lists well inside SQLite's limit on bound parameters
+_CHUNK = 500
+_TXN_COLUMNS = (Transaction.id, Transaction.account_id, Transaction.posted_on,
+                Transaction.amount, Transaction.description, Transaction.mcc,
+                Transaction.reference)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A rule hit with where it belongs: the flag's account, transaction, worker and date."""
+
+    hit: rules.Hit
+    account_id: int | None = None
+    transaction_id: int | None = None
+    occurred_on: dt.date | None = None
+
+    @property
+    def worker_id(self) -> int | None:
+        ref = dict(self.hit.evidence).get("worker")
+        return int(ref) if ref and ref.isdigit() else None
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def _council(ctx: Ctx, council_id: int) -> Council:
+    council = ctx.session.get(Council, council_id)
+    assert council is not None  # every scoped row belongs to a council
+    return council
+
+
+# --- per-transaction classification ------------------------------------------------------
+
+def _classify_rows(rows: Iterable[Any], context: RecipientContext,
+                   ruleset: rules.RuleSet) -> list[tuple[Any, rules.Classification]]:
+    return [(row, rules.classify(_txn(row), context.on(row.posted_on), ruleset)) for row in rows]
+
+
+def _txn(row: Any) -> rules.Txn:
+    return rules.Txn(date=row.posted_on, amount=row.amount, description=row.description,
+                     mcc=row.mcc, reference=row.reference, id=str(row.id))
+
+
+def _ref_id(ref: str | None) -> int | None:
+    return int(ref) if ref and ref.isdigit() else None
+
+
+def _write_categories(ctx: Ctx, classified: list[tuple[Any, rules.Classification]]) -> None:
+    """One executemany UPDATE by primary key: fast for files of thousands of lines."""
+    params = [
+        {"id": row.id, "category": found.category, "category_reason": found.reason,
+         "worker_id": _ref_id(found.worker_ref), "plan_line_id": _ref_id(found.plan_line_ref),
+         "payee_key": rules.payee_key(row.description)[:200]}
+        for row, found in classified
+    ]
+    if params:
+        ctx.session.execute(update(Transaction), params)
+
+
+def _found_hits(classified: list[tuple[Any, rules.Classification]]) -> list[Found]:
+    return [Found(hit, row.account_id, row.id, row.posted_on)
+            for row, found in classified for hit in found.hits]
+
+
+def _categories(classified: list[tuple[Any, rules.Classification]]) -> dict[str, int]:
+    return dict(Counter(found.category for _, found in classified))
+
+
+def _raised(flags: Iterable[Flag]) -> list[dict[str, Any]]:
+    return [{"rule": f.rule_id, "reason": f.explanation, "transaction_id": f.transaction_id}
+            for f in flags]
+
+
+def classify_new(ctx: Ctx, account: Account, transaction_ids: Sequence[int]) -> dict[str, Any]:
+    """Classify freshly inserted transactions of one account and flag what the rules find.
+
+    Returns {"flags_raised": [{"rule", "reason", "transaction_id"}], "categories": {code: n}}.
+    """
+    ids = sorted(set(transaction_ids))
+    context = recipient_context(ctx.session, account.recipient_id, account.id)
+    ruleset = council_ruleset(_council(ctx, account.council_id))
+    classified: list[tuple[Any, rules.Classification]] = []
+    for chunk in _chunks(ids):
+        rows = ctx.session.execute(select(*_TXN_COLUMNS).where(
+            Transaction.id.in_(chunk), Transaction.account_id == account.id)).all()
+        classified += _classify_rows(rows, context, ruleset)
+    _write_categories(ctx, classified)
+    new, _ = sync_flags(ctx, account.council_id, account.recipient_id, _found_hits(classified))
+    return {"flags_raised": _raised(new), "categories": _categories(classified)}
+
+
+# --- flags from hits ---------------------------------------------------------------------
+
+def _existing(ctx: Ctx, recipient_id: int, keys: Sequence[str]) -> dict[str, Flag]:
+    found: dict[str, Flag] = {}
+    for chunk in _chunks(keys):
+        for flag in ctx.session.scalars(select(Flag).where(Flag.recipient_id == recipient_id,
+                                                           Flag.flag_key.in_(chunk))):
+            found[flag.flag_key] = flag
+    return found
+
+
+def _new_flag(council_id: int, recipient_id: int, found: Found) -> Flag:
+    hit = found.hit
+    return Flag(council_id=council_id, recipient_id=recipient_id, account_id=found.account_id,
+                transaction_id=found.transaction_id, worker_id=found.worker_id,
+                flag_key=hit.key[:200], rule_id=hit.rule_id, rule_version=hit.rule_version,
+                severity=hit.severity, status="open", explanation=hit.reason,
+                evidence=dict(hit.evidence), occurred_on=found.occurred_on)
+
+
+def _refresh_open(ctx: Ctx, flag: Flag, hit: rules.Hit) -> None:
+    """A changed rule version or wording updates an open flag; decided ones keep history."""
+    if flag.status != "open":
+        return
+    if (flag.rule_version, flag.explanation, flag.evidence) == (
+            hit.rule_version, hit.reason, dict(hit.evidence)):
+        return
+    before = snapshot(flag)
+    flag.rule_version, flag.explanation = hit.rule_version, hit.reason
+    flag.severity, flag.evidence = hit.severity, dict(hit.evidence)
+    record(ctx, "flag.updated", flag, before=before)
+
+
+def sync_flags(ctx: Ctx, council_id: int, recipient_id: int,
+               found: Sequence[Found]) -> tuple[list[Flag], list[Flag]]:
+    """Raise a flag for each new hit; return (new flags, flags that already existed)."""
+    unique = {f.hit.key[:200]: f for f in found}
+    existing = _existing(ctx, recipient_id, list(unique))
+    new: list[Flag] = []
+    for key, item in unique.items():
+        if key in existing:
+            _refresh_open(ctx, existing[key], item.hit)
+            continue
+        flag = _new_flag(council_id, recipient_id, item)
+        ctx.session.add(flag)
+        record(ctx, "flag.raised", flag)
+        new.append(flag)
+    return new, list(existing.values())
+
+
+def clear_automatically(ctx: Ctx, flag: Flag) -> None:
+    before = snapshot(flag)
+    flag.status = "cleared"
+    flag.decision_reason = NO_LONGER_APPLIES
+    flag.decided_at = utcnow()
+    flag.decided_by_id = None
+    record(ctx, "flag.cleared", flag, before=before)
+
+
+# --- whole-person re-run -------------------------------------------------------------------
+
+def rerun_rules(ctx: Ctx, recipient: Recipient) -> dict[str, Any]:
+    """Classify all of a person's transactions again and bring their flags up to date.
+
+    New hits raise flags; open flags that no rule raises any more are cleared with the
+    reason "rule no longer applies"; cleared and upheld flags are left as decided.
+    Returns {"classified", "categories", "flags_raised", "flags_cleared"}.
+    """
+    ruleset = council_ruleset(_council(ctx, recipient.council_id))
+    accounts = ctx.session.scalars(select(Account).where(Account.recipient_id == recipient.id)
+                                   .order_by(Account.id)).all()
+    classified: list[tuple[Any, rules.Classification]] = []
+    for account in accounts:
+        context = recipient_context(ctx.session, recipient.id, account.id)
+        rows = ctx.session.execute(select(*_TXN_COLUMNS).where(
+            Transaction.account_id == account.id).order_by(Transaction.id)).all()
+        classified += _classify_rows(rows, context, ruleset)
+    _write_categories(ctx, classified)
+    found = _found_hits(classified) + _period_hits(ctx, recipient.id, ruleset, None, None)
+    new, _ = sync_flags(ctx, recipient.council_id, recipient.id, found)
+    cleared = _clear_stale(ctx, recipient.id, {f.hit.key[:200] for f in found})
+    return {"classified": len(classified), "categories": _categories(classified),
+            "flags_raised": _raised(new), "flags_cleared": [f.id for f in cleared]}
+
+
+def _clear_stale(ctx: Ctx, recipient_id: int, still_hit: set[str]) -> list[Flag]:
+    # care home stays are not stored, so a re-run cannot tell whether those still apply
+    open_flags = ctx.session.scalars(select(Flag).where(
+        Flag.recipient_id == recipient_id, Flag.status == "open",
+        Flag.rule_id != CARE_HOME_RULE).order_by(Flag.id)).all()
+    stale = [f for f in open_flags if f.flag_key not in still_hit]
+    for flag in stale:
+        clear_automatically(ctx, flag)
+    return stale
+
+
+# --- period rules --------------------------------------------------------------------------
+
+def check_period(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date,
+                 stays: Sequence[rules.CareStay] = ()) -> list[Flag]:
+    """Run the rules that look at a whole period and return their flags (new or not).
+
+    Minimum wage per pay period (payroll gross, else wage payments, against timesheet
+    hours), cash over the council's monthly limit, and - given the stays, which we do not
+    store - care home stays. Local rules fire only where the council switched them on.
+    """
+    ruleset = council_ruleset(_council(ctx, recipient.council_id))
+    found = _period_hits(ctx, recipient.id, ruleset, start, end)
+    found += [Found(h, occurred_on=dt.date.fromisoformat(dict(h.evidence)["start"]))
+              for h in check_care_home_stays(stays, ruleset)]
+    new, existing = sync_flags(ctx, recipient.council_id, recipient.id, found)
+    return sorted(new + existing, key=lambda f: f.id)
+
+
+def _period_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
+                 start: dt.date | None, end: dt.date | None) -> list[Found]:
+    return (_wage_hits(ctx, recipient_id, ruleset, start, end)
+            + _cash_hits(ctx, recipient_id, ruleset, start, end))
+
+
+def _wage_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
+               start: dt.date | None, end: dt.date | None) -> list[Found]:
+    if not ruleset.is_on(WAGE_RULE):
+        return []
+    workers = load_workers(ctx.session, recipient_id)
+    if not workers:
+        return []
+    entries = _timesheet_entries(ctx, recipient_id)
+    pay = _payroll_records(ctx, recipient_id) + _wage_payment_records(ctx, recipient_id, entries)
+    pay = [p for p in pay if _within(p.period_end, start, end)]
+    hits = check_minimum_wage(workers, entries, pay, ruleset)
+    return [Found(h, occurred_on=dt.date.fromisoformat(h.subject.rsplit(":", 1)[1]))
+            for h in hits]
+
+
+def _within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def _timesheet_entries(ctx: Ctx, recipient_id: int) -> list[rules.TimesheetEntry]:
+    rows = ctx.session.execute(
+        select(TimesheetEntry.worker_id, TimesheetEntry.worked_on, TimesheetEntry.hours,
+               TimesheetEntry.sleep_in, TimesheetEntry.woken_hours)
+        .where(TimesheetEntry.recipient_id == recipient_id,
+               TimesheetEntry.worker_id.is_not(None))).all()
+    return [rules.TimesheetEntry(str(r.worker_id), r.worked_on, r.hours, bool(r.sleep_in),
+                                 r.woken_hours or Decimal(0)) for r in rows]
+
+
+def _payroll_records(ctx: Ctx, recipient_id: int) -> list[rules.PayRecord]:
+    rows = ctx.session.execute(
+        select(PayrollLine.worker_id, PayrollLine.period_start, PayrollLine.period_end,
+               PayrollLine.gross)
+        .where(PayrollLine.recipient_id == recipient_id, PayrollLine.worker_id.is_not(None))
+    ).all()
+    return [rules.PayRecord(str(r.worker_id), r.period_start, r.period_end, r.gross, "payroll")
+            for r in rows]
+
+
+def _wage_payment_records(ctx: Ctx, recipient_id: int,
+                          entries: Sequence[rules.TimesheetEntry]) -> list[rules.PayRecord]:
+    """Each wage payment pays for the days since the worker's previous one.
+
+    The first payment covers from the worker's first timesheet day. Periods come from the
+    data alone, so a flag's key is the same however often the rules run.
+    """
+    rows = ctx.session.execute(
+        select(Transaction.worker_id, Transaction.posted_on, Transaction.amount)
+        .join(Account, Account.id == Transaction.account_id)
+        .where(Account.recipient_id == recipient_id, Transaction.category == "pa_wages",
+               Transaction.worker_id.is_not(None), Transaction.amount < 0)
+        .order_by(Transaction.worker_id, Transaction.posted_on)).all()
+    paid: dict[tuple[str, dt.date], Decimal] = {}
+    for row in rows:
+        key = (str(row.worker_id), row.posted_on)
+        paid[key] = paid.get(key, Decimal(0)) - row.amount
+    first_day: dict[str, dt.date] = {}
+    for entry in entries:
+        first_day[entry.worker_ref] = min(entry.date, first_day.get(entry.worker_ref, entry.date))
+    records: list[rules.PayRecord] = []
+    previous: dict[str, dt.date] = {}
+    for (ref, day), amount in sorted(paid.items()):
+        opening = previous[ref] + dt.timedelta(days=1) if ref in previous else first_day.get(ref)
+        previous[ref] = day
+        if opening is not None and opening <= day:
+            records.append(rules.PayRecord(ref, opening, day, amount, "bank"))
+    return records
+
+
+def _month_bounds(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """Whole calendar months, so a monthly total is never judged on part of a month."""
+    first = start.replace(day=1) if start else None
+    last = None
+    if end is not None:
+        following = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        last = following - dt.timedelta(days=1)
+    return first, last
+
+
+def _cash_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
+               start: dt.date | None, end: dt.date | None) -> list[Found]:
+    if not ruleset.is_on("local.cash_over_limit"):
+        return []
+    first, last = _month_bounds(start, end)
+    stmt = (select(*_TXN_COLUMNS, Transaction.category)
+            .join(Account, Account.id == Transaction.account_id)
+            .where(Account.recipient_id == recipient_id, Transaction.category == "cash"))
+    if first is not None:
+        stmt = stmt.where(Transaction.posted_on >= first)
+    if last is not None:
+        stmt = stmt.where(Transaction.posted_on <= last)
+    pairs = [(_txn(r), rules.Classification(r.category, "")) for r in ctx.session.execute(stmt)]
+    return [Found(h, occurred_on=dt.date.fromisoformat(f"{dict(h.evidence)['month']}-01"))
+            for h in check_cash_over_limit(pairs, ruleset)]
