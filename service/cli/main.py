@@ -86,6 +86,19 @@ def load(
     admin.load(file)
 
 
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="A statement file, or a folder of them.", exists=True)],
+    account: Annotated[str, typer.Option(help="The account's reference.")],
+    council: Annotated[str | None, typer.Option(help="Council code, if references repeat.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Check and count without storing.")] = False,
+) -> None:
+    """Import statements into an account, each file whole or not at all, with progress."""
+    from service.cli import ingest
+
+    ingest.import_path(path, account, council, dry_run)
+
+
 @app.command()
 def demo() -> None:
     """Load the demo council and print how to sign in. Safe to run again, on any day."""

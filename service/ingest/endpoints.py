@@ -1,7 +1,105 @@
-"""Statement uploads and provider transaction batches (filled in by the ingest work)."""
+"""Statement uploads and provider transaction batches, into one account."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from sqlalchemy import select
+
+from importers.records import StatementLine
+from service.core.config import get_settings
+from service.core.deps import Ctx, CtxDep
+from service.core.errors import Forbidden, PayloadTooLarge
+from service.core.idempotency import IdempotencyDep
+from service.core.ids import IdPath
+from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.schemas import MoneyIn
+from service.core.scope import load
+from service.ingest import statements
+from service.ingest.schemas import BatchIn, StatementResult, UploadSummaryOut
+from service.models import Account, Upload
 
 router = APIRouter(prefix="/v1", tags=["statements"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+# room for the multipart envelope around the largest file we accept
+UPLOAD_BODY_LIMIT = get_settings().max_upload_bytes + 64 * 1024
+DryRun = Annotated[bool, Query(description="Check and summarise the file without storing anything.")]
+
+
+def account_for_upload(ctx: Ctx, account_id: int) -> Account:
+    """The account, if the caller may put statements into it (providers: accounts they serve)."""
+    account = load(ctx, Account, account_id, "account")
+    if ctx.principal.role == "provider" and account.provider_id != ctx.principal.provider_id:
+        raise Forbidden("Providers can send statements only for accounts they serve.")
+    return account
+
+
+@router.post(
+    "/accounts/{account_id}/statements", status_code=201, max_body_size=UPLOAD_BODY_LIMIT,
+    summary="Upload a statement (OFX/QFX, UK bank CSV, QIF) into an account",
+    description="Imports the whole file or nothing. The same file again changes nothing and "
+    "answers 200 with the first upload. Lines already stored from overlapping statements are "
+    "not stored again; near-duplicates are stored and listed for review. Declare the period "
+    "and balances when the file has none (Monzo CSV, QIF).",
+)
+def upload_statement(
+    ctx: CtxDep,
+    account_id: IdPath,
+    response: Response,
+    idem: IdempotencyDep,
+    file: Annotated[UploadFile, File(description="The statement file.")],
+    dry_run: DryRun = False,
+    period_start: Annotated[date | None, Form()] = None,
+    period_end: Annotated[date | None, Form()] = None,
+    opening_balance: Annotated[MoneyIn | None, Form()] = None,
+    closing_balance: Annotated[MoneyIn | None, Form()] = None,
+) -> StatementResult:
+    account = account_for_upload(ctx, account_id)
+    data = file.file.read(get_settings().max_upload_bytes + 1)
+    if len(data) > get_settings().max_upload_bytes:
+        raise PayloadTooLarge("The file is larger than we accept.")
+    declared = statements.Declared(period_start, period_end, opening_balance, closing_balance)
+    result, new = statements.import_statement(ctx, account, data, file.filename,
+                                              declared=declared, dry_run=dry_run)
+    status = 201 if new and not dry_run else 200
+    response.status_code = status
+    return idem.respond(result, status_code=status)
+
+
+@router.post(
+    "/accounts/{account_id}/transactions:batch", status_code=201, max_body_size=UPLOAD_BODY_LIMIT,
+    summary="Send transactions as JSON with your own ids (providers)",
+    description="Idempotent: the same batch again changes nothing; overlapping batches add only "
+    "the new transactions (your ids are the dedup key, checked against amount and date).",
+)
+def upload_batch(
+    ctx: CtxDep, account_id: IdPath, body: BatchIn, request: Request, response: Response,
+    idem: IdempotencyDep, dry_run: DryRun = False,
+) -> StatementResult:
+    account = account_for_upload(ctx, account_id)
+    lines = [StatementLine(date=t.date, amount=t.amount, description=t.description, reference=t.id,
+                           balance=t.balance, mcc=t.mcc, line=n)
+             for n, t in enumerate(body.transactions, start=1)]
+    raw = json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
+    declared = statements.Declared(body.period_start, body.period_end, body.opening_balance,
+                                   body.closing_balance)
+    result, new = statements.import_batch(ctx, account, lines, raw, declared, dry_run=dry_run)
+    status = 201 if new and not dry_run else 200
+    response.status_code = status
+    return idem.respond(result, status_code=status)
+
+
+@router.get("/accounts/{account_id}/uploads", summary="List the uploads into an account")
+def list_uploads(
+    ctx: CtxDep, account_id: IdPath, params: PageDep, request: Request, response: Response
+) -> Page[UploadSummaryOut]:
+    account = load(ctx, Account, account_id, "account")
+    stmt = select(Upload).where(Upload.account_id == account.id)
+    rows, cursor = paginate(ctx.session, stmt, Upload.id, params, request, response)
+    return Page(items=[UploadSummaryOut.model_validate(r, from_attributes=True) for r in rows],
+                next_cursor=cursor)
+
+

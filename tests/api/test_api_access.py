@@ -27,11 +27,12 @@ class Case:
     hidden: frozenset[str] = frozenset()  # roles that cannot see the object: 404
     body: Callable[[World], dict[str, Any]] | None = None
     also_ok: frozenset[int] = field(default_factory=frozenset)  # e.g. 409 when already done
+    files: Callable[[World], dict[str, Any]] | None = None  # multipart uploads
 
 
 def case(ok: str, hidden: str = "", body: Callable[[World], dict[str, Any]] | None = None,
-         also_ok: tuple[int, ...] = ()) -> Case:
-    return Case(frozenset(ok.split()), frozenset(hidden.split()), body, frozenset(also_ok))
+         also_ok: tuple[int, ...] = (), files: Callable[[World], dict[str, Any]] | None = None) -> Case:
+    return Case(frozenset(ok.split()), frozenset(hidden.split()), body, frozenset(also_ok), files)
 
 
 ALL = "admin officer holder provider"
@@ -110,8 +111,11 @@ def fill(path: str, ids: dict[str, int]) -> str:
     return path.format(**ids)
 
 
-def call(client: Any, method: str, path: str, token: str | None, body: Any = None) -> Any:
+def call(client: Any, method: str, path: str, token: str | None, body: Any = None,
+         files: dict[str, Any] | None = None) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if files is not None:
+        return client.request(method.upper(), path, headers=headers, files=files, data=body)
     return client.request(method.upper(), path, headers=headers, json=body)
 
 
@@ -150,7 +154,8 @@ def test_own_council_matrix(app: Any, client: Any, worlds: tuple[World, World], 
     for method, path in operations(app):
         spec = CASES[(method, path)]
         body = spec.body(world) if spec.body else None
-        response = call(client, method, fill(path, world.ids), token, body)
+        files = spec.files(world) if spec.files else None
+        response = call(client, method, fill(path, world.ids), token, body, files)
         status = response.status_code
         if role in spec.ok:
             good = status in OK or status in spec.also_ok
@@ -173,7 +178,8 @@ def test_second_council_ids_are_not_found(
             continue
         spec = CASES[(method, path)]
         body = spec.body(mine) if spec.body else None
-        response = call(client, method, fill(path, theirs.ids), token, body)
+        files = spec.files(mine) if spec.files else None
+        response = call(client, method, fill(path, theirs.ids), token, body, files)
         if response.status_code != 404:
             failures.append((method, path, response.status_code))
     assert not failures, failures

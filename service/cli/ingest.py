@@ -1,0 +1,82 @@
+"""`dpaudit import PATH --account REF`: import a statement file, or a folder of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy import select
+
+from service.core.db import session_scope
+from service.core.errors import DpauditError
+from service.ingest.statements import import_statement
+from service.models import Account, Council
+from service.onboarding.service import system_ctx
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def statement_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    return [path]
+
+
+def find_account(reference: str, council_code: str | None) -> tuple[int, int]:
+    with session_scope() as session:
+        stmt = select(Account.id, Account.council_id).where(Account.reference == reference)
+        if council_code:
+            stmt = stmt.join(Council, Council.id == Account.council_id).where(Council.code == council_code)
+        found = session.execute(stmt).all()
+    if not found:
+        _fail(f"no account with reference '{reference}'")
+    if len(found) > 1:
+        _fail(f"several councils have an account '{reference}': add --council CODE")
+    return found[0].id, found[0].council_id
+
+
+def import_path(path: Path, account_ref: str, council_code: str | None, dry_run: bool) -> None:
+    files = statement_files(path)
+    if not files:
+        _fail(f"{path}: no files to import")
+    account_id, council_id = find_account(account_ref, council_code)
+    failures, totals = 0, {"new": 0, "duplicate": 0, "possible_duplicate": 0}
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("importing", total=len(files))
+        for file in files:
+            progress.update(task, description=f"importing {file.name}")
+            failed = _import_one(file, account_id, council_id, dry_run, totals)
+            failures += failed
+            progress.advance(task)
+    verb = "would add" if dry_run else "added"
+    typer.echo(f"{len(files) - failures} of {len(files)} files read; {verb} {totals['new']} transactions, "
+               f"{totals['duplicate']} already held, {totals['possible_duplicate']} possible duplicates "
+               "to review.")
+    if failures:
+        raise typer.Exit(2)
+
+
+def _import_one(file: Path, account_id: int, council_id: int, dry_run: bool, totals: dict[str, int]) -> int:
+    try:
+        with session_scope() as session:
+            account = session.get(Account, account_id)
+            assert account is not None
+            result, new = import_statement(system_ctx(session, council_id), account,
+                                           file.read_bytes(), file.name, dry_run=dry_run)
+    except DpauditError as exc:
+        typer.echo(f"{file}: {exc.detail}", err=True)
+        return 1
+    rows = result.rows
+    for key in totals:
+        totals[key] += getattr(rows, key)
+    state = "same file as before, nothing changed" if not new else (
+        f"{rows.new} new, {rows.duplicate} already held, {rows.possible_duplicate} to review")
+    typer.echo(f"{file.name}: {state}")
+    return 0

@@ -1,0 +1,483 @@
+"""Statement ingest: parse, check, dedup in layers, store atomically, classify, summarise.
+
+Dedup, in layers, every decision recorded with the key that fired:
+1. the bank's own transaction id (OFX FITID, a provider's id), scoped to the account and
+   confirmed by amount and date; an id that comes back with another amount or date is stored
+   and marked ``id_collision`` for review, never skipped;
+2. for files with a running balance, (date, amount, balance after), which also proves no
+   line is missing when the balances chain;
+3. otherwise the line's own content (date, amount, text as written);
+each with an occurrence number, so two identical coffees on one day are two transactions.
+A unique constraint on (account, key, occurrence) backs all of it, so two overlapping files
+arriving at once still give exactly their union. Near-duplicates from other uploads (same amount
+and payee within 3 days) are stored and listed for a person to look at, never merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+
+from importers import ImportFailure, Limits, parse_statement
+from importers.records import ParsedStatement, StatementLine
+from service.core.config import get_settings
+from service.core.deps import Ctx
+from service.core.errors import Unprocessable, field_error
+from service.core.events import record
+from service.core.types import utcnow
+from service.ingest import uploads
+from service.ingest.schemas import (
+    ChainBreak,
+    Decision,
+    Gap,
+    Period,
+    RowCounts,
+    StatementResult,
+)
+from service.models import Account, Transaction, Upload
+from service.rules import payee_key
+
+NEAR_DUPLICATE_DAYS = 3
+ID_DATE_TOLERANCE_DAYS = 3
+_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What the uploader tells us when the file does not say (Monzo CSV, QIF...)."""
+
+    period_start: date | None = None
+    period_end: date | None = None
+    opening_balance: Decimal | None = None
+    closing_balance: Decimal | None = None
+
+
+@dataclass
+class Keyed:
+    line: StatementLine
+    rule: str
+    key: str
+    occurrence: int = 0
+    review: str | None = None
+    duplicate_of: int | None = None
+
+
+@dataclass
+class Outcome:
+    new_ids: list[int] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    duplicates: int = 0
+    possible_duplicates: int = 0
+    id_collisions: int = 0
+
+
+def import_statement(
+    ctx: Ctx,
+    account: Account,
+    data: bytes,
+    filename: str | None,
+    *,
+    declared: Declared | None = None,
+    dry_run: bool = False,
+    limits: Limits | None = None,
+) -> tuple[StatementResult, bool]:
+    """Import one statement file into ``account``. Returns the summary and whether it is new.
+
+    The whole file is stored or nothing is: any failure raises before the caller commits.
+    """
+    digest = uploads.sha256(data)
+    first = uploads.previous_upload(ctx.session, kind="statement", digest=digest, account_id=account.id)
+    if first is not None:
+        return _replay(first, dry_run), False
+    settings = get_settings()
+    limits = limits or Limits(max_bytes=settings.max_upload_bytes, max_rows=settings.max_upload_rows)
+    try:
+        parsed = parse_statement(data, filename, limits=limits)
+    except ImportFailure as exc:
+        raise _unreadable(filename, exc) from exc
+    lines = lines_for_account(account, parsed)
+    return ingest_lines(ctx, account, lines, kind="statement", raw=data, filename=filename,
+                        file_format=parsed.format, parsed=parsed, declared=declared or Declared(),
+                        dry_run=dry_run), True
+
+
+def import_batch(ctx: Ctx, account: Account, lines: Sequence[StatementLine], raw: bytes,
+                 declared: Declared, *, dry_run: bool = False) -> tuple[StatementResult, bool]:
+    """Provider transactions sent as JSON, with their own ids: the same checks as a file."""
+    digest = uploads.sha256(raw)
+    first = uploads.previous_upload(ctx.session, kind="batch", digest=digest, account_id=account.id)
+    if first is not None:
+        return _replay(first, dry_run), False
+    return ingest_lines(ctx, account, list(lines), kind="batch", raw=raw, filename=None,
+                        file_format="json", parsed=None, declared=declared, dry_run=dry_run), True
+
+
+def _unreadable(filename: str | None, exc: ImportFailure) -> Unprocessable:
+    where = f"line {exc.line}" if exc.line else "the file"
+    return Unprocessable(
+        f"{filename or 'The file'} could not be read ({where}): {exc.reason}",
+        errors=[field_error(exc.field or "file", exc.reason, line=exc.line)],
+    )
+
+
+def _replay(first: Upload, dry_run: bool) -> StatementResult:
+    summary = StatementResult.model_validate(first.summary)
+    return summary.model_copy(update={"duplicate_file": True, "dry_run": dry_run})
+
+
+def lines_for_account(account: Account, parsed: ParsedStatement) -> list[StatementLine]:
+    """The file's lines for this account; a file for another account is refused."""
+    in_file = sorted({line.account for line in parsed.lines if line.account})
+    if not in_file:
+        return list(parsed.lines)
+    last4 = (account.masked_number or "")[-4:]
+    if last4:
+        matching = {a for a in in_file if "".join(ch for ch in a if ch.isdigit()).endswith(last4)}
+        if not matching:
+            shown = ", ".join("…" + a[-4:] for a in in_file)
+            raise Unprocessable(
+                f"This file is for account {shown}, not the account ending {last4}.",
+                errors=[field_error("account", f"file is for {shown}, not …{last4}")],
+            )
+        return [line for line in parsed.lines if line.account is None or line.account in matching]
+    if len(in_file) > 1:
+        raise Unprocessable(
+            f"This file holds {len(in_file)} accounts. Record this account's last four digits "
+            "so we can take the right lines.",
+            errors=[field_error("account", "file holds several accounts; account number not recorded")],
+        )
+    return list(parsed.lines)
+
+
+def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind: str, raw: bytes,
+                 filename: str | None, file_format: str | None, parsed: ParsedStatement | None,
+                 declared: Declared, dry_run: bool) -> StatementResult:
+    keyed = assign_keys(lines)
+    _resolve_id_collisions(ctx, account, keyed)
+    chronological = _chronological(lines)
+    opening, closing, balance_warnings = _balances(chronological, parsed, declared)
+    period = _period(chronological, parsed, declared)
+    upload: Upload | None = None
+    if dry_run:
+        outcome = _preview(ctx, account, keyed)
+    else:
+        upload = uploads.create_upload(
+            ctx, recipient_id=account.recipient_id, account_id=account.id, kind=kind,
+            sha256=uploads.store_blob(ctx.session, raw), filename=filename, format=file_format,
+            period_start=period.start, period_end=period.end, opening_balance=opening,
+            closing_balance=closing, summary={})
+        outcome = _store(ctx, account, upload, keyed)
+    upload_id = upload.id if upload is not None else None
+    flags = _classify(ctx, account, outcome.new_ids) if outcome.new_ids else []
+    result = _summary(
+        upload_id=upload_id, dry_run=dry_run, file_format=file_format, filename=filename,
+        period=period, lines=lines, outcome=outcome, opening=opening, closing=closing,
+        chain=chain_breaks(chronological), gaps=_gaps(ctx, account, period),
+        flags=flags, warnings=[*(parsed.warnings if parsed else ()), *balance_warnings],
+    )
+    if upload is not None:
+        upload.summary = result.model_dump(mode="json")
+        record(ctx, "upload.imported", upload, after={
+            "upload_id": upload.id, "account_id": account.id, "kind": kind, "sha256": upload.sha256,
+            "rows": result.rows.model_dump()})
+    return result
+
+
+# --- keys --------------------------------------------------------------------------------
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:40]
+
+
+def _text(description: str) -> str:
+    """The text as the bank wrote it, spacing and case evened out; never a derived payee."""
+    return " ".join(description.upper().split())
+
+
+def assign_keys(lines: Iterable[StatementLine]) -> list[Keyed]:
+    keyed, seen = [], defaultdict(int)
+    for line in lines:
+        if line.reference:
+            rule, key = "bank_id", "id:" + _digest(line.reference)
+        elif line.balance is not None:
+            rule, key = "balance_chain", "bal:" + _digest(line.date, line.amount, line.balance)
+        else:
+            rule, key = "content", "txt:" + _digest(line.date, line.amount, _text(line.description))
+        keyed.append(Keyed(line, rule, key, seen[key]))
+        seen[key] += 1
+    return keyed
+
+
+def _existing(ctx: Ctx, account: Account, keys: Iterable[str]) -> dict[tuple[str, int], Any]:
+    found: dict[tuple[str, int], Any] = {}
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), _CHUNK):
+        rows = ctx.session.execute(
+            select(Transaction.id, Transaction.dedup_key, Transaction.occurrence,
+                   Transaction.amount, Transaction.posted_on)
+            .where(Transaction.account_id == account.id,
+                   Transaction.dedup_key.in_(wanted[start:start + _CHUNK])))
+        for row in rows:
+            found[(row.dedup_key, row.occurrence)] = row
+    return found
+
+
+def _resolve_id_collisions(ctx: Ctx, account: Account, keyed: list[Keyed]) -> None:
+    """Match bank ids to stored lines by amount and date; an id that comes back for a
+    different line is kept (re-keyed) and marked for review, never skipped."""
+    by_id = [k for k in keyed if k.rule == "bank_id"]
+    if not by_id:
+        return
+    stored: dict[str, list[Any]] = defaultdict(list)
+    for row in _existing(ctx, account, (k.key for k in by_id)).values():
+        stored[row.dedup_key].append(row)
+    claimed: set[int] = set()
+    collided: dict[str, int] = defaultdict(int)
+    for item in by_id:
+        rows = stored.get(item.key)
+        if not rows:
+            continue
+        match = next((r for r in rows if r.id not in claimed and _same_line(r, item.line)), None)
+        if match is not None:
+            claimed.add(match.id)
+            item.occurrence = match.occurrence  # the stored line: the insert will skip it
+            continue
+        line = item.line
+        item.key = "idc:" + _digest(line.reference, line.date, line.amount, _text(line.description))
+        item.occurrence = collided[item.key]
+        collided[item.key] += 1
+        item.review, item.duplicate_of = "id_collision", rows[0].id
+
+
+def _same_line(row: Any, line: StatementLine) -> bool:
+    close = abs((row.posted_on - line.date).days) <= ID_DATE_TOLERANCE_DAYS
+    return bool(row.amount == line.amount and close)
+
+
+# --- storing -----------------------------------------------------------------------------
+
+def _row(account: Account, upload: Upload, item: Keyed, now: Any) -> dict[str, Any]:
+    line = item.line
+    return {
+        "council_id": account.council_id, "account_id": account.id, "upload_id": upload.id,
+        "posted_on": line.date, "amount": line.amount, "description": line.description,
+        "reference": (line.reference or "")[:255] or None, "balance": line.balance,
+        "mcc": line.mcc, "source_line": line.line, "dedup_key": item.key,
+        "dedup_rule": item.rule, "occurrence": item.occurrence,
+        "payee_key": payee_key(line.description)[:200], "review": item.review,
+        "possible_duplicate_of": item.duplicate_of, "created_at": now,
+    }
+
+
+def _store(ctx: Ctx, account: Account, upload: Upload, keyed: list[Keyed]) -> Outcome:
+    table = Transaction.__table__
+    now = utcnow()
+    inserted: dict[tuple[str, int], int] = {}
+    for start in range(0, len(keyed), _CHUNK):
+        rows = [_row(account, upload, k, now) for k in keyed[start:start + _CHUNK]]
+        stmt = (uploads.dialect_insert(ctx.session, table)
+                .on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"])
+                .returning(table.c.id, table.c.dedup_key, table.c.occurrence))
+        for row in ctx.session.execute(stmt, rows):
+            inserted[(row.dedup_key, row.occurrence)] = row.id
+    outcome = _tally(ctx, account, keyed, inserted)
+    _mark_near_duplicates(ctx, account, upload, keyed, inserted, outcome)
+    return outcome
+
+
+def _tally(ctx: Ctx, account: Account, keyed: list[Keyed],
+           inserted: dict[tuple[str, int], int]) -> Outcome:
+    outcome = Outcome()
+    skipped = [k for k in keyed if (k.key, k.occurrence) not in inserted]
+    matches = _existing(ctx, account, (k.key for k in skipped)) if skipped else {}
+    for item in keyed:
+        new_id = inserted.get((item.key, item.occurrence))
+        if new_id is not None:
+            outcome.new_ids.append(new_id)
+            if item.review == "id_collision":
+                outcome.id_collisions += 1
+                outcome.decisions.append(Decision(line=item.line.line, outcome="id_collision",
+                                                  key=item.rule, transaction_id=item.duplicate_of))
+            continue
+        outcome.duplicates += 1
+        match = matches.get((item.key, item.occurrence))
+        outcome.decisions.append(Decision(line=item.line.line, outcome="duplicate", key=item.rule,
+                                          transaction_id=match.id if match else None))
+    return outcome
+
+
+def _preview(ctx: Ctx, account: Account, keyed: list[Keyed]) -> Outcome:
+    existing = _existing(ctx, account, (k.key for k in keyed))
+    outcome = Outcome()
+    for item in keyed:
+        match = existing.get((item.key, item.occurrence))
+        if match is None:
+            outcome.id_collisions += item.review == "id_collision"
+            continue
+        outcome.duplicates += 1
+        outcome.decisions.append(Decision(line=item.line.line, outcome="duplicate", key=item.rule,
+                                          transaction_id=match.id))
+    return outcome
+
+
+def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: list[Keyed],
+                          inserted: dict[tuple[str, int], int], outcome: Outcome) -> None:
+    """Same amount and payee within 3 days, from another upload: ask a person, never merge."""
+    fresh = [(k, inserted[(k.key, k.occurrence)]) for k in keyed
+             if (k.key, k.occurrence) in inserted and k.review is None]
+    if not fresh:
+        return
+    low = min(k.line.date for k, _ in fresh) - timedelta(days=NEAR_DUPLICATE_DAYS)
+    high = max(k.line.date for k, _ in fresh) + timedelta(days=NEAR_DUPLICATE_DAYS)
+    earlier: dict[tuple[Decimal, str], list[tuple[date, int, bool]]] = defaultdict(list)
+    for row in ctx.session.execute(
+        select(Transaction.id, Transaction.posted_on, Transaction.amount, Transaction.payee_key,
+               Transaction.balance)
+        .where(Transaction.account_id == account.id, Transaction.upload_id != upload.id,
+               Transaction.posted_on.between(low, high))
+    ):
+        earlier[(row.amount, row.payee_key)].append((row.posted_on, row.id, row.balance is not None))
+    marks: list[dict[str, Any]] = []
+    for item, new_id in fresh:
+        twin = _near(earlier.get((item.line.amount, payee_key(item.line.description)[:200]), []),
+                     item.line)
+        if twin is not None:
+            marks.append({"tid": new_id, "dup": twin})
+            outcome.possible_duplicates += 1
+            outcome.decisions.append(Decision(line=item.line.line, outcome="possible_duplicate",
+                                              key="near_duplicate", transaction_id=twin))
+    if marks:
+        table = Transaction.__table__
+        ctx.session.execute(
+            update(table).where(table.c.id == bindparam("tid"))
+            .values(review="possible_duplicate", possible_duplicate_of=bindparam("dup")),
+            marks,
+        )
+
+
+def _near(candidates: list[tuple[date, int, bool]], line: StatementLine) -> int | None:
+    """A close twin, unless both lines carry running balances: then the balances prove them apart."""
+    for seen, tid, has_balance in candidates:
+        proven_apart = has_balance and line.balance is not None
+        if abs((seen - line.date).days) <= NEAR_DUPLICATE_DAYS and not proven_apart:
+            return tid
+    return None
+
+
+def _classify(ctx: Ctx, account: Account, new_ids: list[int]) -> list[dict[str, Any]]:
+    from service.review.classify import classify_new
+
+    return list(classify_new(ctx, account, new_ids).get("flags_raised", []))
+
+
+# --- balances, period, coverage ------------------------------------------------------------
+
+def _chronological(lines: list[StatementLine]) -> list[StatementLine]:
+    """Files come newest-first or oldest-first; the balance chain needs oldest-first."""
+    if len(lines) > 1 and lines[0].date > lines[-1].date:
+        return list(reversed(lines))
+    return lines
+
+
+def chain_breaks(lines: list[StatementLine]) -> list[ChainBreak]:
+    breaks = []
+    previous = None
+    for line in lines:
+        if line.balance is None:
+            previous = None
+            continue
+        if previous is not None and previous + line.amount != line.balance:
+            breaks.append(ChainBreak(line=line.line, expected_balance=previous + line.amount,
+                                     balance=line.balance))
+        previous = line.balance
+    return breaks
+
+
+def _balances(lines: list[StatementLine], parsed: ParsedStatement | None,
+              declared: Declared) -> tuple[Decimal | None, Decimal | None, list[str]]:
+    first = lines[0] if lines else None
+    from_lines_open = first.balance - first.amount if first and first.balance is not None else None
+    from_lines_close = lines[-1].balance if lines and lines[-1].balance is not None else None
+    opening = _first_known(from_lines_open, parsed.opening_balance if parsed else None)
+    closing = _first_known(from_lines_close, parsed.closing_balance if parsed else None)
+    warnings = []
+    for name, found, given in (("opening", opening, declared.opening_balance),
+                               ("closing", closing, declared.closing_balance)):
+        if found is not None and given is not None and found != given:
+            warnings.append(f"The file shows a {name} balance of £{found}; you told us £{given}. "
+                            "We used the file's.")
+    opening = _first_known(opening, declared.opening_balance)
+    return opening, _first_known(closing, declared.closing_balance), warnings
+
+
+def _first_known(*values: Decimal | None) -> Decimal | None:
+    return next((v for v in values if v is not None), None)
+
+
+def _period(lines: list[StatementLine], parsed: ParsedStatement | None, declared: Declared) -> Period:
+    start = _first_date(declared.period_start, parsed.period_start if parsed else None,
+                        min((line.date for line in lines), default=None))
+    end = _first_date(declared.period_end, parsed.period_end if parsed else None,
+                      max((line.date for line in lines), default=None))
+    return Period(start=start, end=end)
+
+
+def _first_date(*values: date | None) -> date | None:
+    return next((v for v in values if v is not None), None)
+
+
+def coverage_gaps(periods: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Days between the earliest and latest covered day that no statement covers."""
+    gaps, covered_to = [], None
+    for start, end in sorted(periods):
+        if covered_to is not None and start > covered_to + timedelta(days=1):
+            gaps.append((covered_to + timedelta(days=1), start - timedelta(days=1)))
+        covered_to = end if covered_to is None else max(covered_to, end)
+    return gaps
+
+
+def gap_words(start: date, end: date) -> str:
+    return f"no statement from {_day(start)} to {_day(end)}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _gaps(ctx: Ctx, account: Account, period: Period) -> list[Gap]:
+    rows = ctx.session.execute(
+        select(Upload.period_start, Upload.period_end).where(
+            Upload.account_id == account.id, Upload.status == "imported",
+            Upload.period_start.is_not(None), Upload.period_end.is_not(None)))
+    periods = [(r.period_start, r.period_end) for r in rows]
+    if period.start and period.end:
+        periods.append((period.start, period.end))
+    return [Gap(start=s, end=e, words=gap_words(s, e)) for s, e in coverage_gaps(set(periods))]
+
+
+def _summary(*, upload_id: int | None, dry_run: bool, file_format: str | None, filename: str | None,
+             period: Period, lines: list[StatementLine], outcome: Outcome, opening: Decimal | None,
+             closing: Decimal | None, chain: list[ChainBreak], gaps: list[Gap],
+             flags: list[dict[str, Any]], warnings: list[str]) -> StatementResult:
+    difference = None
+    if opening is not None and closing is not None:
+        difference = closing - (opening + sum((line.amount for line in lines), Decimal("0.00")))
+    return StatementResult(
+        upload_id=upload_id, duplicate_file=False, dry_run=dry_run, format=file_format,
+        filename=filename, period=period,
+        rows=RowCounts(total=len(lines), new=len(outcome.new_ids) if not dry_run
+                       else len(lines) - outcome.duplicates,
+                       duplicate=outcome.duplicates, possible_duplicate=outcome.possible_duplicates,
+                       id_collision=outcome.id_collisions),
+        opening_balance=opening, closing_balance=closing,
+        balances_reconcile=None if difference is None else difference == 0,
+        reconciliation_difference=difference, balance_chain_breaks=chain, gaps=gaps,
+        decisions=outcome.decisions, flags_raised=flags, warnings=list(warnings),
+    )
