@@ -25,7 +25,8 @@ class Upload(IdMixin, CreatedMixin, CouncilScoped, Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
     filename: Mapped[str | None] = mapped_column(String(255))
     format: Mapped[str | None] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # null when the command line imported it (an operator, not a signed-in user)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(choice(*UPLOAD_STATUSES, name="status"), default="imported")
     period_start: Mapped[date | None]
     period_end: Mapped[date | None]
