@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +30,8 @@ from service.models import (
 # Our worker relationship codes, in words `service.rules.relationship_code` reads.
 _RELATIONSHIP_WORDS = {"spouse_partner": "partner", "aunt_uncle": "aunt"}
 _NOT_RELATED = frozenset({"none", "friend", "other_relative"})
+_MAX_MONEY = Decimal("1000000")
+_MAX_COUNT = 10_000
 _AGE_BANDS = {"21_plus": "21+", "18_20": "18-20", "16_17": "16-17", "apprentice": "apprentice"}
 
 
@@ -45,10 +48,10 @@ def optional_settings(raw: Mapping[str, Any] | None) -> tuple[list[str], dict[st
     for rule_id, setting in (raw or {}).items():
         if rule_id not in known.rules:
             continue
-        on, params = _setting(setting)
+        on, params = parse_setting(setting)
         try:
-            rules.ruleset_for_council([], {rule_id: params} if params else None)
-        except (ValueError, ArithmeticError, TypeError):
+            params = checked_parameters(known.rules[rule_id], params)
+        except ValueError:
             params = {}
         if on and not known.rules[rule_id].default_on:
             enabled.append(rule_id)
@@ -57,7 +60,32 @@ def optional_settings(raw: Mapping[str, Any] | None) -> tuple[list[str], dict[st
     return enabled, overrides
 
 
-def _setting(setting: Any) -> tuple[bool, dict[str, Any]]:
+def checked_parameters(rule: rules.Rule, params: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule's parameter changes, checked and in stored form (money as "12.34").
+
+    ValueError names what is wrong: an unknown name, a float for money, a negative or
+    absurd number.
+    """
+    try:
+        changed = rules.ruleset_for_council([], {rule.id: params}).rule(rule.id).parameters
+    except (ArithmeticError, TypeError) as exc:
+        raise ValueError(f"rule {rule.id}: not a number") from exc
+    return {name: _in_range(f"{rule.id}.{name}", changed[name]) for name in params}
+
+
+def _in_range(where: str, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return value
+    if isinstance(value, Decimal):
+        if not (value.is_finite() and 0 <= value <= _MAX_MONEY and value == round(value, 2)):
+            raise ValueError(f"{where}: give an amount from 0 to {_MAX_MONEY}, in pence at most")
+        return f"{value:.2f}"
+    if not 0 < value <= _MAX_COUNT:
+        raise ValueError(f"{where}: give a whole number from 1 to {_MAX_COUNT}")
+    return value
+
+
+def parse_setting(setting: Any) -> tuple[bool, dict[str, Any]]:
     if isinstance(setting, bool):
         return setting, {}
     if not isinstance(setting, Mapping):
