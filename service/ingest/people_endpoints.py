@@ -1,7 +1,181 @@
-"""Timesheet and payroll uploads."""
+"""Timesheet and payroll uploads, their rows, and upload records (read, download, void)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+
+from service.core.config import get_settings
+from service.core.deps import Ctx, CtxDep
+from service.core.errors import Forbidden, Unprocessable, field_error
+from service.core.idempotency import IdempotencyDep
+from service.core.ids import IdPath, IdQuery
+from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.scope import load, scoped_select
+from service.ingest import payroll
+from service.ingest.people_schemas import (
+    PayrollLineOut,
+    PayrollResult,
+    PayrollRunIn,
+    TimesheetEntryOut,
+    TimesheetResult,
+    UploadOut,
+    VoidIn,
+)
+from service.ingest.timesheets import import_timesheet
+from service.ingest.uploads import void_upload
+from service.models import Blob, PayrollLine, Recipient, TimesheetEntry, Upload
 
 router = APIRouter(prefix="/v1", tags=["timesheets and payroll"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+STAFF = ("admin", "officer")
+# a multipart body carries the file plus its part headers and boundaries
+UPLOAD_BODY_BYTES = get_settings().max_upload_bytes + 64 * 1024
+DryRun = Annotated[bool, Query(description="Preview the summary without writing anything.")]
+FileField = Annotated[UploadFile | None, File(description="The file (XLSX or CSV).")]
+
+
+def _file_bytes(file: UploadFile | None) -> tuple[bytes, str | None]:
+    """The upload's bytes, checked only after scope and role, so a stranger learns nothing."""
+    if file is None:
+        raise Unprocessable("Send the file as the multipart field 'file'.",
+                            errors=[field_error("file", "required")])
+    return file.file.read(), file.filename
+
+
+def _status(response: Response, created: bool) -> int:
+    status = 201 if created else 200
+    response.status_code = status
+    return status
+
+
+# --- timesheets ----------------------------------------------------------------------------
+
+@router.post(
+    "/recipients/{recipient_id}/timesheets", status_code=201, max_body_size=UPLOAD_BODY_BYTES,
+    responses={200: {"model": TimesheetResult,
+                     "description": "The same file was uploaded before (nothing changed), or a dry run."}},
+    summary="Upload a timesheet, XLSX or CSV (admin, officer, holder, provider)")
+def upload_timesheet(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, response: Response,
+                     file: FileField = None, dry_run: DryRun = False) -> TimesheetResult:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder", "provider")
+    data, filename = _file_bytes(file)
+    result = import_timesheet(ctx, recipient, data, filename, dry_run=dry_run)
+    created = not (result.duplicate_file or result.dry_run)
+    return idem.respond(result, status_code=_status(response, created))
+
+
+@router.get("/recipients/{recipient_id}/timesheet-entries",
+            summary="List a recipient's timesheet entries (shifts and sleep-ins)")
+def list_timesheet_entries(
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response,
+    worker_id: IdQuery = None,
+    date_from: Annotated[date | None, Query(alias="from", description="Worked on or after.")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="Worked on or before.")] = None,
+) -> Page[TimesheetEntryOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    stmt = scoped_select(ctx, TimesheetEntry).where(TimesheetEntry.recipient_id == recipient.id)
+    if worker_id is not None:
+        stmt = stmt.where(TimesheetEntry.worker_id == worker_id)
+    if date_from is not None:
+        stmt = stmt.where(TimesheetEntry.worked_on >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(TimesheetEntry.worked_on <= date_to)
+    rows, cursor = paginate(ctx.session, stmt, TimesheetEntry.id, params, request, response)
+    return Page(items=[TimesheetEntryOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+# --- payroll -------------------------------------------------------------------------------
+
+_PAYROLL_REPEAT = {200: {"model": PayrollResult,
+                         "description": "The same run was sent before (nothing changed), or a dry run."}}
+
+
+def _payroll_reply(idem: Any, response: Response, result: PayrollResult) -> PayrollResult:
+    created = not (result.duplicate_file or result.dry_run)
+    return idem.respond(result, status_code=_status(response, created))
+
+
+@router.post("/recipients/{recipient_id}/payroll-runs", status_code=201, responses=_PAYROLL_REPEAT,
+             summary="Push a payroll run as JSON (admin, officer, provider)")
+def push_payroll_run(ctx: CtxDep, recipient_id: IdPath, body: PayrollRunIn, idem: IdempotencyDep,
+                     response: Response, dry_run: DryRun = False) -> PayrollResult:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "provider")
+    lines, canonical = payroll.lines_from_body(body)
+    result = payroll.import_payroll_lines(ctx, recipient, lines, source_bytes=canonical,
+                                          filename=None, dry_run=dry_run)
+    return _payroll_reply(idem, response, result)
+
+
+@router.post("/recipients/{recipient_id}/payroll-runs:upload", status_code=201,
+             max_body_size=UPLOAD_BODY_BYTES, responses=_PAYROLL_REPEAT,
+             summary="Upload a payroll run as CSV (admin, officer, provider)")
+def upload_payroll_run(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, response: Response,
+                       file: FileField = None, dry_run: DryRun = False) -> PayrollResult:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "provider")
+    data, filename = _file_bytes(file)
+    lines = payroll.parse_payroll_csv(data, filename)
+    result = payroll.import_payroll_lines(ctx, recipient, lines, source_bytes=data,
+                                          filename=filename or "payroll.csv", dry_run=dry_run)
+    return _payroll_reply(idem, response, result)
+
+
+@router.get("/recipients/{recipient_id}/payroll-lines",
+            summary="List a recipient's payroll lines (one per worker per pay period)")
+def list_payroll_lines(
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+) -> Page[PayrollLineOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    stmt = scoped_select(ctx, PayrollLine).where(PayrollLine.recipient_id == recipient.id)
+    rows, cursor = paginate(ctx.session, stmt, PayrollLine.id, params, request, response)
+    return Page(items=[PayrollLineOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+# --- upload records ------------------------------------------------------------------------
+
+@router.get("/uploads/{upload_id}", tags=["uploads"], summary="Read an upload record and its summary")
+def get_upload(ctx: CtxDep, upload_id: IdPath) -> UploadOut:
+    return UploadOut.model_validate(load(ctx, Upload, upload_id, "upload"))
+
+
+def _content_disposition(filename: str | None, upload_id: int) -> str:
+    name = filename or f"upload-{upload_id}"
+    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_"
+                         for c in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@router.get("/uploads/{upload_id}/file", tags=["uploads"], response_class=Response,
+            responses={200: {"description": "The file exactly as received.",
+                             "content": {"application/octet-stream": {
+                                 "schema": {"type": "string", "format": "binary"}}}}},
+            summary="Download the file exactly as it was received")
+def download_upload(ctx: CtxDep, upload_id: IdPath) -> Response:
+    upload = load(ctx, Upload, upload_id, "upload")
+    blob = ctx.session.get(Blob, upload.sha256)
+    data = blob.data if blob is not None else b""
+    return Response(content=data, media_type="application/octet-stream",
+                    headers={"Content-Disposition": _content_disposition(upload.filename, upload.id)})
+
+
+def _may_void(ctx: Ctx, upload: Upload) -> None:
+    """Council staff may void any upload; a holder only the ones they sent."""
+    role = ctx.principal.role
+    if role in STAFF or (role == "holder" and upload.uploaded_by_id == ctx.principal.user_id):
+        return
+    raise Forbidden("Only council staff, or the holder who sent it, can void an upload.")
+
+
+@router.post("/uploads/{upload_id}/void", tags=["uploads"],
+             summary="Void an upload: its rows leave every figure; the file and record stay "
+                     "(admin, officer; holders their own uploads)")
+def void(ctx: CtxDep, upload_id: IdPath, body: VoidIn) -> UploadOut:
+    upload = load(ctx, Upload, upload_id, "upload")
+    _may_void(ctx, upload)
+    return UploadOut.model_validate(void_upload(ctx, upload, body.reason))
