@@ -1,0 +1,27 @@
+"""Who may read the rules, review flags and re-categorise transactions."""
+
+from __future__ import annotations
+
+from test_api_access import ALL, STAFF, case
+
+HOLDER_OR_STAFF = "admin officer holder"
+
+CASES = {
+    ("get", "/v1/rules"): case(ALL),
+    ("put", "/v1/councils/{council_id}/rules/{rule_id}"): case(
+        "admin", body=lambda w: {"on": True, "parameters": {"include_bars": False}}),
+    ("post", "/v1/recipients/{recipient_id}/rules/rerun"): case(STAFF),
+    ("get", "/v1/flags"): case(ALL),
+    ("get", "/v1/flags/{flag_id}"): case(ALL),
+    # the first decision wins; a second one is refused as already decided
+    ("post", "/v1/flags/{flag_id}/decision"): case(
+        STAFF, also_ok=(409,), body=lambda w: {"outcome": "cleared", "reason": "Checked"}),
+    ("post", "/v1/flags/{flag_id}/explanation"): case(
+        HOLDER_OR_STAFF, body=lambda w: {"text": "A birthday present for my grandson."}),
+    ("post", "/v1/flags/{flag_id}/notes"): case(
+        HOLDER_OR_STAFF, body=lambda w: {"body": "Could you send the receipt?"}),
+    ("get", "/v1/flags/{flag_id}/notes"): case(HOLDER_OR_STAFF),
+    ("get", "/v1/accounts/{account_id}/transactions"): case(ALL),
+    ("post", "/v1/transactions/{transaction_id}/category"): case(
+        HOLDER_OR_STAFF, body=lambda w: {"category": "flexible_use", "reason": "A treat"}),
+}
