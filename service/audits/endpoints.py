@@ -2,6 +2,253 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+import reports
+from service.audits import service
+from service.audits.report_model import build_report, letter_pdf
+from service.audits.schemas import (
+    EARLIEST,
+    LATEST,
+    AuditIn,
+    AuditOut,
+    CommitmentIn,
+    CommitmentOut,
+    CorrectionIn,
+    DecisionIn,
+    DueList,
+    DueOut,
+    NoteIn,
+    NoteOut,
+    UnderspendReasonIn,
+    UnderspendReasonOut,
+    check_period,
+)
+from service.core.deps import CtxDep
+from service.core.errors import NotFound, Unprocessable, field_error
+from service.core.idempotency import IdempotencyDep
+from service.core.ids import IdPath
+from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.scope import load, scoped_select
+from service.core.types import today_uk
+from service.models import Audit, Commitment, Note, Recipient, UnderspendReason
 
 router = APIRouter(prefix="/v1", tags=["audits"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+STAFF = service.STAFF
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DayQuery = Annotated[date | None, Query(ge=EARLIEST, le=LATEST)]
+
+
+def binary(media_type: str, what: str) -> dict[str, Any]:
+    """OpenAPI for a route that answers with a file rather than JSON."""
+    return {"response_class": Response,
+            "responses": {200: {"content": {media_type: {}}, "description": what}}}
+
+
+def audit_out(audit: Audit) -> AuditOut:
+    data = {name: getattr(audit, name) for name in AuditOut.model_fields
+            if name not in ("summary", "result")}
+    return AuditOut.model_validate({**data, "summary": service.headline(audit), "result": audit.result})
+
+
+# --- audits --------------------------------------------------------------------------------
+
+@router.post("/recipients/{recipient_id}/audits", status_code=201,
+             summary="Audit all of a person's accounts for a period (admin, officer)")
+def create_audit(ctx: CtxDep, recipient_id: IdPath, body: AuditIn, idem: IdempotencyDep) -> AuditOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF)
+    audit = service.create_audit(ctx, recipient, body.period_start, body.period_end, body.kind)
+    return idem.respond(audit_out(audit))
+
+
+@router.get("/recipients/{recipient_id}/audits", summary="List a person's audits")
+def list_audits(
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+) -> Page[AuditOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    stmt = scoped_select(ctx, Audit).where(Audit.recipient_id == recipient.id)
+    rows, cursor = paginate(ctx.session, stmt, Audit.id, params, request, response)
+    return Page(items=[audit_out(a) for a in rows], next_cursor=cursor)
+
+
+@router.get("/audits/due", summary="Reviews due, riskiest first (admin, officer)")
+def audits_due(ctx: CtxDep, on: DayQuery = None) -> DueList:
+    ctx.principal.require(*STAFF)
+    day = on or today_uk()
+    items = [DueOut(recipient_id=d.recipient.id, recipient_reference=d.recipient.reference,
+                    recipient_name=d.recipient.name, due_on=d.due_on,
+                    days_overdue=(day - d.due_on).days,
+                    last_audit_id=d.last_audit.id if d.last_audit else None,
+                    last_tier=d.last_audit.tier if d.last_audit else None,  # type: ignore[arg-type]
+                    last_score=d.score if d.last_audit else None)
+             for d in service.due(ctx, day)]
+    return DueList(items=items)
+
+
+@router.get("/audits/{audit_id}", summary="Read an audit: the same figures for holder and officer")
+def get_audit(ctx: CtxDep, audit_id: IdPath) -> AuditOut:
+    return audit_out(load(ctx, Audit, audit_id, "audit"))
+
+
+@router.get("/audits/{audit_id}/workbook.xlsx", summary="The audit as an Excel workbook",
+            **binary(XLSX, "The workbook: summary first, then one table per sheet."))
+def audit_workbook(ctx: CtxDep, audit_id: IdPath) -> Response:
+    audit = load(ctx, Audit, audit_id, "audit")
+    return _file(reports.render_workbook(build_report(audit)), XLSX, f"audit-{audit.id}.xlsx")
+
+
+@router.get("/audits/{audit_id}/letter.html", summary="The letter to the person, as a web page",
+            **binary("text/html", "The letter in plain English."))
+def audit_letter_html(ctx: CtxDep, audit_id: IdPath) -> Response:
+    audit = load(ctx, Audit, audit_id, "audit")
+    return Response(reports.render_letter_html(build_report(audit)), media_type="text/html")
+
+
+@router.get("/audits/{audit_id}/letter.pdf", summary="The letter to the person, as a tagged PDF",
+            **binary("application/pdf", "The letter as an accessible (tagged) PDF."))
+def audit_letter_pdf(ctx: CtxDep, audit_id: IdPath) -> Response:
+    audit = load(ctx, Audit, audit_id, "audit")
+    return _file(letter_pdf(audit), "application/pdf",
+                 f"audit-{audit.id}-letter.pdf")
+
+
+def _file(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.post("/audits/{audit_id}/decision",
+             summary="Agree or change the proposed recovery, with a reason (admin, officer)")
+def decide(ctx: CtxDep, audit_id: IdPath, body: DecisionIn) -> AuditOut:
+    audit = load(ctx, Audit, audit_id, "audit")
+    ctx.principal.require(*STAFF)
+    return audit_out(service.decide(ctx, audit, body.agreed_recovery, body.reason))
+
+
+@router.post("/audits/{audit_id}/close", summary="Close an audit; it never changes again (admin, officer)")
+def close(ctx: CtxDep, audit_id: IdPath) -> AuditOut:
+    audit = load(ctx, Audit, audit_id, "audit")
+    ctx.principal.require(*STAFF)
+    return audit_out(service.close(ctx, audit))
+
+
+@router.post("/audits/{audit_id}/corrections", status_code=201,
+             summary="Correct an audit: a new audit of the same period that names it (admin, officer)")
+def correct(ctx: CtxDep, audit_id: IdPath, body: CorrectionIn, idem: IdempotencyDep) -> AuditOut:
+    audit = load(ctx, Audit, audit_id, "audit")
+    ctx.principal.require(*STAFF)
+    return idem.respond(audit_out(service.correct(ctx, audit, body.reason)))
+
+
+# --- the notes thread ----------------------------------------------------------------------
+
+def note_out(note: Note) -> NoteOut:
+    return NoteOut(id=note.id, recipient_id=note.recipient_id, audit_id=note.subject_id,
+                   author_id=note.author_id, body=note.body, created_at=note.created_at)
+
+
+@router.post("/audits/{audit_id}/notes", status_code=201,
+             summary="Add to the conversation on an audit (holder, admin, officer)")
+def add_note(ctx: CtxDep, audit_id: IdPath, body: NoteIn, idem: IdempotencyDep) -> NoteOut:
+    audit = load(ctx, Audit, audit_id, "audit")
+    ctx.principal.require(*STAFF, "holder")
+    return idem.respond(note_out(service.add_note(ctx, audit, body.body)))
+
+
+@router.get("/audits/{audit_id}/notes", summary="The conversation on an audit (holder, admin, officer)")
+def list_notes(
+    ctx: CtxDep, audit_id: IdPath, params: PageDep, request: Request, response: Response
+) -> Page[NoteOut]:
+    audit = load(ctx, Audit, audit_id, "audit")
+    ctx.principal.require(*STAFF, "holder")
+    rows, cursor = paginate(ctx.session, service.notes_of(audit), Note.id, params, request, response)
+    return Page(items=[note_out(n) for n in rows], next_cursor=cursor)
+
+
+# --- underspend reasons and commitments ----------------------------------------------------
+
+@router.post("/recipients/{recipient_id}/underspend-reasons", status_code=201,
+             summary="Record why money was not spent (holder, admin, officer)")
+def add_underspend_reason(
+    ctx: CtxDep, recipient_id: IdPath, body: UnderspendReasonIn, idem: IdempotencyDep
+) -> UnderspendReasonOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
+    reason = service.add_underspend_reason(ctx, recipient, body)
+    return idem.respond(UnderspendReasonOut.model_validate(reason))
+
+
+@router.get("/recipients/{recipient_id}/underspend-reasons",
+            summary="Why money was not spent (holder, admin, officer)")
+def list_underspend_reasons(
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+) -> Page[UnderspendReasonOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
+    stmt = scoped_select(ctx, UnderspendReason).where(UnderspendReason.recipient_id == recipient.id)
+    rows, cursor = paginate(ctx.session, stmt, UnderspendReason.id, params, request, response)
+    return Page(items=[UnderspendReasonOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.post("/recipients/{recipient_id}/commitments", status_code=201,
+             summary="Record money already owed from the account (admin, officer)")
+def add_commitment(
+    ctx: CtxDep, recipient_id: IdPath, body: CommitmentIn, idem: IdempotencyDep
+) -> CommitmentOut:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF)
+    return idem.respond(CommitmentOut.model_validate(service.add_commitment(ctx, recipient, body)))
+
+
+@router.get("/recipients/{recipient_id}/commitments",
+            summary="Money already owed from the account (holder, admin, officer)")
+def list_commitments(
+    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+) -> Page[CommitmentOut]:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
+    stmt = scoped_select(ctx, Commitment).where(Commitment.recipient_id == recipient.id)
+    rows, cursor = paginate(ctx.session, stmt, Commitment.id, params, request, response)
+    return Page(items=[CommitmentOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+# --- the council view ----------------------------------------------------------------------
+
+def _summary(ctx: CtxDep, council_id: int, start: date | None, end: date | None) -> reports.CouncilSummary:
+    if council_id != ctx.principal.council_id:
+        raise NotFound(f"There is no council {council_id} that you can see.")
+    ctx.principal.require(*STAFF)
+    end = end or today_uk()
+    start = start or max(EARLIEST, end - timedelta(days=365))
+    try:
+        check_period(start, end)
+    except ValueError as exc:
+        raise Unprocessable(str(exc), errors=[field_error("from", str(exc))]) from exc
+    return service.council_summary(ctx, start, end)
+
+
+FromQuery = Annotated[date | None, Query(alias="from", ge=EARLIEST, le=LATEST,
+                                         description="First day (default: a year before `to`).")]
+ToQuery = Annotated[date | None, Query(alias="to", ge=EARLIEST, le=LATEST,
+                                       description="Last day (default: today).")]
+
+
+@router.get("/councils/{council_id}/summary",
+            summary="Council-wide figures: audits by tier, surplus, flags, unmet need, budgets "
+                    "(admin, officer)")
+def council_summary(ctx: CtxDep, council_id: IdPath, start: FromQuery = None,
+                    end: ToQuery = None) -> dict[str, Any]:
+    return reports.council_summary_json(_summary(ctx, council_id, start, end))
+
+
+@router.get("/councils/{council_id}/summary.xlsx", summary="Council-wide figures as a workbook "
+            "(admin, officer)", **binary(XLSX, "The council summary workbook."))
+def council_summary_xlsx(ctx: CtxDep, council_id: IdPath, start: FromQuery = None,
+                         end: ToQuery = None) -> Response:
+    summary = _summary(ctx, council_id, start, end)
+    return _file(reports.render_council_summary(summary), XLSX, "council-summary.xlsx")

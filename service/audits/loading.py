@@ -1,0 +1,410 @@
+"""From the database to ``AuditInputs``: everything one person's audit is computed from.
+
+Rows are read with plain column queries (no ORM objects per transaction), because a
+council-wide run reads millions of lines. Alongside the inputs we keep what the outputs
+need to show later (descriptions, reasons, flag wording), so an audit can be re-read years
+later exactly as decided, whatever happens to the rows afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from service.audits import inputs as ai
+from service.models import (
+    Account,
+    Audit,
+    Commitment,
+    Council,
+    Flag,
+    PaymentSchedule,
+    PayrollLine,
+    PlanLine,
+    Recipient,
+    SupportPlan,
+    TimesheetEntry,
+    Transaction,
+    UnderspendReason,
+    Upload,
+    Worker,
+)
+from service.rules.categories import LABELS
+from service.rules.ruleset import RuleSet, load_default_rules, ruleset_for_council
+
+# The rules engine's category codes that the audit arithmetic names differently.
+CATEGORY_FOR_AUDIT = {"client_contribution": ai.CONTRIBUTION, "transfer": ai.OWN_TRANSFER}
+SEVERITY_FOR_AUDIT = {"unlawful": "unlawful", "harmful": "harmful", "local": "local_policy"}
+# Wage payments and shifts from before the period tell us what the first payment paid for.
+LOOKBACK = timedelta(days=62)
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The engine's inputs, and what the outputs show beside them."""
+
+    inputs: ai.AuditInputs
+    record: dict[str, Any] = field(default_factory=dict)  # stored as Audit.inputs
+
+
+def audit_category(code: str | None) -> str:
+    return CATEGORY_FOR_AUDIT.get(code or "", code or "")
+
+
+# --- council settings and rules ------------------------------------------------------------
+
+def council_settings(council: Council) -> ai.CouncilSettings:
+    """The council's own settings; unknown or malformed risk-weight keys are left at default."""
+    overrides = council.risk_weights or {}
+    return ai.CouncilSettings(
+        contingency_weeks=council.contingency_weeks,
+        first_review_weeks=council.first_review_weeks,
+        review_interval_months=council.review_interval_months,
+        risk_weights=_with_ints(ai.RiskWeights(), overrides),
+        tier_thresholds=_with_ints(ai.TierThresholds(), overrides),
+    )
+
+
+def _with_ints(default: Any, overrides: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(default)}
+    chosen = {k: v for k, v in overrides.items()
+              if k in names and isinstance(v, int) and not isinstance(v, bool)}
+    return type(default)(**{**{n: getattr(default, n) for n in names}, **chosen})
+
+
+def council_ruleset(council: Council) -> RuleSet:
+    """Defaults plus the optional rules the council switched on (with its parameters)."""
+    chosen = council.optional_rules or {}
+    base = load_default_rules()
+    enabled = [rule_id for rule_id, value in chosen.items() if value and rule_id in base.rules]
+    overrides = {rule_id: value for rule_id, value in chosen.items()
+                 if isinstance(value, dict) and value and rule_id in base.rules}
+    try:
+        return ruleset_for_council(enabled, overrides, base)
+    except (KeyError, ValueError):
+        # a council setting we cannot read must not stop audits: the defaults still apply
+        return ruleset_for_council(enabled, None, base)
+
+
+# --- statements and transactions -----------------------------------------------------------
+
+def load_accounts(session: Session, recipient_id: int) -> list[Any]:
+    return list(session.execute(
+        select(Account.id, Account.reference, Account.kind)
+        .where(Account.recipient_id == recipient_id).order_by(Account.id)
+    ))
+
+
+def load_statements(session: Session, refs: dict[int, str], end: date) -> list[ai.Statement]:
+    rows = session.execute(
+        select(Upload.id, Upload.account_id, Upload.period_start, Upload.period_end,
+               Upload.opening_balance, Upload.closing_balance)
+        .where(Upload.account_id.in_(list(refs)), Upload.kind == "statement",
+               Upload.status == "imported", Upload.period_start.is_not(None),
+               Upload.period_end.is_not(None), Upload.period_start <= end + timedelta(days=1))
+        .order_by(Upload.period_start, Upload.id)
+    )
+    return [ai.Statement(refs[r.account_id], r.period_start, r.period_end,
+                         r.opening_balance, r.closing_balance, str(r.id)) for r in rows]
+
+
+def transaction_window(period: ai.AuditPeriod, statements: Sequence[ai.Statement]) -> tuple[date, date]:
+    """The period, widened to whole statements: balances are carried across their lines."""
+    first, last = period.start - LOOKBACK, period.end
+    for s in statements:
+        if s.start <= period.start <= s.end:
+            first = min(first, s.start)
+        if s.start <= period.end <= s.end:
+            last = max(last, s.end)
+    return first, last
+
+
+def flag_rules_by_transaction(session: Session, recipient_id: int) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(select(Flag.transaction_id, Flag.rule_id).where(
+        Flag.recipient_id == recipient_id, Flag.transaction_id.is_not(None),
+        Flag.status != "cleared"))
+    for txn_id, rule_id in rows:
+        found[txn_id].append(rule_id)
+    return found
+
+
+def load_transactions(
+    session: Session, refs: dict[int, str], window: tuple[date, date],
+    line_ids: dict[int, str], flagged: dict[int, list[str]],
+) -> tuple[list[ai.Transaction], list[list[Any]]]:
+    """Engine transactions in statement order, and the compact rows the workbook shows."""
+    rows = session.execute(
+        select(Transaction.id, Transaction.account_id, Transaction.posted_on, Transaction.amount,
+               Transaction.description, Transaction.category, Transaction.category_reason,
+               Transaction.balance, Transaction.plan_line_id, Transaction.worker_id)
+        .where(Transaction.account_id.in_(list(refs)),
+               Transaction.posted_on.between(window[0], window[1]))
+        .order_by(Transaction.account_id, Transaction.posted_on, Transaction.id)
+    )
+    txns: list[ai.Transaction] = []
+    shown: list[list[Any]] = []
+    for r in rows:
+        rules = flagged.get(r.id, [])
+        txns.append(ai.Transaction(
+            str(r.id), refs[r.account_id], r.posted_on, r.amount, r.description,
+            audit_category(r.category), r.balance, tuple(rules),
+            line_ids.get(r.plan_line_id) if r.plan_line_id else None,
+            str(r.worker_id) if r.worker_id else None))
+        shown.append([r.id, refs[r.account_id], r.posted_on.isoformat(), str(r.amount),
+                      r.description, r.category or "", r.category_reason or "", rules])
+    return txns, shown
+
+
+# --- the plan, the schedule, the people ----------------------------------------------------
+
+def stable_line_id(line: Any) -> str:
+    """The same line in two plan versions: same category and same description."""
+    return f"{line.category}:{' '.join(line.description.lower().split())}"
+
+
+def load_plans(session: Session, recipient_id: int) -> tuple[list[ai.PlanVersion], dict[int, str]]:
+    plans = session.execute(
+        select(SupportPlan.id, SupportPlan.version, SupportPlan.effective_from,
+               SupportPlan.effective_to, SupportPlan.period, SupportPlan.actual_budget)
+        .where(SupportPlan.recipient_id == recipient_id, SupportPlan.status == "approved")
+        .order_by(SupportPlan.effective_from)
+    ).all()
+    lines = session.execute(
+        select(PlanLine).where(PlanLine.plan_id.in_([p.id for p in plans]))
+        .order_by(PlanLine.plan_id, PlanLine.position)
+    ).scalars().all()
+    line_ids = {line.id: stable_line_id(line) for line in lines}
+    by_plan: dict[int, list[ai.PlanLine]] = defaultdict(list)
+    for line in lines:
+        by_plan[line.plan_id].append(ai.PlanLine(
+            line_ids[line.id], line.category, line.description, line.amount,
+            line.amount_basis, line.planned_hours_per_week, line.hourly_rate))  # type: ignore[arg-type]
+    versions = [ai.PlanVersion(p.effective_from, p.effective_to, p.period, p.actual_budget,
+                               tuple(by_plan[p.id]), str(p.version)) for p in plans]
+    return versions, line_ids
+
+
+def load_schedule(session: Session, recipient_id: int, period: ai.AuditPeriod) -> ai.PaymentSchedule | None:
+    """The schedule in force at the period's end (the latest one to have started)."""
+    row = session.scalars(
+        select(PaymentSchedule)
+        .where(PaymentSchedule.recipient_id == recipient_id,
+               PaymentSchedule.first_payment_on <= period.end,
+               or_(PaymentSchedule.ends_on.is_(None), PaymentSchedule.ends_on >= period.start))
+        .order_by(PaymentSchedule.first_payment_on.desc(), PaymentSchedule.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    return ai.PaymentSchedule(row.council_amount, row.contribution_amount, row.frequency,  # type: ignore[arg-type]
+                              row.first_payment_on, row.funding_model)  # type: ignore[arg-type]
+
+
+def wage_line(versions: Sequence[ai.PlanVersion]) -> ai.PlanLine | None:
+    lines = [line for v in versions for line in v.lines if line.category == ai.PA_WAGES]
+    return lines[-1] if lines else None
+
+
+def load_workers(session: Session, recipient_id: int, versions: Sequence[ai.PlanVersion]) -> list[Any]:
+    return list(session.scalars(select(Worker).where(Worker.recipient_id == recipient_id)
+                                .order_by(Worker.id)))
+
+
+def engine_workers(workers: Sequence[Worker], rates: dict[int, Decimal],
+                   versions: Sequence[ai.PlanVersion]) -> tuple[ai.Worker, ...]:
+    """A worker's rate: their timesheets' usual rate, else the plan's PA rate."""
+    line = wage_line(versions)
+    plan_rate = line.hourly_rate if line and line.hourly_rate is not None else ZERO
+    return tuple(ai.Worker(str(w.id), w.name, rates.get(w.id, plan_rate),
+                           line.id if line else None) for w in workers)
+
+
+def load_timesheets(session: Session, recipient_id: int, first: date, last: date
+                    ) -> tuple[list[ai.TimesheetEntry], dict[int, Decimal]]:
+    rows = session.execute(
+        select(TimesheetEntry.worker_id, TimesheetEntry.worked_on, TimesheetEntry.hours,
+               TimesheetEntry.rate)
+        .where(TimesheetEntry.recipient_id == recipient_id, TimesheetEntry.worker_id.is_not(None),
+               TimesheetEntry.worked_on.between(first, last))
+        .order_by(TimesheetEntry.worked_on, TimesheetEntry.id)
+    ).all()
+    entries = [ai.TimesheetEntry(str(r.worker_id), r.worked_on, r.hours, r.rate) for r in rows]
+    rates: dict[int, Decimal] = {}
+    for r in rows:
+        if r.rate is not None:
+            rates[r.worker_id] = r.rate  # the latest rate written on a timesheet
+    return entries, rates
+
+
+# --- what is owed, what was flagged, what came before --------------------------------------
+
+def load_commitments(session: Session, recipient_id: int, end: date) -> list[ai.Commitment]:
+    rows = session.scalars(
+        select(Commitment).where(
+            Commitment.recipient_id == recipient_id, Commitment.created_at.is_not(None),
+            or_(Commitment.settled_on.is_(None), Commitment.settled_on > end))
+        .order_by(Commitment.id)
+    )
+    return [ai.Commitment(c.kind, c.description, c.amount, c.due_on) for c in rows  # type: ignore[arg-type]
+            if c.due_on is None or c.due_on >= end - timedelta(days=366)]
+
+
+def payroll_commitments(session: Session, recipient_id: int, account_ids: list[int],
+                        end: date) -> list[ai.Commitment]:
+    """HMRC and pension the payroll says are due, less what the statements show was paid."""
+    due = session.execute(
+        select(func.min(PayrollLine.period_start),
+               func.coalesce(func.sum(PayrollLine.paye + PayrollLine.employee_ni
+                                      + PayrollLine.employer_ni), 0),
+               func.coalesce(func.sum(PayrollLine.employee_pension
+                                      + PayrollLine.employer_pension), 0))
+        .where(PayrollLine.recipient_id == recipient_id, PayrollLine.period_end <= end)
+    ).one()
+    since = due[0]
+    if since is None:
+        return []
+    owed = []
+    for kind, total_due, words in (("hmrc", due[1], "Tax and National Insurance due to HMRC"),
+                                   ("pension", due[2], "Pension contributions due")):
+        outstanding = _hundredths(total_due) - paid_since(session, account_ids, kind, since, end)
+        if outstanding > 0:
+            owed.append(ai.Commitment(kind, f"{words} from payroll, not yet seen paid",  # type: ignore[arg-type]
+                                      outstanding))
+    return owed
+
+
+def _hundredths(value: Any) -> Decimal:
+    """SQL sums over exact-hundredths columns come back as integers of hundredths."""
+    return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+
+
+def paid_since(session: Session, account_ids: list[int], category: str, since: date, end: date) -> Decimal:
+    paid = session.scalar(
+        select(func.coalesce(func.sum(Transaction.amount), 0))
+        .select_from(Transaction.__table__)
+        .where(Transaction.account_id.in_(account_ids), Transaction.category == category,
+               Transaction.amount < 0, Transaction.posted_on.between(since, end))
+    )
+    return -_hundredths(paid or 0)
+
+
+def load_flags(session: Session, recipient_id: int, period: ai.AuditPeriod, rules: RuleSet
+               ) -> tuple[list[ai.Flag], list[dict[str, Any]]]:
+    rows = session.execute(
+        select(Flag, Transaction.posted_on, Transaction.amount, Transaction.description)
+        .outerjoin(Transaction, Transaction.id == Flag.transaction_id)
+        .where(Flag.recipient_id == recipient_id,
+               or_(Flag.occurred_on.is_(None), Flag.occurred_on.between(period.start, period.end)))
+        .order_by(Flag.id)
+    ).all()
+    flags, shown = [], []
+    for flag, posted_on, amount, description in rows:
+        title = rules.rules[flag.rule_id].title if flag.rule_id in rules.rules else flag.rule_id
+        severity = SEVERITY_FOR_AUDIT.get(flag.severity, "info")
+        flags.append(ai.Flag(str(flag.id), flag.rule_id, severity, flag.status, title,  # type: ignore[arg-type]
+                             _str_or_none(flag.transaction_id), _str_or_none(flag.worker_id)))
+        shown.append({"id": flag.id, "rule_id": flag.rule_id, "title": title, "severity": severity,
+                      "status": flag.status, "explanation": flag.explanation,
+                      "transaction_date": posted_on.isoformat() if posted_on else None,
+                      "transaction_amount": str(amount) if amount is not None else None,
+                      "transaction_description": description or ""})
+    return flags, shown
+
+
+def _str_or_none(value: int | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def load_prior_audits(session: Session, recipient_id: int, before: date) -> ai.PriorAudits:
+    rows = session.execute(
+        select(Audit.period_end, Audit.tier).where(
+            Audit.recipient_id == recipient_id, Audit.period_end < before)
+    ).all()
+    if not rows:
+        return ai.PriorAudits()
+    had_findings = any(r.tier in ("standard", "full") for r in rows)
+    return ai.PriorAudits(len(rows), had_findings, max(r.period_end for r in rows))
+
+
+def load_underspend(session: Session, recipient_id: int, period: ai.AuditPeriod) -> list[ai.UnderspendReason]:
+    rows = session.scalars(
+        select(UnderspendReason).where(
+            UnderspendReason.recipient_id == recipient_id,
+            UnderspendReason.period_start <= period.end,
+            UnderspendReason.period_end >= period.start)
+        .order_by(UnderspendReason.id)
+    )
+    return [ai.UnderspendReason(r.reason, r.note or "", r.hold_recovery) for r in rows]  # type: ignore[arg-type]
+
+
+# --- all of it -----------------------------------------------------------------------------
+
+def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPeriod,
+                      *, final_audit: bool = False) -> Loaded:
+    council = session.get(Council, recipient.council_id)
+    assert council is not None
+    rules = council_ruleset(council)
+    settings = council_settings(council)
+    accounts = load_accounts(session, recipient.id)
+    refs = {a.id: a.reference for a in accounts}
+    statements = load_statements(session, refs, period.end)
+    versions, line_ids = load_plans(session, recipient.id)
+    window = transaction_window(period, statements)
+    txns, shown = load_transactions(session, refs, window, line_ids,
+                                    flag_rules_by_transaction(session, recipient.id))
+    workers = load_workers(session, recipient.id, versions)
+    entries, rates = load_timesheets(session, recipient.id, period.start - LOOKBACK, period.end)
+    flags, flag_rows = load_flags(session, recipient.id, period, rules)
+    commitments = [*load_commitments(session, recipient.id, period.end),
+                   *payroll_commitments(session, recipient.id, list(refs), period.end)]
+    inputs = ai.AuditInputs(
+        recipient_id=str(recipient.id), period=period,
+        accounts=tuple(ai.Account(a.reference, a.kind) for a in accounts),
+        statements=tuple(statements), transactions=tuple(txns), plan_versions=tuple(versions),
+        schedule=load_schedule(session, recipient.id, period), commitments=tuple(commitments),
+        workers=engine_workers(workers, rates, versions), timesheets=tuple(entries),
+        flags=tuple(flags), prior_audits=load_prior_audits(session, recipient.id, period.start),
+        final_audit=final_audit, settings=settings,
+        underspend_reasons=tuple(load_underspend(session, recipient.id, period)),
+    )
+    record = {
+        "council_name": council.name,
+        "recipient": {"id": recipient.id, "reference": recipient.reference, "name": recipient.name},
+        "accounts": [{"id": a.id, "reference": a.reference, "kind": a.kind} for a in accounts],
+        "rules": rules.describe(),
+        "rates": wage_rates_in_force(period),
+        "workers": worker_rows(workers, inputs.workers),
+        "flags": flag_rows,
+        "transactions": [row for row, t in zip(shown, txns, strict=True) if period.contains(t.date)],
+    }
+    return Loaded(inputs, record)
+
+
+def worker_rows(workers: Iterable[Worker], engine: Sequence[ai.Worker]) -> list[dict[str, Any]]:
+    rates = {w.id: w.hourly_rate for w in engine}
+    return [{"id": w.id, "name": w.name, "age_band": w.age_band,
+             "date_of_birth": w.date_of_birth.isoformat() if w.date_of_birth else None,
+             "hourly_rate": str(rates.get(str(w.id), ZERO))} for w in workers]
+
+
+def wage_rates_in_force(period: ai.AuditPeriod) -> list[dict[str, Any]]:
+    """The minimum-wage tables that cover the period, as the audit used them."""
+    from service.rules.wages import rate_tables
+
+    tables = rate_tables()
+    used = [t for i, t in enumerate(tables)
+            if t.starts <= period.end and (i + 1 == len(tables) or tables[i + 1].starts > period.start)]
+    return [{"from": t.starts.isoformat(), "hourly": {k: str(v) for k, v in t.hourly.items()},
+             "accommodation_offset_per_day": str(t.accommodation_offset)} for t in used]
+
+
+def category_label(code: str) -> str:
+    return LABELS.get(code, code.replace("_", " ").capitalize() if code else "Not yet categorised")

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from service.core.schemas import IdRef, In, Money, Out, PositiveMoneyIn, Text
+
+AuditKindIn = Literal["scheduled", "on_demand", "final"]
+AuditKind = Literal["scheduled", "on_demand", "final", "correction"]
+TierName = Literal["light", "standard", "full"]
+ReasonCode = Literal["could_not_recruit", "hospital_stay", "provider_let_down", "other"]
+CommitmentKind = Literal["invoice", "wages", "hmrc", "pension", "other"]
+LongText = Field(min_length=1, max_length=4000)
+# Audits are of real direct payments: dates outside this range are typing mistakes.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def check_period(start: date, end: date) -> None:
+    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        raise ValueError(f"dates must be between {EARLIEST} and {LATEST}")
+    if end < start:
+        raise ValueError("period_end is before period_start")
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise ValueError("an audit covers at most three years")
+
+
+class AuditIn(In):
+    period_start: date = Field(description="First day of the period audited.")
+    period_end: date = Field(description="Last day of the period audited (inclusive).")
+    kind: AuditKindIn = Field(default="on_demand", description=(
+        "scheduled or on_demand; final when the direct payment has ended (no contingency)."))
+
+    @model_validator(mode="after")
+    def _period(self) -> AuditIn:
+        check_period(self.period_start, self.period_end)
+        return self
+
+
+class DecisionIn(In):
+    agreed_recovery: PositiveMoneyIn = Field(description="What the council will ask back.")
+    reason: str | None = Field(default=None, min_length=1, max_length=4000, description=(
+        "Why; required when the agreed recovery differs from the proposed one."))
+
+
+class CorrectionIn(In):
+    reason: str = LongText
+
+
+class NoteIn(In):
+    body: str = LongText
+
+
+class NoteOut(Out):
+    id: int
+    recipient_id: int
+    audit_id: int
+    author_id: int
+    body: str
+    created_at: datetime
+
+
+class UnderspendReasonIn(In):
+    period_start: date
+    period_end: date
+    reason: ReasonCode
+    note: str | None = Field(default=None, max_length=4000)
+    hold_recovery: bool = Field(default=False, description=(
+        "Hold any recovery until people have talked (council staff only)."))
+    audit_id: IdRef | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> UnderspendReasonIn:
+        check_period(self.period_start, self.period_end)
+        return self
+
+
+class UnderspendReasonOut(Out):
+    id: int
+    recipient_id: int
+    audit_id: int | None
+    period_start: date
+    period_end: date
+    reason: ReasonCode
+    note: str | None
+    hold_recovery: bool
+    recorded_by_id: int | None
+    created_at: datetime
+
+
+class CommitmentIn(In):
+    kind: CommitmentKind
+    description: Text
+    amount: PositiveMoneyIn
+    due_on: date | None = None
+    settled_on: date | None = None
+
+
+class CommitmentOut(Out):
+    id: int
+    recipient_id: int
+    kind: CommitmentKind
+    description: str
+    amount: Money
+    due_on: date | None
+    settled_on: date | None
+    created_at: datetime
+
+
+class AuditOut(Out):
+    id: int
+    council_id: int
+    recipient_id: int
+    period_start: date
+    period_end: date
+    kind: AuditKind
+    status: Literal["open", "closed"]
+    tier: TierName | None
+    proposed_recovery: Money | None
+    agreed_recovery: Money | None
+    decision_reason: str | None
+    corrects_audit_id: int | None
+    closed_at: datetime | None
+    created_at: datetime
+    summary: dict[str, Any] = Field(description=(
+        "The headline figures (money as decimal strings): opening and closing balance, money "
+        "in and out, reconciliation difference, contingency, commitments, surplus, proposed "
+        "recovery, tier and its reasons, gaps and flags."))
+    result: dict[str, Any] = Field(description="Every figure and the working behind it.")
+
+
+class DueOut(Out):
+    recipient_id: int
+    recipient_reference: str
+    recipient_name: str
+    due_on: date
+    days_overdue: int
+    last_audit_id: int | None
+    last_tier: TierName | None
+    last_score: int | None
+
+
+class DueList(Out):
+    items: list[DueOut]

@@ -1,0 +1,352 @@
+"""Audits: compute and keep one, decide and close it, correct it, talk about it; what is due.
+
+The arithmetic is ``service.audits.engine.run_audit``; this module loads its inputs, keeps
+its result with the rules, settings and rates it used, and runs the decision workflow.
+Services flush, never commit. A closed audit never changes: a correction is a new audit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+import reports
+from service.audits.cadence import DueItem, next_review_for, riskiest_first
+from service.audits.engine import run_audit, to_plain
+from service.audits.inputs import AuditInputs, AuditPeriod
+from service.audits.loading import council_settings, load_audit_inputs
+from service.audits.schemas import CommitmentIn, UnderspendReasonIn
+from service.core.deps import Ctx
+from service.core.errors import Conflict, Forbidden, Unprocessable, field_error
+from service.core.events import record
+from service.core.types import today_uk, utcnow
+from service.models import (
+    Audit,
+    Commitment,
+    Council,
+    Flag,
+    Note,
+    PaymentSchedule,
+    Recipient,
+    SupportPlan,
+    UnderspendReason,
+)
+from service.rules.ruleset import load_default_rules
+
+STAFF = ("admin", "officer")
+HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
+                  "reconciliation_difference", "contingency", "commitments", "surplus",
+                  "proposed_recovery", "weekly_plan_value", "council_share", "contribution_share")
+
+
+# --- creating an audit ---------------------------------------------------------------------
+
+def build_inputs(ctx: Ctx, recipient: Recipient, start: date, end: date, *, kind: str) -> AuditInputs:
+    """Everything the arithmetic needs for this person and period, from the database."""
+    period = AuditPeriod(start, end)
+    return load_audit_inputs(ctx.session, recipient, period, final_audit=kind == "final").inputs
+
+
+def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
+                 kind: str = "scheduled", *, corrects: Audit | None = None,
+                 note: str | None = None) -> Audit:
+    """Audit all the person's accounts for the period (inclusive) and keep the result."""
+    final = kind == "final" or (corrects is not None and corrects.kind == "final")
+    loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
+    result = run_audit(loaded.inputs)
+    used = {**loaded.record, "kind": kind, "final_audit": final,
+            "settings": to_plain(loaded.inputs.settings),
+            "underspend_reasons": to_plain(loaded.inputs.underspend_reasons)}
+    if note:
+        used["correction_reason"] = note
+    audit = Audit(
+        council_id=recipient.council_id, recipient_id=recipient.id, period_start=start,
+        period_end=end, kind=kind, status="open", tier=result.tier, result=result.to_dict(),
+        inputs=used, proposed_recovery=result.proposed_recovery,
+        corrects_audit_id=corrects.id if corrects is not None else None,
+    )
+    ctx.session.add(audit)
+    record(ctx, "audit.created", audit, after=audit_state(audit))
+    return audit
+
+
+def audit_state(audit: Audit) -> dict[str, Any]:
+    """What the event log keeps of an audit: its decision, not its whole working."""
+    return {
+        "id": audit.id, "recipient_id": audit.recipient_id, "kind": audit.kind,
+        "period_start": audit.period_start.isoformat(), "period_end": audit.period_end.isoformat(),
+        "status": audit.status, "tier": audit.tier,
+        "proposed_recovery": _money(audit.proposed_recovery),
+        "agreed_recovery": _money(audit.agreed_recovery),
+        "decision_reason": audit.decision_reason, "corrects_audit_id": audit.corrects_audit_id,
+        "closed_at": audit.closed_at.isoformat() if audit.closed_at else None,
+    }
+
+
+def _money(value: Decimal | None) -> str | None:
+    return f"{value:.2f}" if value is not None else None
+
+
+def headline(audit: Audit) -> dict[str, Any]:
+    """The figures a person or an acceptance check reads first, money as decimal strings."""
+    result, used = audit.result, audit.inputs
+    body: dict[str, Any] = {
+        "audit_id": audit.id, "recipient_id": audit.recipient_id,
+        "recipient_reference": used.get("recipient", {}).get("reference"),
+        "accounts": [a["reference"] for a in used.get("accounts", [])],
+        "period_start": audit.period_start.isoformat(), "period_end": audit.period_end.isoformat(),
+        "kind": audit.kind, "status": audit.status,
+    }
+    body.update({name: result[name] for name in HEADLINE_MONEY})
+    body.update({
+        "contingency_weeks": 0 if result.get("final_audit") else result["settings"]["contingency_weeks"],
+        "recovery_held": result["recovery_held"], "tier": result["tier"], "score": result["score"],
+        "tier_reasons": result["tier_reasons"], "gaps": result["gaps"],
+        "flags": used.get("flags", []),
+        "findings": [{"code": f["code"], "severity": f["severity"], "message": f["message"]}
+                     for f in result["findings"]],
+        "agreed_recovery": _money(audit.agreed_recovery),
+    })
+    return body
+
+
+# --- the decision workflow -----------------------------------------------------------------
+
+def _still_open(audit: Audit) -> None:
+    if audit.status == "closed":
+        raise Conflict(
+            "This audit is closed and cannot change. Make a correction instead.",
+            errors=[field_error("status", "closed; POST /v1/audits/{audit_id}/corrections")],
+        )
+
+
+def decide(ctx: Ctx, audit: Audit, agreed_recovery: Decimal, reason: str | None) -> Audit:
+    """The officer agrees the proposed recovery, or changes it and says why."""
+    _still_open(audit)
+    if agreed_recovery != (audit.proposed_recovery or Decimal("0.00")) and not reason:
+        raise Unprocessable(
+            "Say why the agreed recovery differs from the proposed one.",
+            errors=[field_error("reason", "required when the recovery is changed")],
+        )
+    before = audit_state(audit)
+    audit.agreed_recovery = agreed_recovery
+    audit.decision_reason = reason
+    record(ctx, "audit.decided", audit, before=before, after=audit_state(audit))
+    return audit
+
+
+def close(ctx: Ctx, audit: Audit) -> Audit:
+    """Close: the audit never changes again. Undecided, the proposal is what was agreed."""
+    _still_open(audit)
+    before = audit_state(audit)
+    if audit.agreed_recovery is None:
+        audit.agreed_recovery = audit.proposed_recovery or Decimal("0.00")
+    audit.status = "closed"
+    audit.closed_at = utcnow()
+    audit.closed_by_id = ctx.principal.user_id or None
+    record(ctx, "audit.closed", audit, before=before, after=audit_state(audit))
+    return audit
+
+
+def correct(ctx: Ctx, audit: Audit, reason: str) -> Audit:
+    """A new audit of the same person and period, from today's data, that names the original."""
+    recipient = ctx.session.get(Recipient, audit.recipient_id)
+    assert recipient is not None
+    return create_audit(ctx, recipient, audit.period_start, audit.period_end, "correction",
+                        corrects=audit, note=reason)
+
+
+# --- the conversation, unmet need and money owed -------------------------------------------
+
+def add_note(ctx: Ctx, audit: Audit, body: str) -> Note:
+    note = Note(council_id=audit.council_id, recipient_id=audit.recipient_id,
+                subject_type="audit", subject_id=audit.id, author_id=ctx.principal.user_id,
+                body=body)
+    ctx.session.add(note)
+    record(ctx, "note.created", note)
+    return note
+
+
+def notes_of(audit: Audit) -> Select[tuple[Note]]:
+    return select(Note).where(Note.subject_type == "audit", Note.subject_id == audit.id,
+                              Note.council_id == audit.council_id)
+
+
+def add_underspend_reason(ctx: Ctx, recipient: Recipient, body: UnderspendReasonIn) -> UnderspendReason:
+    """Why money was not spent. Only council staff can hold a recovery on it."""
+    if body.hold_recovery and ctx.principal.role not in STAFF:
+        raise Forbidden("Only council staff can hold a recovery.",
+                        errors=[field_error("hold_recovery", "council staff only")])
+    if body.audit_id is not None:
+        _audit_of(ctx, recipient, body.audit_id)
+    reason = UnderspendReason(council_id=recipient.council_id, recipient_id=recipient.id,
+                              recorded_by_id=ctx.principal.user_id or None, **body.model_dump())
+    ctx.session.add(reason)
+    record(ctx, "underspend_reason.created", reason)
+    return reason
+
+
+def _audit_of(ctx: Ctx, recipient: Recipient, audit_id: int) -> Audit:
+    audit = ctx.session.get(Audit, audit_id)
+    if audit is None or audit.recipient_id != recipient.id:
+        raise Unprocessable("audit_id must be an audit of this person.",
+                            errors=[field_error("audit_id", "not an audit of this person")])
+    return audit
+
+
+def add_commitment(ctx: Ctx, recipient: Recipient, body: CommitmentIn) -> Commitment:
+    commitment = Commitment(council_id=recipient.council_id, recipient_id=recipient.id,
+                            **body.model_dump())
+    ctx.session.add(commitment)
+    record(ctx, "commitment.created", commitment)
+    return commitment
+
+
+# --- what is due ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    recipient: Recipient
+    due_on: date
+    last_audit: Audit | None
+
+    @property
+    def tier(self) -> str:
+        return (self.last_audit.tier or "light") if self.last_audit else "light"
+
+    @property
+    def score(self) -> int:
+        return int(self.last_audit.result.get("score", 0)) if self.last_audit else 0
+
+
+def due(ctx: Ctx, on: date | None = None) -> list[Due]:
+    """Reviews due by ``on`` (default today), riskiest first by the last audit's tier and score."""
+    on = on or today_uk()
+    council = ctx.session.get(Council, ctx.principal.council_id)
+    assert council is not None
+    settings = council_settings(council)
+    found: list[Due] = []
+    for recipient, first_payment in _people_paid(ctx):
+        if recipient.dp_end_date is not None and recipient.dp_end_date < on:
+            continue  # an ended payment gets a final audit, not a review
+        last = _last_audit(ctx, recipient.id)
+        due_on = next_review_for(settings, first_payment, last.period_end if last else None)
+        if due_on <= on:
+            found.append(Due(recipient, due_on, last))
+    by_id = {str(d.recipient.id): d for d in found}
+    order = riskiest_first([DueItem(k, d.due_on, d.tier, d.score) for k, d in by_id.items()])  # type: ignore[arg-type]
+    return [by_id[item.recipient_id] for item in order]
+
+
+def _people_paid(ctx: Ctx) -> list[tuple[Recipient, date]]:
+    """Each person with the date of their first payment (schedule, else the DP start)."""
+    first = (select(PaymentSchedule.recipient_id, func.min(PaymentSchedule.first_payment_on).label("first"))
+             .group_by(PaymentSchedule.recipient_id).subquery())
+    rows = ctx.session.execute(
+        select(Recipient, first.c.first).outerjoin(first, first.c.recipient_id == Recipient.id)
+        .where(Recipient.council_id == ctx.principal.council_id).order_by(Recipient.id)
+    ).all()
+    return [(r, f or r.dp_start_date) for r, f in rows if (f or r.dp_start_date) is not None]
+
+
+def _last_audit(ctx: Ctx, recipient_id: int) -> Audit | None:
+    return ctx.session.scalars(
+        select(Audit).where(Audit.recipient_id == recipient_id)
+        .order_by(Audit.period_end.desc(), Audit.id.desc()).limit(1)
+    ).first()
+
+
+# --- the council view ----------------------------------------------------------------------
+
+YEAR_OF = {"week": 52, "four_weeks": 13, "month": 12, "year": 1}
+UNMET_WORDS = {"could_not_recruit": "Could not recruit a personal assistant",
+               "hospital_stay": "Hospital stay", "provider_let_down": "Provider let the person down",
+               "other": "Other"}
+
+
+def council_summary(ctx: Ctx, start: date, end: date) -> reports.CouncilSummary:
+    """Council-wide figures for audits whose period ends between ``start`` and ``end``."""
+    council = ctx.session.get(Council, ctx.principal.council_id)
+    assert council is not None
+    audits = _audits_ending(ctx, start, end)
+    agreed = [a.agreed_recovery for a in audits if a.status == "closed" and a.agreed_recovery]
+    return reports.CouncilSummary(
+        council_name=council.name, period_from=start, period_to=end,
+        audits_by_tier=_tier_counts(ctx, audits, end),
+        surplus_proposed=_sum(a.proposed_recovery for a in audits),
+        surplus_agreed=_sum(agreed),
+        surplus_held=_sum(Decimal(a.result["council_share"]) for a in audits
+                          if a.result.get("recovery_held")),
+        flags_by_rule=_flag_counts(ctx, start, end),
+        unmet_need=_unmet_need(ctx, audits, start, end),
+        budgets=_budgets(ctx, end),
+    )
+
+
+def _sum(amounts: Any) -> Decimal:
+    return sum((a for a in amounts if a is not None), Decimal("0.00"))
+
+
+def _audits_ending(ctx: Ctx, start: date, end: date) -> list[Audit]:
+    """Each person's audits in the range; a corrected audit counts once, as corrected."""
+    rows = list(ctx.session.scalars(
+        select(Audit).where(Audit.council_id == ctx.principal.council_id,
+                            Audit.period_end.between(start, end)).order_by(Audit.id)))
+    corrected = {a.corrects_audit_id for a in rows if a.corrects_audit_id}
+    return [a for a in rows if a.id not in corrected]
+
+
+def _tier_counts(ctx: Ctx, audits: list[Audit], end: date) -> tuple[reports.TierCount, ...]:
+    done = Counter(a.tier for a in audits)
+    waiting = Counter(item.tier for item in due(ctx, end))
+    return tuple(reports.TierCount(reports.Tier(t), waiting[t], done[t])
+                 for t in ("light", "standard", "full"))
+
+
+def _flag_counts(ctx: Ctx, start: date, end: date) -> tuple[reports.FlagCount, ...]:
+    rows = ctx.session.execute(
+        select(Flag.rule_id, Flag.status, func.count()).where(
+            Flag.council_id == ctx.principal.council_id,
+            func.coalesce(Flag.occurred_on, func.date(Flag.created_at)).between(start, end))
+        .group_by(Flag.rule_id, Flag.status)).all()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for rule_id, status, n in rows:
+        counts[rule_id][status] += n
+    rules = load_default_rules().rules
+    return tuple(reports.FlagCount(rule_id, rules[rule_id].title if rule_id in rules else rule_id,
+                                   c["open"], c["cleared"], c["upheld"])
+                 for rule_id, c in sorted(counts.items()))
+
+
+def _unmet_need(ctx: Ctx, audits: list[Audit], start: date, end: date) -> tuple[reports.UnmetNeed, ...]:
+    """Per reason: the people who gave it, and the surplus of their latest audit."""
+    rows = ctx.session.scalars(select(UnderspendReason).where(
+        UnderspendReason.council_id == ctx.principal.council_id,
+        UnderspendReason.period_start <= end, UnderspendReason.period_end >= start)).all()
+    latest = {a.recipient_id: a for a in sorted(audits, key=lambda a: (a.period_end, a.id))}
+    people: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        people[row.reason].add(row.recipient_id)
+    return tuple(
+        reports.UnmetNeed(UNMET_WORDS[reason], len(ids), _sum(
+            max(Decimal(latest[i].result["surplus"]), Decimal("0.00")) for i in ids if i in latest))
+        for reason, ids in sorted(people.items()))
+
+
+def _budgets(ctx: Ctx, on: date) -> tuple[reports.BudgetComparison, ...]:
+    """Yearly indicative and actual budgets of the plan in force for each person."""
+    rows = ctx.session.execute(
+        select(Recipient.reference, SupportPlan).join(SupportPlan, SupportPlan.recipient_id == Recipient.id)
+        .where(Recipient.council_id == ctx.principal.council_id, SupportPlan.status == "approved",
+               SupportPlan.effective_from <= on)
+        .order_by(Recipient.reference, SupportPlan.effective_from, SupportPlan.id)).all()
+    current = {ref: plan for ref, plan in rows}  # the latest to start wins
+    return tuple(
+        reports.BudgetComparison(ref, plan.indicative_budget * YEAR_OF[plan.period],
+                                 plan.actual_budget * YEAR_OF[plan.period])
+        for ref, plan in current.items() if plan.indicative_budget is not None)
