@@ -118,6 +118,19 @@ def parse(
     Statements: {"date", "amount", "description", "reference", "balance", "account"} with
     amount negative for money out. Timesheets: {"worker", "date", "start", "end", "hours",
     "sleep_in"}. Exit 0 when read; exit 2 with one line naming the file, line and reason.
+
+    With --check, each statement line also has "category" and "flags": [{"rule", "reason"}]
+    from the built-in default rules, with no support plan.
+
+    Categories, money in: council_payment (direct payment from the council),
+    client_contribution (your contribution), refund, other_income.
+
+    Categories, money out: pa_wages (personal assistant wages), hmrc (tax and National
+    Insurance), pension, payroll_service, insurance (employer's liability), dbs_training,
+    agency_care, respite (respite and short breaks), day_activities, equipment (equipment
+    and adaptations), transport, dp_support_fees (support or managed account fees), cash,
+    flexible_use (outside the support plan lines; never flagged), repayment_to_council,
+    transfer (between your own direct payment accounts).
     """
     from service.cli import parse as parse_command
 

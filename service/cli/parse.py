@@ -3,6 +3,11 @@
 Standard output carries only records, one JSON object per line; warnings go to
 standard error. Exit 0 when the file was read, 2 with one line naming the file, the
 line and the reason when it was not. Needs no database and no settings.
+
+With ``--check``, each statement line also gets its spend ``"category"`` and the
+``"flags"`` the built-in default rules raise on it (``[{"rule", "reason"}]``), with no
+support plan to go on: what an upload would flag before a plan is known. Timesheets are
+printed unchanged.
 """
 
 from __future__ import annotations
@@ -45,17 +50,28 @@ def _fail(file: Path, reason: str) -> None:
     raise SystemExit(2)
 
 
-def _records(file: Path, data: bytes, kind: str) -> tuple[list[dict[str, object]], tuple[str, ...]]:
+def checked_record(line: StatementLine) -> dict[str, object]:
+    """The statement record with its category and the default rules that fire on it."""
+    # imported here: plain parsing should not pay for compiling the rule set
+    from service.rules import check_line
+
+    category, flags = check_line(line.date, line.amount, line.description, line.mcc)
+    return {**statement_record(line), "category": category, "flags": flags}
+
+
+def _records(file: Path, data: bytes, kind: str,
+             check: bool = False) -> tuple[list[dict[str, object]], tuple[str, ...]]:
     if kind == "timesheet":
         sheet = parse_timesheet(data, file.name, limits=Limits())
         return [timesheet_record(e) for e in sheet.entries], sheet.warnings
     statement = parse_statement(data, file.name, limits=Limits())
-    return [statement_record(x) for x in statement.lines], statement.warnings
+    to_record = checked_record if check else statement_record
+    return [to_record(x) for x in statement.lines], statement.warnings
 
 
 def parse(file: Path, kind: str | None = None, check: bool = False) -> None:
-    """Print the records in FILE as JSON lines (statement or timesheet)."""
-    del check  # accepted for the categorising step another command adds later
+    """Print the records in FILE as JSON lines (statement or timesheet); with `check`,
+    statement lines carry their category and default-rule flags."""
     if kind is not None and kind not in KINDS:
         _fail(file, f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     try:
@@ -64,7 +80,7 @@ def parse(file: Path, kind: str | None = None, check: bool = False) -> None:
         _fail(file, f"cannot open the file ({exc.strerror or type(exc).__name__})")
         return
     try:
-        records, warnings = _records(file, data, kind or detect_kind(data, file.name))
+        records, warnings = _records(file, data, kind or detect_kind(data, file.name), check)
     except ImportFailure as exc:
         _fail(file, str(exc))
         return
@@ -90,7 +106,7 @@ def _main(argv: list[str]) -> None:
         kind = args[at + 1]
         del args[at:at + 2]
     if len(args) != 1:
-        print("usage: python -m service.cli.parse FILE [--kind statement|timesheet]",
+        print("usage: python -m service.cli.parse FILE [--kind statement|timesheet] [--check]",
               file=sys.stderr)
         raise SystemExit(2)
     try:
