@@ -137,6 +137,29 @@ def parse(
     parse_command.parse(file, kind=kind, check=check)
 
 
+@app.command()
+def audit(
+    account: Annotated[str, typer.Option("--account", help="The reference of one of the person's accounts.")],
+    start: Annotated[str, typer.Option("--from", help="First day of the period, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the period (inclusive), YYYY-MM-DD.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print only the audit, as JSON.")] = False,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the workbook to this file.")] = None,
+    letter: Annotated[Path | None, typer.Option(
+        "--letter", help="Write the letter to this file: HTML for .html, PDF for .pdf.")] = None,
+    kind: Annotated[str, typer.Option(help="scheduled, on_demand or final.")] = "on_demand",
+) -> None:
+    """Audit all of a person's accounts for a period and save the audit.
+
+    JSON money is decimal strings: opening_balance, closing_balance, money_in, money_out,
+    reconciliation_difference (opening + in - out + difference = closing), contingency,
+    commitments, surplus, proposed_recovery; with tier, tier_reasons, gaps and flags.
+    Exit 2 with one line when the account is unknown or ambiguous, or a date is wrong.
+    """
+    from service.cli import audit as audit_command
+
+    audit_command.run(account, start, end, as_json=as_json, xlsx=xlsx, letter=letter, kind=kind)
+
+
 def run() -> None:
     """Entry point: one plain line on errors, never a traceback (DPAUDIT_DEBUG=1 shows it)."""
     import os
