@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 
@@ -36,6 +36,7 @@ from service.rules.local import CARE_HOME_RULE, check_care_home_stays, check_cas
 from service.rules.wages import RULE_ID as WAGE_RULE
 from service.rules.wages import check_minimum_wage
 
+K = TypeVar("K", int, str)
 NO_LONGER_APPLIES = "rule no longer applies"
 # keep IN (...) lists well inside SQLite's limit on bound parameters
 _CHUNK = 500
@@ -59,7 +60,7 @@ class Found:
         return int(ref) if ref and ref.isdigit() else None
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def _chunks(ids: Sequence[K]) -> Iterator[Sequence[K]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start:start + _CHUNK]
 

@@ -135,7 +135,7 @@ def flag_detail(ctx: Ctx, flag: Flag) -> FlagDetailOut:
 
 # --- transactions ----------------------------------------------------------------------------
 
-def visible_accounts(ctx: Ctx) -> Select[tuple[int]]:
+def visible_accounts(ctx: Ctx) -> Select[int]:
     stmt = select(Account.id).where(Account.council_id == ctx.principal.council_id)
     if not ctx.principal.council_wide:
         stmt = stmt.where(Account.recipient_id.in_(visible_recipient_ids(ctx.principal)))

@@ -12,4 +12,4 @@ def extend(client: Any, world: Any) -> None:
     assert flags.status_code == 200, flags.text
     world.ids["flag_id"] = flags.json()["items"][0]["id"]
     world.ids["transaction_id"] = flags.json()["items"][0]["transaction_id"]
-    world.ids["rule_id"] = "local.alcohol"  # type: ignore[assignment]  # ids fill paths as text
+    world.ids["rule_id"] = "local.alcohol"  # ids fill paths as text

@@ -15,13 +15,13 @@ def person(client: Any, council: Council) -> Person:
 
 
 def _rerun(client: Any, person: Person) -> dict[str, Any]:
-    return post_ok(client, f"/v1/recipients/{person.recipient_id}/rules/rerun",
-                   person.council.auth(), {})
+    return dict(post_ok(client, f"/v1/recipients/{person.recipient_id}/rules/rerun",
+                        person.council.auth(), {}))
 
 
 def _worker(client: Any, person: Person, **body: Any) -> dict[str, Any]:
-    return post_ok(client, f"/v1/recipients/{person.recipient_id}/workers",
-                   person.council.auth(), body)
+    return dict(post_ok(client, f"/v1/recipients/{person.recipient_id}/workers",
+                        person.council.auth(), body))
 
 
 def test_officer_decides_holder_explains_and_both_add_notes(client: Any, person: Person) -> None:
