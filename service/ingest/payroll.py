@@ -80,6 +80,7 @@ def import_payroll_lines(ctx: Ctx, recipient: Recipient, lines: list[ParsedPayro
     if not lines:
         raise Unprocessable("A payroll run needs at least one line.",
                             errors=[field_error("lines", "empty")])
+    _check_lines(lines)
     filename = clean_filename(filename)
     fmt = "json" if source_bytes[:1] == b"{" else "csv"
     earlier = previous_upload(ctx.session, kind="payroll", digest=sha256(source_bytes),
@@ -106,6 +107,21 @@ def import_payroll_lines(ctx: Ctx, recipient: Recipient, lines: list[ParsedPayro
     upload.summary = result.model_dump(mode="json", exclude={"upload_id", "duplicate_file", "dry_run"})
     record(ctx, "upload.imported", upload)
     return result
+
+
+def _check_lines(lines: Sequence[ParsedPayrollLine]) -> None:
+    """What no pay run can say, whichever way it arrived (the JSON body checks the same)."""
+    for line in lines:
+        if line.period_end < line.period_start:
+            raise _refused(line, "period_end", "the pay period ends before it starts")
+        if line.gross < 0:
+            raise _refused(line, "gross", "gross pay cannot be negative")
+
+
+def _refused(line: ParsedPayrollLine, field: str, reason: str) -> Unprocessable:
+    return Unprocessable(f"This payroll run could not be read, so nothing was imported. "
+                         f"line {line.line}, field {field}: {reason}",
+                         errors=[field_error(field, reason, line=line.line or None)])
 
 
 def _row(line: ParsedPayrollLine, worker: Worker | None, recipient: Recipient) -> dict[str, Any]:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PlainSerializer, WithJsonSchema, model_validator
 
 from service.core.schemas import HoursIn, In, Money, MoneyIn, Out, PositiveMoneyIn, Text
 
 MAX_PAYROLL_LINES = 5_000
+# a wall-clock time as written on a timesheet ("09:00"): no time zone, so not JSON Schema's
+# "time" format, which requires an offset
+ClockTime = Annotated[
+    time,
+    PlainSerializer(lambda v: v.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "examples": ["09:00"]},
+                   mode="serialization"),
+]
 
 
 class WorkerHours(Out):
@@ -100,8 +108,8 @@ class TimesheetEntryOut(Out):
     worker_id: int | None
     worker_name: str
     worked_on: date
-    start_time: time | None
-    end_time: time | None
+    start_time: ClockTime | None
+    end_time: ClockTime | None
     hours: Money
     sleep_in: bool
     woken_hours: Money | None

@@ -114,6 +114,18 @@ def test_a_bad_csv_row_is_refused_with_its_line(client: Any, council: Council) -
     assert lines(client, rid, h) == [] and uploads_of(rid) == 0
 
 
+def test_a_csv_period_backwards_or_negative_gross_is_refused(client: Any, council: Council) -> None:
+    rid, h = recipient(client, council), council.auth()
+    header = "worker,period_start,period_end,gross,net\n"
+    for row, field in (("Jane Smith,01/02/2026,31/01/2026,10.00,10.00", "period_end"),
+                       ("Jane Smith,01/02/2026,28/02/2026,-10.00,10.00", "gross")):
+        response = upload_csv(client, rid, header + row + "\n", h)
+        assert response.status_code == 422, response.text
+        (error,) = response.json()["errors"]
+        assert (error["line"], error["field"]) == (2, field)
+    assert uploads_of(rid) == 0
+
+
 def test_a_dry_run_writes_nothing(client: Any, council: Council) -> None:
     rid, h = recipient(client, council), council.auth()
     response = client.post(f"/v1/recipients/{rid}/payroll-runs?dry_run=true", headers=h, json=RUN)
