@@ -37,7 +37,7 @@ from service.models import (
     Worker,
 )
 from service.rules.categories import LABELS
-from service.rules.ruleset import RuleSet, load_default_rules, ruleset_for_council
+from service.rules.ruleset import RuleSet
 
 # The rules engine's category codes that the audit arithmetic names differently.
 CATEGORY_FOR_AUDIT = {"client_contribution": ai.CONTRIBUTION, "transfer": ai.OWN_TRANSFER}
@@ -81,17 +81,10 @@ def _with_ints(default: Any, overrides: dict[str, Any]) -> Any:
 
 
 def council_ruleset(council: Council) -> RuleSet:
-    """Defaults plus the optional rules the council switched on (with its parameters)."""
-    chosen = council.optional_rules or {}
-    base = load_default_rules()
-    enabled = [rule_id for rule_id, value in chosen.items() if value and rule_id in base.rules]
-    overrides = {rule_id: value for rule_id, value in chosen.items()
-                 if isinstance(value, dict) and value and rule_id in base.rules}
-    try:
-        return ruleset_for_council(enabled, overrides, base)
-    except (KeyError, ValueError):
-        # a council setting we cannot read must not stop audits: the defaults still apply
-        return ruleset_for_council(enabled, None, base)
+    """The rules in force, read exactly as the classifier reads them."""
+    from service.review.context import council_ruleset as classifier_ruleset
+
+    return classifier_ruleset(council)
 
 
 # --- statements and transactions -----------------------------------------------------------
@@ -213,9 +206,16 @@ def wage_line(versions: Sequence[ai.PlanVersion]) -> ai.PlanLine | None:
     return lines[-1] if lines else None
 
 
-def load_workers(session: Session, recipient_id: int, versions: Sequence[ai.PlanVersion]) -> list[Any]:
+def load_workers(session: Session, recipient_id: int) -> list[Worker]:
     return list(session.scalars(select(Worker).where(Worker.recipient_id == recipient_id)
                                 .order_by(Worker.id)))
+
+
+def with_timesheets(workers: Sequence[Worker], entries: Sequence[ai.TimesheetEntry]) -> list[Worker]:
+    """Only workers with timesheets are checked against them: with none uploaded there is
+    nothing to compare wages with, and asking about every wage payment would be a false alarm."""
+    seen = {e.worker_id for e in entries}
+    return [w for w in workers if str(w.id) in seen]
 
 
 def engine_workers(workers: Sequence[Worker], rates: dict[int, Decimal],
@@ -249,7 +249,7 @@ def load_timesheets(session: Session, recipient_id: int, first: date, last: date
 def load_commitments(session: Session, recipient_id: int, end: date) -> list[ai.Commitment]:
     rows = session.scalars(
         select(Commitment).where(
-            Commitment.recipient_id == recipient_id, Commitment.created_at.is_not(None),
+            Commitment.recipient_id == recipient_id,
             or_(Commitment.settled_on.is_(None), Commitment.settled_on > end))
         .order_by(Commitment.id)
     )
@@ -360,8 +360,8 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
     window = transaction_window(period, statements)
     txns, shown = load_transactions(session, refs, window, line_ids,
                                     flag_rules_by_transaction(session, recipient.id))
-    workers = load_workers(session, recipient.id, versions)
     entries, rates = load_timesheets(session, recipient.id, period.start - LOOKBACK, period.end)
+    workers = with_timesheets(load_workers(session, recipient.id), entries)
     flags, flag_rows = load_flags(session, recipient.id, period, rules)
     commitments = [*load_commitments(session, recipient.id, period.end),
                    *payroll_commitments(session, recipient.id, list(refs), period.end)]
