@@ -345,3 +345,29 @@ def _cash_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
     pairs = [(_txn(r), rules.Classification(r.category, "")) for r in ctx.session.execute(stmt)]
     return [Found(h, occurred_on=dt.date.fromisoformat(f"{dict(h.evidence)['month']}-01"))
             for h in check_cash_over_limit(pairs, ruleset)]
+
+
+# --- transactions leaving the figures --------------------------------------------------------
+
+VOIDED = "the statement line was voided"
+
+
+def release_transactions(ctx: Ctx, transaction_ids: Sequence[int]) -> int:
+    """Let flags go of transactions about to be deleted (an upload being voided).
+
+    Open flags on them are cleared ("the statement line was voided"); every flag keeps its
+    evidence and history but no longer points at the row. Call before deleting the rows:
+    the foreign key would otherwise refuse the delete. Returns how many flags were touched.
+    """
+    touched = 0
+    for chunk in _chunks(sorted(set(transaction_ids))):
+        for flag in ctx.session.scalars(select(Flag).where(Flag.transaction_id.in_(chunk))
+                                        .order_by(Flag.id)):
+            before = snapshot(flag)
+            if flag.status == "open":
+                flag.status, flag.decision_reason = "cleared", VOIDED
+                flag.decided_at, flag.decided_by_id = utcnow(), None
+            flag.transaction_id = None
+            record(ctx, "flag.released", flag, before=before)
+            touched += 1
+    return touched
