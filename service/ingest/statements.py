@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Column, MetaData, Table, bindparam, select, true, update
 
 from importers import ImportFailure, Limits, parse_statement
 from importers.records import ParsedStatement, StatementLine
@@ -276,20 +276,56 @@ def _row(account: Account, upload: Upload, item: Keyed, now: Any) -> dict[str, A
     }
 
 
+_STAGED = ("council_id", "account_id", "upload_id", "posted_on", "amount", "description", "reference",
+           "balance", "mcc", "source_line", "dedup_key", "dedup_rule", "occurrence", "payee_key",
+           "review", "possible_duplicate_of", "created_at")
+
+
+def _staging_table() -> Table:
+    """A per-connection temporary table shaped like the stored columns (types and all)."""
+    columns = [Column(name, Transaction.__table__.c[name].type) for name in _STAGED]
+    return Table("staging_transactions", MetaData(), *columns, prefixes=["TEMPORARY"])
+
+
+STAGING = _staging_table()
+
+
 def _store(ctx: Ctx, account: Account, upload: Upload, keyed: list[Keyed]) -> Outcome:
-    table = Transaction.__table__
+    """Load the lines into a staging table at bulk speed (COPY on PostgreSQL), then move the
+    new ones across in one INSERT ... SELECT ... ON CONFLICT DO NOTHING, which the unique
+    constraint makes safe against a parallel upload of an overlapping file."""
     now = utcnow()
-    inserted: dict[tuple[str, int], int] = {}
-    for start in range(0, len(keyed), _CHUNK):
-        rows = [_row(account, upload, k, now) for k in keyed[start:start + _CHUNK]]
-        stmt = (uploads.dialect_insert(ctx.session, table)
-                .on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"])
-                .returning(table.c.id, table.c.dedup_key, table.c.occurrence))
-        for row in ctx.session.execute(stmt, rows):
-            inserted[(row.dedup_key, row.occurrence)] = row.id
+    rows = [_row(account, upload, k, now) for k in keyed]
+    connection = ctx.session.connection()
+    STAGING.create(connection, checkfirst=True)
+    connection.execute(STAGING.delete())
+    _load_staging(connection, rows)
+    table = Transaction.__table__
+    move = (uploads.dialect_insert(ctx.session, table)
+            .from_select(list(_STAGED), select(*STAGING.c).where(true()))
+            .on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"])
+            .returning(table.c.id, table.c.dedup_key, table.c.occurrence))
+    inserted = {(r.dedup_key, r.occurrence): r.id for r in connection.execute(move)}
+    connection.execute(STAGING.delete())
     outcome = _tally(ctx, account, keyed, inserted)
     _mark_near_duplicates(ctx, account, upload, keyed, inserted, outcome)
     return outcome
+
+
+def _load_staging(connection: Any, rows: list[dict[str, Any]]) -> None:
+    if connection.dialect.name != "postgresql":
+        for start in range(0, len(rows), _CHUNK):
+            connection.execute(STAGING.insert(), rows[start:start + _CHUNK])
+        return
+    money = {"amount", "balance"}
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY staging_transactions ({', '.join(_STAGED)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([_pence(row[c]) if c in money else row[c] for c in _STAGED])
+
+
+def _pence(value: Decimal | None) -> int | None:
+    return None if value is None else int(value.scaleb(2))
 
 
 def _tally(ctx: Ctx, account: Account, keyed: list[Keyed],
