@@ -135,3 +135,29 @@ def test_wheel_ships_migrations_templates_and_data(tmp_path: Path) -> None:
     assert any(n.startswith("migrations/versions/0001") for n in names)
     assert any(n.startswith("reports/templates/") for n in names)
     assert "service/cli/main.py" in names
+
+
+def test_import_a_folder_each_file_whole(database_url: str, tmp_path: Path, client: Any) -> None:
+    code = unique("imp")
+    doc = _document(code)
+    doc["recipients"][0]["accounts"][0] = {"reference": f"{code}-acct", "kind": "bank"}
+    (tmp_path / "onboard.json").write_text(json.dumps(doc))
+    assert dpaudit("load", str(tmp_path / "onboard.json"), database_url=database_url).returncode == 0
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    (folder / "01-jan.csv").write_text("Date,Description,Amount\n05/01/2026,TESCO,-4.00\n06/01/2026,BOOTS,-2.00\n")
+    (folder / "02-feb.csv").write_text("Date,Description,Amount\n06/01/2026,BOOTS,-2.00\n05/02/2026,GREGGS,-3.00\n")
+    (folder / "03-bad.csv").write_text("Date,Description,Amount\n05/03/2026,TESCO,lots\n")
+    result = dpaudit("import", str(folder), "--account", f"{code}-acct", database_url=database_url)
+    assert result.returncode == 2
+    assert "01-jan.csv: 2 new" in result.stdout and "02-feb.csv: 1 new, 1 already held" in result.stdout
+    assert "03-bad.csv" in result.stderr and "line 2" in result.stderr and "Traceback" not in result.stderr
+    assert "2 of 3 files read; added 3 transactions" in result.stdout
+    again = dpaudit("import", str(folder / "01-jan.csv"), "--account", f"{code}-acct", database_url=database_url)
+    assert again.returncode == 0 and "same file as before" in again.stdout
+
+
+def test_import_unknown_account_is_one_line(database_url: str, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("Date,Description,Amount\n05/01/2026,TESCO,-4.00\n")
+    result = dpaudit("import", str(tmp_path / "a.csv"), "--account", "no-such-account", database_url=database_url)
+    assert result.returncode == 2 and result.stderr.strip() == "error: no account with reference 'no-such-account'"
