@@ -1,0 +1,40 @@
+"""The demo's year of activity: imported through the importers, once, and every part shows."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+
+def test_demo_year_shows_a_gap_a_flag_and_a_surplus(database_url: str, capsys: Any) -> None:
+    from sqlalchemy import select
+
+    from service.audits import service
+    from service.cli import demo
+    from service.cli.demo_activity import load_activity
+    from service.core.db import session_scope
+    from service.models import Account, Recipient
+    from service.onboarding.service import system_ctx
+
+    today = date(2026, 11, 23)
+    demo.run(today)
+    capsys.readouterr()
+    with session_scope() as session:
+        account = session.scalars(select(Account).where(Account.reference == demo.DEMO_ACCOUNT)).one()
+        first = load_activity(session, account.council_id, today)
+    with session_scope() as session:
+        again = load_activity(session, account.council_id, today)
+    with session_scope() as session:
+        recipient = session.get(Recipient, account.recipient_id)
+        end = today.replace(day=1) - timedelta(days=1)
+        audit = service.create_audit(system_ctx(session, account.council_id), recipient,
+                                     end - timedelta(days=364), end)
+        body = service.headline(audit)
+        session.rollback()  # this audit was only to look; the demo's activity stays
+    assert first == {"statements": 12, "timesheets": 12} and again == {"statements": 0, "timesheets": 0}
+    assert body["gaps"] == ["no statement from 1 May to 31 May 2026"]
+    assert [f["rule_id"] for f in body["flags"]] == ["harmful.gambling"]
+    assert Decimal(body["closing_balance"]) > Decimal(body["contingency"]) > 0
+    assert Decimal(body["surplus"]) > 0 and Decimal(body["proposed_recovery"]) > 0
+    assert not [f for f in body["findings"] if f["code"] == "wages_differ_from_timesheets"]
