@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFi
 from service.core.config import get_settings
 from service.core.deps import Ctx, CtxDep
 from service.core.errors import Forbidden, Unprocessable, field_error
-from service.core.idempotency import IdempotencyDep
+from service.core.idempotency import Idempotency, IdempotencyDep
 from service.core.ids import IdPath, IdQuery
 from service.core.pagination import Page, PageParams, page_params, paginate
 from service.core.scope import load, scoped_select
@@ -91,11 +91,11 @@ def list_timesheet_entries(
 
 # --- payroll -------------------------------------------------------------------------------
 
-_PAYROLL_REPEAT = {200: {"model": PayrollResult,
+_PAYROLL_REPEAT: dict[int | str, dict[str, Any]] = {200: {"model": PayrollResult,
                          "description": "The same run was sent before (nothing changed), or a dry run."}}
 
 
-def _payroll_reply(idem: Any, response: Response, result: PayrollResult) -> PayrollResult:
+def _payroll_reply(idem: Idempotency, response: Response, result: PayrollResult) -> PayrollResult:
     created = not (result.duplicate_file or result.dry_run)
     return idem.respond(result, status_code=_status(response, created))
 
