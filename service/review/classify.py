@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from service import rules
 from service.core.deps import Ctx
@@ -25,6 +25,7 @@ from service.core.types import utcnow
 from service.models import (
     Account,
     Council,
+    Event,
     Flag,
     PayrollLine,
     Recipient,
@@ -43,6 +44,13 @@ _CHUNK = 500
 _TXN_COLUMNS = (Transaction.id, Transaction.account_id, Transaction.posted_on,
                 Transaction.amount, Transaction.description, Transaction.mcc,
                 Transaction.reference)
+
+
+_TABLE: Table = Transaction.__table__  # type: ignore[assignment]  # mapped to a Table
+_UPDATE_CATEGORY = (
+    update(_TABLE).where(_TABLE.c.id == bindparam("row_id"))
+    .values({name: bindparam(name) for name in
+             ("category", "category_reason", "worker_id", "plan_line_id", "payee_key")}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +98,13 @@ def _ref_id(ref: str | None) -> int | None:
 def _write_categories(ctx: Ctx, classified: list[tuple[Any, rules.Classification]]) -> None:
     """One executemany UPDATE by primary key: fast for files of thousands of lines."""
     params = [
-        {"id": row.id, "category": found.category, "category_reason": found.reason,
+        {"row_id": row.id, "category": found.category, "category_reason": found.reason,
          "worker_id": _ref_id(found.worker_ref), "plan_line_id": _ref_id(found.plan_line_ref),
          "payee_key": rules.payee_key(row.description)[:200]}
         for row, found in classified
     ]
     if params:
-        ctx.session.execute(update(Transaction), params)
+        ctx.session.execute(_UPDATE_CATEGORY, params)
 
 
 def _found_hits(classified: list[tuple[Any, rules.Classification]]) -> list[Found]:
@@ -174,11 +182,24 @@ def sync_flags(ctx: Ctx, council_id: int, recipient_id: int,
         if key in existing:
             _refresh_open(ctx, existing[key], item.hit)
             continue
-        flag = _new_flag(council_id, recipient_id, item)
-        ctx.session.add(flag)
-        record(ctx, "flag.raised", flag)
-        new.append(flag)
+        new.append(_new_flag(council_id, recipient_id, item))
+    ctx.session.add_all(new)
+    _record_raised(ctx, new)
     return new, list(existing.values())
+
+
+def _record_raised(ctx: Ctx, flags: Sequence[Flag]) -> None:
+    """The "flag.raised" events `record` would write, in one flush rather than one per flag
+    (a long statement can raise thousands)."""
+    if not flags:
+        return
+    ctx.session.flush()
+    ctx.session.add_all([
+        Event(council_id=f.council_id, recipient_id=f.recipient_id,
+              actor_user_id=ctx.principal.user_id or None, actor_key_id=ctx.principal.key_id,
+              action="flag.raised", subject_type=Flag.__tablename__, subject_id=str(f.id),
+              before=None, after=snapshot(f), request_id=ctx.request_id)
+        for f in flags])
 
 
 def clear_automatically(ctx: Ctx, flag: Flag) -> None:
