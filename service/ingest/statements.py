@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,6 +27,7 @@ from sqlalchemy import Column, MetaData, Table, bindparam, select, true, update
 
 from importers import ImportFailure, Limits, parse_statement
 from importers.records import ParsedStatement, StatementLine
+from service import rules
 from service.core.config import get_settings
 from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
@@ -41,7 +42,7 @@ from service.ingest.schemas import (
     RowCounts,
     StatementResult,
 )
-from service.models import Account, Transaction, Upload
+from service.models import Account, Council, Transaction, Upload
 from service.rules import payee_key
 
 NEAR_DUPLICATE_DAYS = 3
@@ -67,11 +68,13 @@ class Keyed:
     occurrence: int = 0
     review: str | None = None
     duplicate_of: int | None = None
+    found: rules.Classification | None = None
 
 
 @dataclass
 class Outcome:
     new_ids: list[int] = field(default_factory=list)
+    new_keys: list[tuple[str, int]] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     duplicates: int = 0
     possible_duplicates: int = 0
@@ -161,6 +164,9 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
                  declared: Declared, dry_run: bool) -> StatementResult:
     keyed = assign_keys(lines)
     _resolve_id_collisions(ctx, account, keyed)
+    classify = classifier(ctx, account)
+    for item in keyed:
+        item.found = classify(item.line, None)
     chronological = _chronological(lines)
     opening, closing, balance_warnings = _balances(chronological, parsed, declared)
     period = _period(chronological, parsed, declared)
@@ -175,7 +181,7 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
             closing_balance=closing, summary={})
         outcome = _store(ctx, account, upload, keyed)
     upload_id = upload.id if upload is not None else None
-    flags = _classify(ctx, account, outcome.new_ids) if outcome.new_ids else []
+    flags = _raise_flags(ctx, account, keyed, outcome, classify) if upload else _preview_flags(keyed, outcome)
     result = _summary(
         upload_id=upload_id, dry_run=dry_run, file_format=file_format, filename=filename,
         period=period, lines=lines, outcome=outcome, opening=opening, closing=closing,
@@ -264,7 +270,7 @@ def _same_line(row: Any, line: StatementLine) -> bool:
 # --- storing -----------------------------------------------------------------------------
 
 def _row(account: Account, upload: Upload, item: Keyed, now: Any) -> dict[str, Any]:
-    line = item.line
+    line, found = item.line, item.found
     return {
         "council_id": account.council_id, "account_id": account.id, "upload_id": upload.id,
         "posted_on": line.date, "amount": line.amount, "description": line.description,
@@ -273,12 +279,16 @@ def _row(account: Account, upload: Upload, item: Keyed, now: Any) -> dict[str, A
         "dedup_rule": item.rule, "occurrence": item.occurrence,
         "payee_key": payee_key(line.description)[:200], "review": item.review,
         "possible_duplicate_of": item.duplicate_of, "created_at": now,
+        "category": found.category if found else None, "category_reason": found.reason if found else None,
+        "worker_id": _ref_id(found.worker_ref) if found else None,
+        "plan_line_id": _ref_id(found.plan_line_ref) if found else None,
     }
 
 
 _STAGED = ("council_id", "account_id", "upload_id", "posted_on", "amount", "description", "reference",
            "balance", "mcc", "source_line", "dedup_key", "dedup_rule", "occurrence", "payee_key",
-           "review", "possible_duplicate_of", "created_at")
+           "review", "possible_duplicate_of", "created_at", "category", "category_reason",
+           "worker_id", "plan_line_id")
 
 
 def _staging_table() -> Table:
@@ -337,6 +347,7 @@ def _tally(ctx: Ctx, account: Account, keyed: list[Keyed],
         new_id = inserted.get((item.key, item.occurrence))
         if new_id is not None:
             outcome.new_ids.append(new_id)
+            outcome.new_keys.append((item.key, item.occurrence))
             if item.review == "id_collision":
                 outcome.id_collisions += 1
                 outcome.decisions.append(Decision(line=item.line.line, outcome="id_collision",
@@ -407,10 +418,56 @@ def _near(candidates: list[tuple[date, int, bool]], line: StatementLine) -> int 
     return None
 
 
-def _classify(ctx: Ctx, account: Account, new_ids: list[int]) -> list[dict[str, Any]]:
-    from service.review.classify import classify_new
+def _ref_id(ref: str | None) -> int | None:
+    return int(ref) if ref and ref.isdigit() else None
 
-    return list(classify_new(ctx, account, new_ids).get("flags_raised", []))
+
+Classifier = Callable[[StatementLine, "int | None"], rules.Classification]
+
+
+def classifier(ctx: Ctx, account: Account) -> Classifier:
+    """Classify lines against this person's plan, workers, schedule and remembered payees."""
+    from service.review.context import council_ruleset, recipient_context
+
+    context = recipient_context(ctx.session, account.recipient_id, account.id)
+    council = ctx.session.get(Council, account.council_id)
+    assert council is not None
+    ruleset = council_ruleset(council)
+
+    def classify(line: StatementLine, stored_id: int | None) -> rules.Classification:
+        txn = rules.Txn(date=line.date, amount=line.amount, description=line.description,
+                        mcc=line.mcc, reference=line.reference,
+                        id=None if stored_id is None else str(stored_id))
+        return rules.classify(txn, context.on(line.date), ruleset)
+
+    return classify
+
+
+def _raise_flags(ctx: Ctx, account: Account, keyed: list[Keyed], outcome: Outcome,
+                 classify: Classifier) -> list[dict[str, Any]]:
+    """One flag per rule hit on a newly stored line (flags are keyed, so never twice)."""
+    from service.review.classify import Found, sync_flags
+
+    stored = dict(zip(outcome.new_keys, outcome.new_ids, strict=True))
+    found = []
+    for item in keyed:
+        tid = stored.get((item.key, item.occurrence))
+        if tid is None or not (item.found and item.found.hits):
+            continue
+        for hit in classify(item.line, tid).hits:  # again with the id, so the flag names its line
+            found.append(Found(hit, account.id, tid, item.line.date))
+    if not found:
+        return []
+    new, _ = sync_flags(ctx, account.council_id, account.recipient_id, found)
+    return [{"rule": f.rule_id, "reason": f.explanation, "transaction_id": f.transaction_id}
+            for f in new]
+
+
+def _preview_flags(keyed: list[Keyed], outcome: Outcome) -> list[dict[str, Any]]:
+    """On a dry run: what the rules would flag among the lines that would be stored."""
+    held = {(d.line) for d in outcome.decisions if d.outcome == "duplicate"}
+    return [{"rule": hit.rule_id, "reason": hit.reason, "transaction_id": None, "line": item.line.line}
+            for item in keyed if item.found and item.line.line not in held for hit in item.found.hits]
 
 
 # --- balances, period, coverage ------------------------------------------------------------
