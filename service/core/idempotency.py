@@ -47,7 +47,7 @@ async def request_fingerprint(request: Request) -> str:
     """A hash of what was asked: method, path, query and the parsed body."""
     digest = hashlib.sha256(f"{request.method} {request.url.path}?{request.url.query}".encode())
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form()
         for name, value in sorted(form.multi_items(), key=lambda item: item[0]):
             digest.update(name.encode())
