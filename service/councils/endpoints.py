@@ -46,7 +46,12 @@ def patch_council(ctx: CtxDep, council_id: IdPath, body: CouncilPatch) -> Counci
     council = _own_council(ctx, council_id)
     ctx.principal.require("admin")
     before = snapshot(council)
-    for name, value in body.model_dump(exclude_unset=True).items():
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("optional_rules") is not None:
+        from service.review.service import validate_optional_rules
+
+        changes["optional_rules"] = validate_optional_rules(changes["optional_rules"])
+    for name, value in changes.items():
         setattr(council, name, value)
     record(ctx, "council.updated", council, before=before)
     return CouncilOut.model_validate(council)

@@ -15,6 +15,7 @@ and payee within 3 days) are stored and listed for a person to look at, never me
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -44,6 +45,9 @@ from service.ingest.schemas import (
 )
 from service.models import Account, Council, Transaction, Upload
 from service.rules import payee_key
+
+# statements repeat the same few payees: work each one out once per process
+_payee_key = functools.lru_cache(maxsize=65536)(lambda description: payee_key(description)[:200])
 
 NEAR_DUPLICATE_DAYS = 3
 ID_DATE_TOLERANCE_DAYS = 3
@@ -277,7 +281,7 @@ def _row(account: Account, upload: Upload, item: Keyed, now: Any) -> dict[str, A
         "reference": (line.reference or "")[:255] or None, "balance": line.balance,
         "mcc": line.mcc, "source_line": line.line, "dedup_key": item.key,
         "dedup_rule": item.rule, "occurrence": item.occurrence,
-        "payee_key": payee_key(line.description)[:200], "review": item.review,
+        "payee_key": _payee_key(line.description), "review": item.review,
         "possible_duplicate_of": item.duplicate_of, "created_at": now,
         "category": found.category if found else None, "category_reason": found.reason if found else None,
         "worker_id": _ref_id(found.worker_ref) if found else None,
@@ -393,7 +397,7 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         earlier[(row.amount, row.payee_key)].append((row.posted_on, row.id, row.balance is not None))
     marks: list[dict[str, Any]] = []
     for item, new_id in fresh:
-        twin = _near(earlier.get((item.line.amount, payee_key(item.line.description)[:200]), []),
+        twin = _near(earlier.get((item.line.amount, _payee_key(item.line.description)), []),
                      item.line)
         if twin is not None:
             marks.append({"tid": new_id, "dup": twin})

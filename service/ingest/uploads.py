@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -58,6 +58,18 @@ def create_upload(ctx: Ctx, **fields: Any) -> Upload:
     return upload
 
 
+def _release_lines(ctx: Ctx, upload: Upload) -> None:
+    """Nothing may point at lines about to go: flags keep their evidence, twins lose the link."""
+    from service.review.classify import release_transactions
+
+    ids = list(ctx.session.scalars(select(Transaction.id).where(Transaction.upload_id == upload.id)))
+    release_transactions(ctx, ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        ctx.session.execute(update(Transaction).where(Transaction.possible_duplicate_of.in_(chunk))
+                            .values(possible_duplicate_of=None, review=None))
+
+
 _ROWS_OF = {"statement": Transaction, "batch": Transaction, "timesheet": TimesheetEntry,
             "payroll": PayrollLine}
 
@@ -69,6 +81,8 @@ def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
                        errors=[field_error("status", "already void")])
     before = snapshot(upload)
     model: Any = _ROWS_OF[upload.kind]
+    if model is Transaction:
+        _release_lines(ctx, upload)
     removed = ctx.session.execute(delete(model).where(model.upload_id == upload.id)).rowcount
     upload.status = "voided"
     upload.voided_at = utcnow()

@@ -235,3 +235,22 @@ def test_two_overlapping_files_at_once_give_their_union(app: Any, council: Counc
     with TestClient(app) as check:
         assert stored(check, council, account, lloyds_csv(range(90))) == 90
         assert upload(check, council, account, lloyds_csv(range(90)) + b"\n\n", "all.csv").json()["rows"]["new"] == 0
+
+
+def test_voiding_a_statement_with_flags_and_twins_removes_its_lines(client: Any, council: Council, account: dict[str, Any]) -> None:
+    first = upload(client, council, account, generic_csv([("05/01/2026", "TESCO STORES 2231", "-41.20")])).json()
+    second = upload(client, council, account, ofx([("X9", "20260107", "-41.20", "TESCO STORES 2231"),
+                                                   ("X10", "20260108", "-20.00", "BET365")]), "a.ofx").json()
+    assert second["rows"]["possible_duplicate"] == 1 and second["flags_raised"]
+    for upload_id in (first["upload_id"], second["upload_id"]):
+        voided = client.post(f"/v1/uploads/{upload_id}/void", headers=council.auth(), json={"reason": "sent in error"})
+        assert voided.status_code == 200, voided.text
+    assert stored(client, council, account, generic_csv([("05/01/2026", "TESCO STORES 2231", "-41.20")])) == 0
+    flags = client.get("/v1/flags", headers=council.auth(), params={"account_id": account["id"]}).json()["items"]
+    assert flags and all(f["status"] == "cleared" for f in flags)
+
+
+def test_council_rules_setting_is_checked(client: Any, council: Council) -> None:
+    bad = client.patch(f"/v1/councils/{council.id}", headers=council.auth(),
+                       json={"optional_rules": {"local.no_such_rule": {"on": True}}})
+    assert bad.status_code == 422
