@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,15 @@ def test_demo_twice_prints_keys_that_work(database_url: str, client: Any) -> Non
     assert [a["reference"] for a in accounts] == ["demo-account"]
     plans = client.get(f"/v1/recipients/{recipients[0]['id']}/plans", headers=auth).json()["items"]
     assert plans[0]["status"] == "approved"
+    uploads = client.get(f"/v1/accounts/{accounts[0]['id']}/uploads", headers=auth, params={"limit": 200}).json()
+    assert len(uploads["items"]) >= 11  # a year of monthly statements, one month missing
+    flags = client.get("/v1/flags", headers=auth).json()["items"]
+    assert [f["rule_id"] for f in flags] == ["harmful.gambling"]
+    audit = dpaudit("audit", "--account", "demo-account", "--from", uploads["items"][0]["period_start"],
+                    "--to", uploads["items"][-1]["period_end"], "--json", database_url=database_url)
+    assert audit.returncode == 0, audit.stderr
+    figures = json.loads(audit.stdout)
+    assert figures["gaps"] and figures["flags"] and Decimal(figures["surplus"]) > 0
 
 
 def _document(code: str) -> dict[str, Any]:

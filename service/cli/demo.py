@@ -1,4 +1,7 @@
-"""The demo council: a recipient with an approved plan, an account, two PAs and a schedule.
+"""The demo council: a recipient with an approved plan, an account, two PAs and a schedule,
+and a year of statements and timesheets imported through the importers (one month missing,
+one gambling payment, a balance above what the person may keep), so a first audit shows
+every part working.
 
 Dates are relative to today, so the demo looks current on any day; running it again
 changes nothing but issues fresh API keys (keys are shown only once).
@@ -91,6 +94,11 @@ def run(today: date | None = None) -> None:
     with session_scope() as session:
         created = onboarding.apply(session, doc)
         council_id = session.scalar(select(User.council_id).where(User.email == OFFICER))
+        from service.cli.demo_activity import load_activity
+
+        for what, count in load_activity(session, council_id or 0, today).items():
+            if count:
+                created[what] = count
         ctx = onboarding.system_ctx(session, council_id or 0)
         tokens = {}
         for email in (OFFICER, HOLDER):
@@ -111,3 +119,15 @@ def _print_sign_in(tokens: dict[str, str], created: dict[str, int]) -> None:
     typer.echo("Try it:")
     typer.echo(f"  curl -H 'Authorization: Bearer {tokens[OFFICER]}' http://127.0.0.1:8000/v1/recipients")
     typer.echo("  or open http://127.0.0.1:8000/docs, press Authorize and paste a key.")
+    typer.echo("")
+    typer.echo("Audit the demo account for the last year:")
+    typer.echo(f"  dpaudit audit --account {DEMO_ACCOUNT} --from {_year_ago()} --to {_month_end()} --json")
+
+
+def _month_end() -> date:
+    return today_uk().replace(day=1) - timedelta(days=1)
+
+
+def _year_ago() -> date:
+    end = _month_end()
+    return end.replace(year=end.year - 1) + timedelta(days=1)
