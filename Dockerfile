@@ -9,7 +9,7 @@ COPY service ./service
 COPY importers ./importers
 COPY reports ./reports
 COPY migrations ./migrations
-RUN pip install --no-cache-dir ".[pdf]"
+RUN pip install --no-cache-dir .
 USER nobody
 EXPOSE 8000
 CMD ["dpaudit", "serve", "--host", "0.0.0.0", "--port", "8000"]

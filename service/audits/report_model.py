@@ -12,6 +12,7 @@ from typing import Any
 
 import reports as r
 from service.audits.loading import category_label
+from service.core.errors import DpauditError
 from service.models import Audit
 
 SEVERITY_WORDS = {"unlawful": "unlawful", "harmful": "harmful", "local_policy": "local policy",
@@ -133,6 +134,10 @@ def _worker_notes(audit: Audit, worker_id: str) -> str:
                     if worker_id in f.get("refs", []) and f["code"] != "holiday_accrued")
 
 
+class PdfUnavailable(DpauditError):
+    status, slug, title = 503, "pdf-unavailable", "PDF letters are not available here"
+
+
 def letter_pdf(audit: Audit) -> bytes:
     """The letter as a tagged PDF. WeasyPrint warns on import when the optional
     HarfBuzz-Subset library is missing; the PDF is the same, so that warning is not an error."""
@@ -140,4 +145,9 @@ def letter_pdf(audit: Audit) -> bytes:
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*HarfBuzz-Subset.*", category=DeprecationWarning)
-        return r.render_letter_pdf(build_report(audit))
+        try:
+            return r.render_letter_pdf(build_report(audit))
+        except (ImportError, OSError) as exc:  # WeasyPrint or its system libraries missing
+            raise PdfUnavailable(
+                "PDF letters need the Pango system library (Debian/Ubuntu: apt-get install "
+                "libpango-1.0-0 libpangoft2-1.0-0); the HTML letter works without it.") from exc

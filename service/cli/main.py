@@ -178,6 +178,10 @@ def run() -> None:
 def _describe(exc: Exception) -> str:
     from sqlalchemy.exc import ArgumentError, OperationalError
 
+    from service.core.errors import DpauditError
+
+    if isinstance(exc, DpauditError):
+        return exc.detail
     if isinstance(exc, OperationalError):
         return "cannot reach the database (check DPAUDIT_DATABASE_URL and that the server is up)"
     if isinstance(exc, ArgumentError):
