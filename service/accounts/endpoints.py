@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter
 
 from service.accounts import service
 from service.accounts.schemas import (
@@ -17,12 +15,11 @@ from service.accounts.schemas import (
 from service.core.deps import CtxDep
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath, IdQuery
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.core.scope import load, scoped_select
 from service.models import Account, PaymentSchedule, Recipient
 
 router = APIRouter(prefix="/v1")
-PageDep = Annotated[PageParams, Depends(page_params)]
 STAFF = ("admin", "officer")
 
 
@@ -39,16 +36,13 @@ def create_account(
 @router.get("/accounts", tags=["accounts"], summary="List accounts you can see")
 def list_accounts(
     ctx: CtxDep,
-    params: PageDep,
-    request: Request,
-    response: Response,
+    pager: PagerDep,
     recipient_id: IdQuery = None,
 ) -> Page[AccountOut]:
     stmt = scoped_select(ctx, Account)
     if recipient_id is not None:
         stmt = stmt.where(Account.recipient_id == recipient_id)
-    rows, cursor = paginate(ctx.session, stmt, Account.id, params, request, response)
-    return Page(items=[AccountOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Account.id, AccountOut.model_validate)
 
 
 @router.get("/accounts/{account_id}", tags=["accounts"], summary="Read an account")
@@ -79,12 +73,11 @@ def create_schedule(
 @router.get("/recipients/{recipient_id}/payment-schedules", tags=["payment schedules"],
             summary="List a recipient's payment schedules")
 def list_schedules(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PaymentScheduleOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, PaymentSchedule).where(PaymentSchedule.recipient_id == recipient.id)
-    rows, cursor = paginate(ctx.session, stmt, PaymentSchedule.id, params, request, response)
-    return Page(items=[PaymentScheduleOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, PaymentSchedule.id, PaymentScheduleOut.model_validate)
 
 
 @router.get("/payment-schedules/{schedule_id}", tags=["payment schedules"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 import reports
 from service.audits import service
@@ -31,13 +31,12 @@ from service.core.deps import CtxDep
 from service.core.errors import NotFound, Unprocessable, field_error
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.core.scope import load, scoped_select
 from service.core.types import today_uk
 from service.models import Audit, Commitment, Note, Recipient, UnderspendReason
 
 router = APIRouter(prefix="/v1", tags=["audits"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 STAFF = service.STAFF
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DayQuery = Annotated[date | None, Query(ge=EARLIEST, le=LATEST)]
@@ -68,12 +67,11 @@ def create_audit(ctx: CtxDep, recipient_id: IdPath, body: AuditIn, idem: Idempot
 
 @router.get("/recipients/{recipient_id}/audits", summary="List a person's audits")
 def list_audits(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[AuditOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, Audit).where(Audit.recipient_id == recipient.id)
-    rows, cursor = paginate(ctx.session, stmt, Audit.id, params, request, response)
-    return Page(items=[audit_out(a) for a in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Audit.id, audit_out)
 
 
 @router.get("/audits/due", summary="Reviews due, riskiest first (admin, officer)")
@@ -162,12 +160,11 @@ def add_note(ctx: CtxDep, audit_id: IdPath, body: NoteIn, idem: IdempotencyDep) 
 
 @router.get("/audits/{audit_id}/notes", summary="The conversation on an audit (holder, admin, officer)")
 def list_notes(
-    ctx: CtxDep, audit_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, audit_id: IdPath, pager: PagerDep
 ) -> Page[NoteOut]:
     audit = load(ctx, Audit, audit_id, "audit")
     ctx.principal.require(*STAFF, "holder")
-    rows, cursor = paginate(ctx.session, service.notes_of(audit), Note.id, params, request, response)
-    return Page(items=[note_out(n) for n in rows], next_cursor=cursor)
+    return pager.page(ctx.session, service.notes_of(audit), Note.id, note_out)
 
 
 # --- underspend reasons and commitments ----------------------------------------------------
@@ -186,13 +183,12 @@ def add_underspend_reason(
 @router.get("/recipients/{recipient_id}/underspend-reasons",
             summary="Why money was not spent (holder, admin, officer)")
 def list_underspend_reasons(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[UnderspendReasonOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF, "holder")
     stmt = scoped_select(ctx, UnderspendReason).where(UnderspendReason.recipient_id == recipient.id)
-    rows, cursor = paginate(ctx.session, stmt, UnderspendReason.id, params, request, response)
-    return Page(items=[UnderspendReasonOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, UnderspendReason.id, UnderspendReasonOut.model_validate)
 
 
 @router.post("/recipients/{recipient_id}/commitments", status_code=201,
@@ -208,13 +204,12 @@ def add_commitment(
 @router.get("/recipients/{recipient_id}/commitments",
             summary="Money already owed from the account (holder, admin, officer)")
 def list_commitments(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[CommitmentOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF, "holder")
     stmt = scoped_select(ctx, Commitment).where(Commitment.recipient_id == recipient.id)
-    rows, cursor = paginate(ctx.session, stmt, Commitment.id, params, request, response)
-    return Page(items=[CommitmentOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Commitment.id, CommitmentOut.model_validate)
 
 
 # --- the council view ----------------------------------------------------------------------

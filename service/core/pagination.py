@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -72,3 +73,29 @@ def paginate(
         url = request.url.include_query_params(cursor=next_cursor, limit=params.limit)
         response.headers["Link"] = f'<{url}>; rel="next"'
     return rows, next_cursor
+
+
+@dataclass
+class Pager:
+    """The page a list request asked for, and where to put the ``Link`` header."""
+
+    params: PageParams
+    request: Request
+    response: Response
+
+    def page(self, session: Session, stmt: Select[Any], id_column: InstrumentedAttribute[int],
+             convert: Callable[[Any], T]) -> Page[T]:
+        return self.page_all(session, stmt, id_column, lambda rows: [convert(r) for r in rows])
+
+    def page_all(self, session: Session, stmt: Select[Any], id_column: InstrumentedAttribute[int],
+                 convert_all: Callable[[Sequence[Any]], list[T]]) -> Page[T]:
+        rows, cursor = paginate(session, stmt, id_column, self.params, self.request, self.response)
+        return Page(items=convert_all(rows), next_cursor=cursor)
+
+
+def pager(request: Request, response: Response,
+          params: Annotated[PageParams, Depends(page_params)]) -> Pager:
+    return Pager(params, request, response)
+
+
+PagerDep = Annotated[Pager, Depends(pager)]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter
 from sqlalchemy import select
 
 from service.core.deps import CtxDep
@@ -12,12 +10,11 @@ from service.core.errors import Conflict, NotFound, field_error
 from service.core.events import record, snapshot
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.councils.schemas import CouncilOut, CouncilPatch, ProviderIn, ProviderOut
 from service.models import Council, Provider
 
 router = APIRouter(prefix="/v1", tags=["councils"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 def _own_council(ctx: CtxDep, council_id: IdPath) -> Council:
@@ -29,11 +26,10 @@ def _own_council(ctx: CtxDep, council_id: IdPath) -> Council:
 
 @router.get("/councils", summary="List councils (your own)")
 def list_councils(
-    ctx: CtxDep, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, pager: PagerDep
 ) -> Page[CouncilOut]:
     stmt = select(Council).where(Council.id == ctx.principal.council_id)
-    rows, cursor = paginate(ctx.session, stmt, Council.id, params, request, response)
-    return Page(items=[CouncilOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Council.id, CouncilOut.model_validate)
 
 
 @router.get("/councils/{council_id}", summary="Read your council and its settings")
@@ -85,10 +81,9 @@ def create_provider(ctx: CtxDep, body: ProviderIn, idem: IdempotencyDep) -> Prov
 
 @router.get("/providers", summary="List providers")
 def list_providers(
-    ctx: CtxDep, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, pager: PagerDep
 ) -> Page[ProviderOut]:
-    rows, cursor = paginate(ctx.session, _visible_providers(ctx), Provider.id, params, request, response)
-    return Page(items=[ProviderOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, _visible_providers(ctx), Provider.id, ProviderOut.model_validate)
 
 
 @router.get("/providers/{provider_id}", summary="Read a provider")

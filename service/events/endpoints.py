@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from service.core.deps import CtxDep
 from service.core.ids import IdQuery
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.core.principal import visible_recipient_ids
 from service.core.schemas import Out
 from service.models import Event
 
 router = APIRouter(prefix="/v1", tags=["events"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 class EventOut(Out):
@@ -36,9 +35,7 @@ class EventOut(Out):
 @router.get("/events", summary="Read the log of changes and decisions you can see")
 def list_events(
     ctx: CtxDep,
-    params: PageDep,
-    request: Request,
-    response: Response,
+    pager: PagerDep,
     recipient_id: IdQuery = None,
     subject_type: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]+$")] = None,
     subject_id: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9]+$")] = None,
@@ -52,5 +49,4 @@ def list_events(
         stmt = stmt.where(Event.subject_type == subject_type)
     if subject_id is not None:
         stmt = stmt.where(Event.subject_id == subject_id)
-    rows, cursor = paginate(ctx.session, stmt, Event.id, params, request, response)
-    return Page(items=[EventOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Event.id, EventOut.model_validate)

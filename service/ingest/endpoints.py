@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from sqlalchemy import select
 
 from importers.records import StatementLine
@@ -15,7 +15,7 @@ from service.core.deps import Ctx, CtxDep
 from service.core.errors import Forbidden, PayloadTooLarge
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.core.schemas import MoneyIn
 from service.core.scope import load
 from service.ingest import statements
@@ -23,7 +23,6 @@ from service.ingest.schemas import BatchIn, StatementResult, UploadSummaryOut
 from service.models import Account, Upload
 
 router = APIRouter(prefix="/v1", tags=["statements"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 # room for the multipart envelope around the largest file we accept
 UPLOAD_BODY_LIMIT = get_settings().max_upload_bytes + 64 * 1024
 DryRun = Annotated[bool, Query(description="Check and summarise the file without storing anything.")]
@@ -76,7 +75,7 @@ def upload_statement(
     "the new transactions (your ids are the dedup key, checked against amount and date).",
 )
 def upload_batch(
-    ctx: CtxDep, account_id: IdPath, body: BatchIn, request: Request, response: Response,
+    ctx: CtxDep, account_id: IdPath, body: BatchIn, response: Response,
     idem: IdempotencyDep, dry_run: DryRun = False,
 ) -> StatementResult:
     account = account_for_upload(ctx, account_id)
@@ -94,12 +93,10 @@ def upload_batch(
 
 @router.get("/accounts/{account_id}/uploads", summary="List the uploads into an account")
 def list_uploads(
-    ctx: CtxDep, account_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, account_id: IdPath, pager: PagerDep
 ) -> Page[UploadSummaryOut]:
     account = load(ctx, Account, account_id, "account")
     stmt = select(Upload).where(Upload.account_id == account.id)
-    rows, cursor = paginate(ctx.session, stmt, Upload.id, params, request, response)
-    return Page(items=[UploadSummaryOut.model_validate(r, from_attributes=True) for r in rows],
-                next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Upload.id, UploadSummaryOut.model_validate)
 
 

@@ -6,14 +6,14 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from service.core.config import get_settings
 from service.core.deps import Ctx, CtxDep
 from service.core.errors import Forbidden, Unprocessable, field_error
 from service.core.idempotency import Idempotency, IdempotencyDep
 from service.core.ids import IdPath, IdQuery
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.core.scope import load, scoped_select
 from service.ingest import payroll
 from service.ingest.people_schemas import (
@@ -30,7 +30,6 @@ from service.ingest.uploads import void_upload
 from service.models import Blob, PayrollLine, Recipient, TimesheetEntry, Upload
 
 router = APIRouter(prefix="/v1", tags=["timesheets and payroll"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 STAFF = ("admin", "officer")
 # a multipart body carries the file plus its part headers and boundaries
 UPLOAD_BODY_BYTES = get_settings().max_upload_bytes + 64 * 1024
@@ -72,7 +71,7 @@ def upload_timesheet(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, re
 @router.get("/recipients/{recipient_id}/timesheet-entries",
             summary="List a recipient's timesheet entries (shifts and sleep-ins)")
 def list_timesheet_entries(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response,
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep,
     worker_id: IdQuery = None,
     date_from: Annotated[date | None, Query(alias="from", description="Worked on or after.")] = None,
     date_to: Annotated[date | None, Query(alias="to", description="Worked on or before.")] = None,
@@ -85,8 +84,7 @@ def list_timesheet_entries(
         stmt = stmt.where(TimesheetEntry.worked_on >= date_from)
     if date_to is not None:
         stmt = stmt.where(TimesheetEntry.worked_on <= date_to)
-    rows, cursor = paginate(ctx.session, stmt, TimesheetEntry.id, params, request, response)
-    return Page(items=[TimesheetEntryOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, TimesheetEntry.id, TimesheetEntryOut.model_validate)
 
 
 # --- payroll -------------------------------------------------------------------------------
@@ -129,12 +127,11 @@ def upload_payroll_run(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, 
 @router.get("/recipients/{recipient_id}/payroll-lines",
             summary="List a recipient's payroll lines (one per worker per pay period)")
 def list_payroll_lines(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PayrollLineOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, PayrollLine).where(PayrollLine.recipient_id == recipient.id)
-    rows, cursor = paginate(ctx.session, stmt, PayrollLine.id, params, request, response)
-    return Page(items=[PayrollLineOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, PayrollLine.id, PayrollLineOut.model_validate)
 
 
 # --- upload records ------------------------------------------------------------------------

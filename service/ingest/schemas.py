@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.core.schemas import In, Money, MoneyIn
 
@@ -83,6 +83,8 @@ class BatchIn(In):
 
 
 class UploadSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     filename: str | None

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter
 from sqlalchemy import select
 
 from service.core.deps import CtxDep
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.core.scope import load, scoped_select
 from service.models import ApiKey, Recipient, Representative, User, Worker
 from service.people import service
@@ -33,7 +31,6 @@ from service.people.schemas import (
 )
 
 router = APIRouter(prefix="/v1")
-PageDep = Annotated[PageParams, Depends(page_params)]
 STAFF = service.COUNCIL_STAFF
 
 
@@ -53,9 +50,8 @@ def create_user(ctx: CtxDep, body: UserIn, idem: IdempotencyDep) -> UserOut:
 
 
 @router.get("/users", tags=["users"], summary="List users you can see")
-def list_users(ctx: CtxDep, params: PageDep, request: Request, response: Response) -> Page[UserOut]:
-    rows, cursor = paginate(ctx.session, _visible_users(ctx), User.id, params, request, response)
-    return Page(items=[UserOut.model_validate(r) for r in rows], next_cursor=cursor)
+def list_users(ctx: CtxDep, pager: PagerDep) -> Page[UserOut]:
+    return pager.page(ctx.session, _visible_users(ctx), User.id, UserOut.model_validate)
 
 
 @router.get("/users/me", tags=["users"], summary="Who am I")
@@ -109,10 +105,9 @@ def create_api_key(ctx: CtxDep, body: ApiKeyIn, idem: IdempotencyDep) -> ApiKeyC
 
 @router.get("/api-keys", tags=["api keys"], summary="List API keys (yours; admins: the council's)")
 def list_api_keys(
-    ctx: CtxDep, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, pager: PagerDep
 ) -> Page[ApiKeyOut]:
-    rows, cursor = paginate(ctx.session, _visible_keys(ctx), ApiKey.id, params, request, response)
-    return Page(items=[ApiKeyOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, _visible_keys(ctx), ApiKey.id, ApiKeyOut.model_validate)
 
 
 @router.delete("/api-keys/{key_id}", tags=["api keys"], summary="Revoke an API key")
@@ -134,11 +129,10 @@ def create_recipient(ctx: CtxDep, body: RecipientIn, idem: IdempotencyDep) -> Re
 
 @router.get("/recipients", tags=["recipients"], summary="List recipients you can see")
 def list_recipients(
-    ctx: CtxDep, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, pager: PagerDep
 ) -> Page[RecipientOut]:
     stmt = scoped_select(ctx, Recipient)
-    rows, cursor = paginate(ctx.session, stmt, Recipient.id, params, request, response)
-    return Page(items=[RecipientOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Recipient.id, RecipientOut.model_validate)
 
 
 @router.get("/recipients/{recipient_id}", tags=["recipients"], summary="Read a recipient")
@@ -170,12 +164,11 @@ def create_representative(
 @router.get("/recipients/{recipient_id}/representatives", tags=["representatives"],
             summary="List a recipient's representatives")
 def list_representatives(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[RepresentativeOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, Representative).where(Representative.recipient_id == recipient.id)
-    rows, cursor = paginate(ctx.session, stmt, Representative.id, params, request, response)
-    return Page(items=[RepresentativeOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Representative.id, RepresentativeOut.model_validate)
 
 
 @router.get("/representatives/{representative_id}", tags=["representatives"],
@@ -200,12 +193,11 @@ def create_worker(
 @router.get("/recipients/{recipient_id}/workers", tags=["workers"],
             summary="List a recipient's personal assistants")
 def list_workers(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[WorkerOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, Worker).where(Worker.recipient_id == recipient.id)
-    rows, cursor = paginate(ctx.session, stmt, Worker.id, params, request, response)
-    return Page(items=[WorkerOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Worker.id, WorkerOut.model_validate)
 
 
 @router.get("/workers/{worker_id}", tags=["workers"], summary="Read a personal assistant")

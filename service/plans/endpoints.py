@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter
 
 from service.core.deps import CtxDep
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.core.scope import load, scoped_select
 from service.models import Recipient, SupportPlan
 from service.plans import service
 from service.plans.schemas import PlanIn, PlanOut
 
 router = APIRouter(prefix="/v1", tags=["plans"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 @router.post("/recipients/{recipient_id}/plans", status_code=201,
@@ -30,12 +27,11 @@ def create_plan(ctx: CtxDep, recipient_id: IdPath, body: PlanIn, idem: Idempoten
 
 @router.get("/recipients/{recipient_id}/plans", summary="List a recipient's plan versions")
 def list_plans(
-    ctx: CtxDep, recipient_id: IdPath, params: PageDep, request: Request, response: Response
+    ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PlanOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, SupportPlan).where(SupportPlan.recipient_id == recipient.id)
-    rows, cursor = paginate(ctx.session, stmt, SupportPlan.id, params, request, response)
-    return Page(items=[service.to_out(ctx, r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, SupportPlan.id, lambda plan: service.to_out(ctx, plan))
 
 
 @router.get("/plans/{plan_id}", summary="Read a plan version with its lines")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from service.core.deps import CtxDep
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath, IdQuery
-from service.core.pagination import Page, PageParams, page_params, paginate
+from service.core.pagination import Page, PagerDep
 from service.core.scope import load, scoped_select
 from service.models import Account, Council, Flag, Note, Recipient, Transaction
 from service.review import service
@@ -38,7 +38,6 @@ from service.review.schemas import (
 )
 
 router = APIRouter(prefix="/v1", tags=["rules and flags"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 # transaction ids are BIGINT
 TransactionIdPath = Annotated[int, Path(ge=1, le=9223372036854775807)]
 STAFF = service.STAFF
@@ -81,7 +80,7 @@ def rerun(ctx: CtxDep, recipient_id: IdPath) -> RerunOut:
 
 @router.get("/flags", summary="List flags you can see")
 def list_flags(
-    ctx: CtxDep, params: PageDep, request: Request, response: Response,
+    ctx: CtxDep, pager: PagerDep,
     recipient_id: IdQuery = None, account_id: IdQuery = None,
     status: Annotated[FlagStatus | None, Query()] = None,
     rule: Annotated[RuleId | None, Query(description="A rule id, e.g. harmful.gambling")] = None,
@@ -92,8 +91,7 @@ def list_flags(
                           (Flag.status, status), (Flag.rule_id, rule), (Flag.severity, severity)):
         if value is not None:
             stmt = stmt.where(column == value)
-    rows, cursor = paginate(ctx.session, stmt, Flag.id, params, request, response)
-    return Page(items=[FlagOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Flag.id, FlagOut.model_validate)
 
 
 @router.get("/flags/{flag_id}", summary="Read a flag with its history")
@@ -127,13 +125,11 @@ def add_note(ctx: CtxDep, flag_id: IdPath, body: NoteIn, idem: IdempotencyDep) -
 
 
 @router.get("/flags/{flag_id}/notes", summary="A flag's notes, oldest first (holder, admin, officer)")
-def list_notes(ctx: CtxDep, flag_id: IdPath, params: PageDep, request: Request,
-               response: Response) -> Page[NoteOut]:
+def list_notes(ctx: CtxDep, flag_id: IdPath, pager: PagerDep) -> Page[NoteOut]:
     flag = load(ctx, Flag, flag_id, "flag")
     ctx.principal.require(*HOLDER_OR_STAFF)
     stmt = scoped_select(ctx, Note).where(Note.subject_type == "flag", Note.subject_id == flag.id)
-    rows, cursor = paginate(ctx.session, stmt, Note.id, params, request, response)
-    return Page(items=[NoteOut.model_validate(r) for r in rows], next_cursor=cursor)
+    return pager.page(ctx.session, stmt, Note.id, NoteOut.model_validate)
 
 
 # --- transactions ------------------------------------------------------------------------------
@@ -141,7 +137,7 @@ def list_notes(ctx: CtxDep, flag_id: IdPath, params: PageDep, request: Request,
 @router.get("/accounts/{account_id}/transactions",
             summary="An account's transactions, each with its category, reason and flags")
 def list_transactions(
-    ctx: CtxDep, account_id: IdPath, params: PageDep, request: Request, response: Response,
+    ctx: CtxDep, account_id: IdPath, pager: PagerDep,
     from_: Annotated[date | None, Query(alias="from", description="First date, inclusive.")] = None,
     to: Annotated[date | None, Query(description="Last date, inclusive.")] = None,
     category: Annotated[CategoryCode | None, Query()] = None,
@@ -159,8 +155,7 @@ def list_transactions(
     if review is not None:
         stmt = stmt.where(Transaction.review.is_not(None) if review == "any"
                           else Transaction.review == review)
-    rows, cursor = paginate(ctx.session, stmt, Transaction.id, params, request, response)
-    return Page(items=service.transactions_out(ctx, rows), next_cursor=cursor)
+    return pager.page_all(ctx.session, stmt, Transaction.id, lambda rows: service.transactions_out(ctx, rows))
 
 
 @router.post("/transactions/{transaction_id}/category",

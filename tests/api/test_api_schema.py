@@ -3,6 +3,7 @@ answer matches the OpenAPI document: status codes, content types and bodies."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import schemathesis
 from conftest import make_council
 from hypothesis import HealthCheck, given, settings
 
-MAX_EXAMPLES = 12  # per operation; bounded for CI, raise locally for a deeper run
+MAX_EXAMPLES = int(os.environ.get("DPAUDIT_FUZZ_EXAMPLES", "12"))  # per operation; raise locally
 # Schema-valid is not always meaningful (a well-formed cursor we never issued, an end date before
 # a start date): those get a 4xx problem, which this check would count as a failure.
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
