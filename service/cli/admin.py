@@ -36,7 +36,7 @@ def create_user(email: str, council_code: str, name: str, role: str,
                 if provider is None:
                     _fail(f"no provider '{provider_ref}' in council {council_code}")
                 provider_id = provider.id if provider else None
-            body = UserIn(email=email, name=name or email.split("@")[0], role=role,  # type: ignore[arg-type]
+            body = UserIn(email=email, name=name or email.split("@")[0], role=role,
                           provider_id=provider_id)
             user = people.create_user(ctx, body)
             session.flush()

@@ -69,6 +69,7 @@ def run(reference: str, start_text: str, end_text: str, *, as_json: bool, xlsx: 
     with session_scope() as session:
         account = find_account(session, reference)
         recipient = session.get(Recipient, account.recipient_id)
+        assert recipient is not None  # an account always belongs to a recipient
         audit = service.create_audit(system_ctx(session, account.council_id), recipient, start, end, kind)
         session.flush()
         write_outputs(audit, xlsx, letter)

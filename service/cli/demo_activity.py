@@ -121,6 +121,7 @@ def load_activity(session: Session, council_id: int, today: date) -> dict[str, A
             continue  # neither the statement nor the timesheet came in that month
         import_statement(ctx, account, data, f"demo-{start:%Y-%m}.csv",
                          declared=Declared(start, end, opening, closing))
+        assert recipient is not None  # the demo account belongs to the demo recipient
         import_timesheet(ctx, recipient, timesheet_csv(start, end), f"timesheet-{start:%Y-%m}.csv")
         counts["statements"] += 1
         counts["timesheets"] += 1

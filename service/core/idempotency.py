@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from pydantic import BaseModel
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from service.core.db import get_engine
@@ -97,10 +97,10 @@ def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> int:
         try:
             return int(
                 conn.execute(
-                    IdempotencyKey.__table__.insert()
+                    insert(IdempotencyKey)
                     .values(user_id=user_id, scope=scope, key=key, request_hash=fingerprint,
                             state="running", created_at=now)
-                    .returning(IdempotencyKey.__table__.c.id)
+                    .returning(IdempotencyKey.id)
                 ).scalar_one()
             )
         except IntegrityError as exc:

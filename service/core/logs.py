@@ -78,7 +78,7 @@ class RequestLogMiddleware:
 def _incoming_request_id(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            candidate = value.decode("latin-1")[:64]
+            candidate: str = value.decode("latin-1")[:64]
             if candidate.replace("-", "").isalnum():
                 return candidate
     return None

@@ -34,7 +34,7 @@ class Principal:
             raise Forbidden(f"Your role ({self.role}) cannot do this.")
 
 
-def visible_recipient_ids(principal: Principal) -> Select[tuple[int]]:
+def visible_recipient_ids(principal: Principal) -> Select[int]:
     """The recipients a holder or provider may see; council-wide roles are filtered by council."""
     if principal.role == "holder":
         return select(Representative.recipient_id).where(

@@ -18,7 +18,7 @@ def _recipient_column(model: Any) -> Any:
     return model.id if model is Recipient else model.recipient_id
 
 
-def scoped_select(ctx: Ctx, model: type[T]) -> Select[tuple[T]]:
+def scoped_select(ctx: Ctx, model: type[T]) -> Select[T]:
     """``SELECT model`` limited to the caller's council and, for holders and providers, people."""
     m: Any = model
     stmt = select(model).where(m.council_id == ctx.principal.council_id)
@@ -29,7 +29,8 @@ def scoped_select(ctx: Ctx, model: type[T]) -> Select[tuple[T]]:
 
 def load(ctx: Ctx, model: type[T], object_id: int, what: str | None = None) -> T:
     """The object if the caller may see it; otherwise 404, whether or not it exists."""
-    obj = ctx.session.scalars(scoped_select(ctx, model).where(model.id == object_id)).first()  # type: ignore[attr-defined]
+    m: Any = model
+    obj: T | None = ctx.session.scalars(scoped_select(ctx, model).where(m.id == object_id)).first()
     if obj is None:
         name = what or model.__name__.lower()
         raise NotFound(f"There is no {name} {object_id} that you can see.")

@@ -212,7 +212,8 @@ def _text(description: str) -> str:
 
 
 def assign_keys(lines: Iterable[StatementLine]) -> list[Keyed]:
-    keyed, seen = [], defaultdict(int)
+    keyed: list[Keyed] = []
+    seen: dict[str, int] = defaultdict(int)
     for line in lines:
         if line.reference:
             rule, key = "bank_id", "id:" + _digest(line.reference)
@@ -405,7 +406,7 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
             outcome.decisions.append(Decision(line=item.line.line, outcome="possible_duplicate",
                                               key="near_duplicate", transaction_id=twin))
     if marks:
-        table = Transaction.__table__
+        table: Any = Transaction.__table__
         ctx.session.execute(
             update(table).where(table.c.id == bindparam("tid"))
             .values(review="possible_duplicate", possible_duplicate_of=bindparam("dup")),

@@ -83,7 +83,7 @@ def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
     model: Any = _ROWS_OF[upload.kind]
     if model is Transaction:
         _release_lines(ctx, upload)
-    removed = ctx.session.execute(delete(model).where(model.upload_id == upload.id)).rowcount
+    removed = ctx.session.execute(delete(model).where(model.upload_id == upload.id)).rowcount  # type: ignore[attr-defined]
     upload.status = "voided"
     upload.voided_at = utcnow()
     upload.void_reason = reason

@@ -60,7 +60,7 @@ def me(ctx: CtxDep) -> UserOut:
 
 
 def _load_user(ctx: CtxDep, user_id: IdPath) -> User:
-    user = ctx.session.scalar(_visible_users(ctx).where(User.id == user_id))
+    user: User | None = ctx.session.scalar(_visible_users(ctx).where(User.id == user_id))
     if user is None:
         raise NotFound(f"There is no user {user_id} that you can see.")
     return user

@@ -5,7 +5,7 @@ Services flush, never commit: the request (or CLI command) owns the transaction.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from service.people.schemas import (
 )
 
 COUNCIL_STAFF = ("admin", "officer")
+M = TypeVar("M")
 
 
 def _taken(ctx: Ctx, column: Any, value: Any, *extra: Any) -> bool:
@@ -82,7 +83,7 @@ def create_recipient(ctx: Ctx, body: RecipientIn) -> Recipient:
     return recipient
 
 
-def update(ctx: Ctx, obj: Any, changes: dict[str, Any], action: str) -> Any:
+def update(ctx: Ctx, obj: M, changes: dict[str, Any], action: str) -> M:
     before = snapshot(obj)
     for name, value in changes.items():
         setattr(obj, name, value)
