@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -13,7 +13,7 @@ from . import csv_layouts as reg
 from .csv_layouts import Layout
 from .dates import looks_like_date, parse_date
 from .errors import BadValue, ImportFailure, LimitExceeded, UnreadableFile
-from .money import parse_money
+from .money import MAX_MONEY_CHARS, PENNY, parse_money
 from .records import Limits, ParsedStatement, StatementLine
 from .text import decode
 
@@ -43,19 +43,33 @@ def clean_text(cell: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def read_rows(text: str, limits: Limits, delimiter: str) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    previous_end = 0
-    try:
-        for count, cells in enumerate(reader, start=1):
-            if count > limits.max_rows + HEADER_SEARCH_ROWS:
-                raise LimitExceeded(f"the file has more than {limits.max_rows:,} rows",
-                                    line=reader.line_num)
-            start, previous_end = previous_end + 1, reader.line_num
-            _check_cells(cells, limits, start)
-            yield Row(start, tuple(cells))
-    except csv.Error as exc:
-        raise UnreadableFile(f"the CSV is malformed ({exc})", line=reader.line_num) from None
+class _Source:
+    """The CSV reader with its row count and line position, read first for the header
+    search and then, from where that stopped, by the body reader."""
+
+    def __init__(self, text: str, limits: Limits, delimiter: str) -> None:
+        self.reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        self.limits = limits
+        self.count = 0
+        self.end = 0
+
+    def head(self, size: int) -> list[Row]:
+        rows: list[Row] = []
+        reader, limits = self.reader, self.limits
+        try:
+            for cells in reader:
+                self.count += 1
+                if self.count > limits.max_rows + HEADER_SEARCH_ROWS:
+                    raise LimitExceeded(f"the file has more than {limits.max_rows:,} rows",
+                                        line=reader.line_num)
+                start, self.end = self.end + 1, reader.line_num
+                _check_cells(cells, limits, start)
+                rows.append(Row(start, tuple(cells)))
+                if len(rows) >= size:
+                    break
+        except csv.Error as exc:
+            raise UnreadableFile(f"the CSV is malformed ({exc})", line=reader.line_num) from None
+        return rows
 
 
 def _check_cells(cells: list[str], limits: Limits, line: int) -> None:
@@ -84,32 +98,23 @@ def parse_csv_statement(
 ) -> ParsedStatement:
     text, encoding = decode(data)
     delimiter = str((mapping or {}).get("delimiter") or guess_delimiter(text))
-    rows = read_rows(text, limits, delimiter)
-    head: list[Row] = []
-    for row in rows:
-        head.append(row)
-        if len(head) >= HEADER_SEARCH_ROWS:
-            break
+    source = _Source(text, limits, delimiter)
+    head = source.head(HEADER_SEARCH_ROWS)
     chosen, header_at, columns = _choose_layout(head, layout, mapping)
-    body = _chain(head[header_at + 1:] if header_at >= 0 else head, rows)
     warnings: list[str] = []
     if encoding not in ("utf-8", "utf-8-sig"):
         warnings.append(f"the file was read as {encoding} text")
-    lines = tuple(_read_body(body, chosen, columns, warnings, head[header_at] if header_at >= 0
-                             else None))
+    lines = _read_body(source, head[header_at + 1:] if header_at >= 0 else head, chosen,
+                       columns, warnings, head[header_at] if header_at >= 0 else None)
     if not lines:
         raise UnreadableFile(f"no transactions found in this {chosen.name} CSV")
     accounts = tuple(dict.fromkeys(ln.account for ln in lines if ln.account))
+    dates = [ln.date for ln in lines]
     return ParsedStatement(
         format=f"csv:{chosen.name}", lines=lines,
-        period_start=min(ln.date for ln in lines), period_end=max(ln.date for ln in lines),
+        period_start=min(dates), period_end=max(dates),
         accounts=accounts, warnings=tuple(warnings),
     )
-
-
-def _chain(first: Sequence[Row], rest: Iterator[Row]) -> Iterator[Row]:
-    yield from first
-    yield from rest
 
 
 # --- choosing the layout -------------------------------------------------------------
@@ -234,20 +239,232 @@ def _layout_from_mapping(mapping: dict[str, object]) -> Layout:
 # --- reading rows ---------------------------------------------------------------------
 
 def _read_body(
-    rows: Iterator[Row], layout: Layout, columns: dict[str, int], warnings: list[str],
-    header: Row | None,
-) -> Iterator[StatementLine]:
+    source: _Source, first: list[Row], layout: Layout, columns: dict[str, int],
+    warnings: list[str], header: Row | None,
+) -> tuple[StatementLine, ...]:
     pick = _picker(layout, columns)
     header_cells = tuple(norm(c) for c in header.cells) if header else None
     width = len(header.cells) if header else layout.headerless
-    for row in rows:
+
+    def read(row: Row) -> StatementLine | None:
+        """One row, every rule applied in order: the reference for the fast path below."""
         if not any(c.strip() for c in row.cells):
-            continue
+            return None
         if header_cells and tuple(norm(c) for c in row.cells) == header_cells:
-            continue  # a repeated header (NatWest puts one per account)
-        line = _read_row(row, layout, pick, warnings, width)
-        if line is not None:
-            yield line
+            return None  # a repeated header (NatWest puts one per account)
+        return _read_row(row, layout, pick, warnings, width)
+
+    lines = [line for line in map(read, first) if line is not None]
+    fast = _FastRow.build(layout, columns, header_cells, width)
+    reader, limits = source.reader, source.limits
+    max_count = limits.max_rows + HEADER_SEARCH_ROWS
+    max_columns, max_chars = limits.max_columns, limits.max_cell_chars
+    count, end = source.count, source.end
+    append = lines.append
+    try:
+        for cells in reader:
+            count += 1
+            if count > max_count:
+                raise LimitExceeded(f"the file has more than {limits.max_rows:,} rows",
+                                    line=reader.line_num)
+            start, end = end + 1, reader.line_num
+            if len(cells) > max_columns or (cells and max(map(len, cells)) > max_chars):
+                _check_cells(cells, limits, start)
+            line = fast(cells, start) if fast is not None else _SLOW
+            if line is _SLOW:
+                line = read(Row(start, tuple(cells)))
+                if line is None:
+                    continue
+            append(line)
+    except csv.Error as exc:
+        raise UnreadableFile(f"the CSV is malformed ({exc})", line=reader.line_num) from None
+    return tuple(lines)
+
+
+_SLOW = object()  # the fast path declines a row; the full rules read it instead
+_MISS = object()
+_PLAIN_MONEY = re.compile(r"-?[0-9]{1,9}(?:\.[0-9]{1,2})?")  # below MAX_ABS by construction
+_CACHE_SIZE = 4096
+
+
+class _FastRow:
+    """A row reader built once per layout: column indexes resolved up front, dates and
+    amounts memoised per distinct cell text. It returns exactly what ``_read_row`` would,
+    and hands any row it is not sure about (blank, repeated header, skipped, bad or
+    unusual values, extra fields) back to the full rules as ``_SLOW``."""
+
+    @staticmethod
+    def build(layout: Layout, columns: dict[str, int], header_cells: tuple[str, ...] | None,
+              width: int) -> Callable[[list[str], int], object] | None:
+        try:
+            index = _FastRow._indexes(layout, columns)
+        except Exception:  # an odd mapped column name: leave every row to the full rules
+            return None
+        if index is None:
+            return None
+        return _FastRow._reader(layout, index, header_cells, width)
+
+    @staticmethod
+    def _indexes(layout: Layout, columns: dict[str, int]) -> dict[str, object] | None:
+        def resolve(column: str | None) -> int | None:
+            if not column:
+                return None
+            at = columns.get(column)
+            if at is None and column.isdigit():
+                at = int(column) - 1
+            if at is None:
+                return -1  # the column is absent: always an empty cell
+            if at < 0:
+                raise ValueError(column)
+            return at
+
+        found: dict[str, object] = {
+            key: resolve(getattr(layout, key))
+            for key in ("date", "amount", "paid_out", "paid_in", "balance", "reference",
+                        "account", "mcc", "fee")
+        }
+        found["description"] = tuple(resolve(c) for c in layout.description)
+        found["flag"] = resolve(layout.credit_flag[0]) if layout.credit_flag else None
+        found["skip"] = resolve(layout.skip_when[0]) if layout.skip_when else None
+        if found["date"] in (None, -1):
+            return None
+        return found
+
+    @staticmethod
+    def _reader(layout: Layout, index: dict[str, object],
+                header_cells: tuple[str, ...] | None,
+                width: int) -> Callable[[list[str], int], object]:
+        date_at: int = index["date"]  # type: ignore[assignment]
+        amount_at, out_at, in_at = index["amount"], index["paid_out"], index["paid_in"]
+        balance_at, fee_at = index["balance"], index["fee"]
+        reference_at, account_at, mcc_at = index["reference"], index["account"], index["mcc"]
+        described: tuple[int | None, ...] = index["description"]  # type: ignore[assignment]
+        flag_at, skip_at = index["flag"], index["skip"]
+        flag_words = layout.credit_flag[1] if layout.credit_flag else ()
+        skip_words = layout.skip_when[1] if layout.skip_when else ()
+        spend_positive = layout.spend_positive
+        header_date = (header_cells[date_at] if header_cells and date_at < len(header_cells)
+                       else None)
+        dates: dict[str, object] = {}
+        signed: dict[str, object] = {}  # parse_money(cell)
+        optional: dict[str, object] = {}  # _optional_money(cell)
+        zero = Decimal("0.00")
+        nothing = Decimal("0")
+        plain = _PLAIN_MONEY.fullmatch
+        penny = PENNY
+        new_line = StatementLine
+
+        def day(text: str) -> object:
+            value = text.strip().strip("'").strip()
+            if not value or not looks_like_date(value) or norm(text) == header_date:
+                return _SLOW
+            try:
+                return parse_date(value)
+            except ImportFailure:
+                return _SLOW
+
+        def money(text: str) -> object:
+            if plain(text):
+                return Decimal(text).quantize(penny)
+            try:
+                return parse_money(text)
+            except ImportFailure:
+                return _SLOW
+
+        def remember(cache: dict[str, object], text: str, value: object) -> None:
+            if value is not _SLOW:
+                if len(cache) >= _CACHE_SIZE:
+                    cache.clear()
+                cache[text] = value
+
+        def optional_money(text: str) -> object:
+            value = optional.get(text, _MISS)
+            if value is _MISS:
+                stripped = text.strip()
+                value = money(stripped) if stripped else None
+                remember(optional, text, value)
+            return value
+
+        def clean(text: str) -> str:
+            if text.isprintable() and text[:1] not in (" ", "'") and text[-1:] != " " \
+                    and "  " not in text:
+                return text
+            return clean_text(text)
+
+        def row(cells: list[str], line: int) -> object:
+            size = len(cells)
+            if date_at >= size:
+                return _SLOW
+            date_text = cells[date_at]
+            date = dates.get(date_text)
+            if date is None:
+                date = day(date_text)
+                if date is _SLOW:
+                    return _SLOW
+                remember(dates, date_text, date)
+            if width and size > width:
+                return _SLOW
+            if skip_at is not None:
+                flag = cells[skip_at] if -1 < skip_at < size else ""  # type: ignore[operator]
+                if flag.strip().lower() in skip_words:
+                    return _SLOW
+            if amount_at is not None:
+                text = cells[amount_at] if -1 < amount_at < size else ""  # type: ignore[operator]
+                if not text.strip():
+                    return _SLOW
+                value = signed.get(text, _MISS)
+                if value is _MISS:
+                    value = money(text) if len(text) <= MAX_MONEY_CHARS else _SLOW
+                    remember(signed, text, value)
+                if value is _SLOW:
+                    return _SLOW
+                if flag_at is not None:
+                    flag = cells[flag_at] if -1 < flag_at < size else ""  # type: ignore[operator]
+                    value = abs(value) if flag.strip().lower() in flag_words else -abs(value)
+                elif spend_positive:
+                    value = -value
+            else:
+                out_text = cells[out_at] if out_at is not None and -1 < out_at < size else ""
+                in_text = cells[in_at] if in_at is not None and -1 < in_at < size else ""
+                out = optional_money(out_text)
+                into = optional_money(in_text)
+                if out is _SLOW or into is _SLOW or (out is None and into is None) \
+                        or (out and into):
+                    return _SLOW
+                value = into if into else -abs(out or zero)
+            if fee_at is not None:
+                fee = optional_money(cells[fee_at] if -1 < fee_at < size else "")
+                if fee is _SLOW:
+                    return _SLOW
+                value -= fee or nothing
+            if balance_at is not None and -1 < balance_at < size:
+                text = cells[balance_at]
+                if text:
+                    balance = Decimal(text).quantize(penny) if plain(text) else \
+                        optional_money(text)
+                    if balance is _SLOW:
+                        return _SLOW
+                else:
+                    balance = None
+            else:
+                balance = None
+            if len(described) == 1:
+                at = described[0]
+                description = clean(cells[at]) if at is not None and -1 < at < size else ""
+            else:
+                description = " / ".join(dict.fromkeys(
+                    t for t in (clean(cells[at]) if at is not None and -1 < at < size else ""
+                                for at in described) if t))
+            reference = account = mcc = None
+            if reference_at is not None and -1 < reference_at < size:
+                reference = clean(cells[reference_at]).strip("'") or None
+            if account_at is not None and -1 < account_at < size:
+                account = clean(cells[account_at]) or None
+            if mcc_at is not None and -1 < mcc_at < size:
+                mcc = clean(cells[mcc_at]) or None
+            return new_line(date, value, description, reference, balance, account, mcc, line)
+
+        return row
 
 
 def _picker(layout: Layout, columns: dict[str, int]) -> Picker:
