@@ -15,10 +15,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from service.audits import inputs as ai
+from service.core.types import from_hundredths
 from service.models import (
     Account,
     Audit,
@@ -134,27 +136,68 @@ def load_transactions(
     session: Session, refs: dict[int, str], window: tuple[date, date],
     line_ids: dict[int, str], flagged: dict[int, list[str]],
 ) -> tuple[list[ai.Transaction], list[list[Any]]]:
-    """Engine transactions in statement order, and the compact rows the workbook shows."""
-    rows = session.execute(
-        select(Transaction.id, Transaction.account_id, Transaction.posted_on, Transaction.amount,
-               Transaction.description, Transaction.category, Transaction.category_reason,
-               Transaction.balance, Transaction.plan_line_id, Transaction.worker_id)
+    """Engine transactions in statement order, and the compact rows the workbook shows.
+
+    Money and dates are read raw (integer hundredths, the stored date) and converted here,
+    once per distinct value: a year of statements repeats the same few amounts and days.
+    """
+    rows = session.connection().execute(  # Core rows: no ORM row processing per line
+        select(Transaction.id, Transaction.account_id, type_coerce(Transaction.posted_on, _RAW),
+               type_coerce(Transaction.amount, _RAW), Transaction.description, Transaction.category,
+               Transaction.category_reason, type_coerce(Transaction.balance, _RAW),
+               Transaction.plan_line_id, Transaction.worker_id)
         .where(Transaction.account_id.in_(list(refs)),
                Transaction.posted_on.between(window[0], window[1]))
         .order_by(Transaction.account_id, Transaction.posted_on, Transaction.id)
-    )
+    ).all()
+    days: dict[Any, tuple[date, str]] = {}
+    money: dict[Any, tuple[Decimal, str]] = {}
+    categories: dict[str | None, tuple[str, str]] = {}
+    no_rules: list[str] = []
+    new_txn = ai.Transaction
     txns: list[ai.Transaction] = []
     shown: list[list[Any]] = []
-    for r in rows:
-        rules = flagged.get(r.id, [])
-        txns.append(ai.Transaction(
-            str(r.id), refs[r.account_id], r.posted_on, r.amount, r.description,
-            audit_category(r.category), r.balance, tuple(rules),
-            line_ids.get(r.plan_line_id) if r.plan_line_id else None,
-            str(r.worker_id) if r.worker_id else None))
-        shown.append([r.id, refs[r.account_id], r.posted_on.isoformat(), str(r.amount),
-                      r.description, r.category or "", r.category_reason or "", rules])
+    for tid, account_id, raw_day, raw_amount, description, code, reason, raw_balance, line, worker in rows:
+        day = days.get(raw_day)
+        if day is None:
+            day = days[raw_day] = _day(raw_day)
+        amount = money.get(raw_amount)
+        if amount is None:
+            amount = money[raw_amount] = _money(raw_amount)
+        if raw_balance is None:
+            balance = None
+        else:
+            known = money.get(raw_balance)
+            if known is None:
+                known = money[raw_balance] = _money(raw_balance)
+            balance = known[0]
+        category = categories.get(code)
+        if category is None:
+            category = categories[code] = (audit_category(code), code or "")
+        rules = flagged.get(tid, no_rules)
+        account = refs[account_id]
+        txns.append(new_txn(
+            str(tid), account, day[0], amount[0], description, category[0], balance, tuple(rules),
+            line_ids.get(line) if line else None, str(worker) if worker else None))
+        shown.append([tid, account, day[1], amount[1], description, category[1], reason or "",
+                      rules if rules else []])
     return txns, shown
+
+
+# Columns read as the driver returns them; converted below, once per distinct value.
+_RAW = NullType()
+
+
+def _day(raw: Any) -> tuple[date, str]:
+    """A stored date (SQLite keeps ISO text, PostgreSQL a date) and its ISO form."""
+    day = date.fromisoformat(raw) if isinstance(raw, str) else raw
+    return day, day.isoformat()
+
+
+def _money(hundredths: Any) -> tuple[Decimal, str]:
+    """Integer hundredths as a two-place Decimal (exactly as the Money column reads) and text."""
+    amount = from_hundredths(int(hundredths))
+    return amount, str(amount)
 
 
 # --- the plan, the schedule, the people ----------------------------------------------------
