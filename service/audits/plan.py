@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from service.audits.findings import Finding
 from service.audits.inputs import (
@@ -68,6 +69,56 @@ def line_daily_value(line: PlanLine, version: PlanVersion, day: date) -> Fractio
 
 
 @dataclass(frozen=True, slots=True)
+class PlanRun:
+    """Consecutive days of the audit period with the same version in force and the same
+    days in its plan period: every day of a run has the same value."""
+
+    version: PlanVersion
+    start: date
+    end: date
+    days: int
+    days_in_plan_period: int
+
+
+def plan_runs(period: AuditPeriod, versions: Sequence[PlanVersion]) -> list[PlanRun]:
+    """The period's days with a version in force, as runs, in date order.
+
+    The version in force and the days in its plan period change only where a version
+    starts or ends, or a month (and so a year) starts: the days between are worked out once.
+    """
+    first, after = period.start.toordinal(), period.end.toordinal() + 1
+    if after <= first:
+        return []
+    cuts = {first, after}
+    for v in versions:
+        cuts.add(v.effective_from.toordinal())
+        if v.effective_to is not None:
+            cuts.add(v.effective_to.toordinal() + 1)
+    month = period.start.replace(day=1)
+    while (ordinal := month.toordinal()) < after:
+        cuts.add(ordinal)
+        if month.year == date.max.year and month.month == 12:
+            break
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    bounds = sorted(c for c in cuts if first <= c <= after)
+    runs: list[PlanRun] = []
+    for start, stop in pairwise(bounds):
+        day = date.fromordinal(start)
+        version = version_on(day, versions)
+        if version is not None:
+            runs.append(
+                PlanRun(
+                    version,
+                    day,
+                    date.fromordinal(stop - 1),
+                    stop - start,
+                    days_in_plan_period(version.period, day),
+                )
+            )
+    return runs
+
+
+@dataclass(frozen=True, slots=True)
 class PlanSegment:
     """A run of days with one plan version and one daily value."""
 
@@ -93,35 +144,36 @@ class WeeklyPlanValue:
     steps: tuple[Step, ...]
 
 
-def plan_segments(period: AuditPeriod, versions: Sequence[PlanVersion]) -> list[PlanSegment]:
+def plan_segments(
+    period: AuditPeriod, versions: Sequence[PlanVersion], runs: Sequence[PlanRun] | None = None
+) -> list[PlanSegment]:
     segments: list[PlanSegment] = []
-    for day in days_of(period):
-        version = version_on(day, versions)
-        if version is None:
-            continue
-        size = days_in_plan_period(version.period, day)
+    for run in plan_runs(period, versions) if runs is None else runs:
+        version, size = run.version, run.days_in_plan_period
         last = segments[-1] if segments else None
         if (
             last
             and last.version_id == version.id
             and last.days_in_plan_period == size
-            and last.end + timedelta(days=1) == day
+            and last.end + timedelta(days=1) == run.start
         ):
-            segments[-1] = _extend(last, day)
+            segments[-1] = _extend(last, run)
             continue
         weekly = pennies(Fraction(version.period_amount) * 7 / size)
         segments.append(
-            PlanSegment(version.id, day, day, 1, version.period, version.period_amount, size, weekly)
+            PlanSegment(
+                version.id, run.start, run.end, run.days, version.period, version.period_amount, size, weekly
+            )
         )
     return segments
 
 
-def _extend(segment: PlanSegment, day: date) -> PlanSegment:
+def _extend(segment: PlanSegment, run: PlanRun) -> PlanSegment:
     return PlanSegment(
         segment.version_id,
         segment.start,
-        day,
-        segment.days + 1,
+        run.end,
+        segment.days + run.days,
         segment.period,
         segment.period_amount,
         segment.days_in_plan_period,
@@ -129,9 +181,11 @@ def _extend(segment: PlanSegment, day: date) -> PlanSegment:
     )
 
 
-def weekly_plan_value(period: AuditPeriod, versions: Sequence[PlanVersion]) -> WeeklyPlanValue:
+def weekly_plan_value(
+    period: AuditPeriod, versions: Sequence[PlanVersion], runs: Sequence[PlanRun] | None = None
+) -> WeeklyPlanValue:
     """Average over the period's days of (period amount x 7 / days in the plan period)."""
-    segments = plan_segments(period, versions)
+    segments = plan_segments(period, versions, runs)
     exact_total = sum(
         (Fraction(s.period_amount) * s.days / s.days_in_plan_period for s in segments),
         Fraction(0),
@@ -225,13 +279,15 @@ def match_line(txn: Transaction, versions: Sequence[PlanVersion]) -> PlanLine | 
     return next((line for line in lines if line.category == txn.category), None)
 
 
-def planned_for_line(line_id: str, period: AuditPeriod, versions: Sequence[PlanVersion]) -> Fraction:
+def planned_for_line(
+    line_id: str, period: AuditPeriod, versions: Sequence[PlanVersion], runs: Sequence[PlanRun] | None = None
+) -> Fraction:
+    """The line's value summed over the period's days: each run's daily value x its days."""
     planned = Fraction(0)
-    for day in days_of(period):
-        version = version_on(day, versions)
-        line = next((x for x in version.lines if x.id == line_id), None) if version else None
-        if version is not None and line is not None:
-            planned += line_daily_value(line, version, day)
+    for run in plan_runs(period, versions) if runs is None else runs:
+        line = next((x for x in run.version.lines if x.id == line_id), None)
+        if line is not None:
+            planned += line_daily_value(line, run.version, run.start) * run.days
     return planned
 
 
@@ -251,14 +307,23 @@ def spend_against_plan(
     actual: dict[str, Decimal] = defaultdict(lambda: ZERO)
     flexible: list[Transaction] = []
     unmatched: list[Transaction] = []
+    matched: dict[tuple[date, str, str | None], PlanLine | None] = {}  # same day and category, same line
     for txn in out:
-        line = None if txn.category == FLEXIBLE_USE else match_line(txn, versions)
+        if txn.category == FLEXIBLE_USE:
+            flexible.append(txn)
+            continue
+        key = (txn.date, txn.category, txn.plan_line_id)
+        if key in matched:
+            line = matched[key]
+        else:
+            line = matched[key] = match_line(txn, versions)
         if line is not None:
             actual[line.id] -= txn.amount
         else:
-            (flexible if txn.category == FLEXIBLE_USE else unmatched).append(txn)
-    rows = tuple(_line_spend(line, period, versions, actual[line.id]) for line in all_lines(versions))
-    weekly = weekly_plan_value(period, versions)
+            unmatched.append(txn)
+    runs = plan_runs(period, versions)
+    rows = tuple(_line_spend(line, period, versions, actual[line.id], runs) for line in all_lines(versions))
+    weekly = weekly_plan_value(period, versions, runs)
     return SpendAgainstPlan(
         rows,
         -total(t.amount for t in flexible),
@@ -271,9 +336,13 @@ def spend_against_plan(
 
 
 def _line_spend(
-    line: PlanLine, period: AuditPeriod, versions: Sequence[PlanVersion], actual: Decimal
+    line: PlanLine,
+    period: AuditPeriod,
+    versions: Sequence[PlanVersion],
+    actual: Decimal,
+    runs: Sequence[PlanRun] | None = None,
 ) -> LineSpend:
-    planned = planned_for_line(line.id, period, versions)
+    planned = planned_for_line(line.id, period, versions, runs)
     return LineSpend(
         line.id,
         line.category,

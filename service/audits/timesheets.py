@@ -25,7 +25,7 @@ from service.audits.inputs import (
     Worker,
 )
 from service.audits.money import gbp, pennies, total
-from service.audits.plan import all_lines, days_of, version_on
+from service.audits.plan import all_lines, plan_runs
 from service.audits.words import day_words
 
 
@@ -87,11 +87,10 @@ class TimesheetReview:
 
 def planned_hours(line_id: str, period: AuditPeriod, versions: Sequence[PlanVersion]) -> Decimal:
     hours = Fraction(0)
-    for day in days_of(period):
-        version = version_on(day, versions)
-        line = next((x for x in version.lines if x.id == line_id), None) if version else None
+    for run in plan_runs(period, versions):
+        line = next((x for x in run.version.lines if x.id == line_id), None)
         if line is not None and line.planned_hours_per_week is not None:
-            hours += Fraction(line.planned_hours_per_week) / 7
+            hours += Fraction(line.planned_hours_per_week) / 7 * run.days
     return pennies(hours)
 
 
