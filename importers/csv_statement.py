@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from . import csv_layouts as reg
 from .csv_layouts import Layout
 from .dates import looks_like_date, parse_date
 from .errors import BadValue, ImportFailure, LimitExceeded, UnreadableFile
-from .money import MAX_MONEY_CHARS, PENNY, parse_money
+from .money import PENNY, parse_money
 from .records import Limits, ParsedStatement, StatementLine
 from .text import decode
 
 HEADER_SEARCH_ROWS = 40  # preamble rows a bank may put above the header
 _SPACES = re.compile(r"\s+")
 _SPLIT_TAIL = re.compile(r"\d{3}(?:\.\d{1,2})?")
+_T = TypeVar("_T")
 _MONEY_LIKE = re.compile(r"^[\s'\"]*[-+(]?\s*£?\s*[-+]?£?\d[\d,]*(\.\d+)?\)?-?$")
 
 
@@ -255,7 +258,7 @@ def _read_body(
         return _read_row(row, layout, pick, warnings, width)
 
     lines = [line for line in map(read, first) if line is not None]
-    fast = _FastRow.build(layout, columns, header_cells, width)
+    fast = _fast_reader(layout, columns, header_cells, width)
     reader, limits = source.reader, source.limits
     max_count = limits.max_rows + HEADER_SEARCH_ROWS
     max_columns, max_chars = limits.max_columns, limits.max_cell_chars
@@ -270,201 +273,165 @@ def _read_body(
             start, end = end + 1, reader.line_num
             if len(cells) > max_columns or (cells and max(map(len, cells)) > max_chars):
                 _check_cells(cells, limits, start)
-            line = fast(cells, start) if fast is not None else _SLOW
-            if line is _SLOW:
+            try:
+                append(fast(cells, start))
+            except _Declined:
                 line = read(Row(start, tuple(cells)))
-                if line is None:
-                    continue
-            append(line)
+                if line is not None:
+                    append(line)
     except csv.Error as exc:
         raise UnreadableFile(f"the CSV is malformed ({exc})", line=reader.line_num) from None
     return tuple(lines)
 
 
-_SLOW = object()  # the fast path declines a row; the full rules read it instead
-_MISS = object()
+class _Declined(Exception):
+    """The fast path is not sure about this row; the full rules read it instead."""
+
+
+_NOWHERE = 1 << 62  # the index of an absent column: never inside a row, so always ""
 _PLAIN_MONEY = re.compile(r"-?[0-9]{1,9}(?:\.[0-9]{1,2})?")  # below MAX_ABS by construction
 _CACHE_SIZE = 4096
 
 
-class _FastRow:
+def _fast_reader(layout: Layout, columns: dict[str, int], header_cells: tuple[str, ...] | None,
+                 width: int) -> Callable[[list[str], int], StatementLine]:
     """A row reader built once per layout: column indexes resolved up front, dates and
     amounts memoised per distinct cell text. It returns exactly what ``_read_row`` would,
-    and hands any row it is not sure about (blank, repeated header, skipped, bad or
-    unusual values, extra fields) back to the full rules as ``_SLOW``."""
+    and declines any row it is not sure about (blank, a repeated header, skipped, a bad or
+    unusual value, extra fields), which the full rules then read."""
 
-    @staticmethod
-    def build(layout: Layout, columns: dict[str, int], header_cells: tuple[str, ...] | None,
-              width: int) -> Callable[[list[str], int], object] | None:
-        try:
-            index = _FastRow._indexes(layout, columns)
-        except Exception:  # an odd mapped column name: leave every row to the full rules
-            return None
-        if index is None:
-            return None
-        return _FastRow._reader(layout, index, header_cells, width)
+    def decline_all(cells: list[str], line: int) -> StatementLine:
+        raise _Declined
 
-    @staticmethod
-    def _indexes(layout: Layout, columns: dict[str, int]) -> dict[str, object] | None:
-        def resolve(column: str | None) -> int | None:
-            if not column:
-                return None
-            at = columns.get(column)
-            if at is None and column.isdigit():
-                at = int(column) - 1
-            if at is None:
-                return -1  # the column is absent: always an empty cell
-            if at < 0:
-                raise ValueError(column)
-            return at
-
-        found: dict[str, object] = {
-            key: resolve(getattr(layout, key))
-            for key in ("date", "amount", "paid_out", "paid_in", "balance", "reference",
-                        "account", "mcc", "fee")
-        }
-        found["description"] = tuple(resolve(c) for c in layout.description)
-        found["flag"] = resolve(layout.credit_flag[0]) if layout.credit_flag else None
-        found["skip"] = resolve(layout.skip_when[0]) if layout.skip_when else None
-        if found["date"] in (None, -1):
-            return None
+    def at(column: str | None) -> int:
+        if not column:
+            return _NOWHERE
+        found = columns.get(column)
+        if found is None and column.isdigit():
+            found = int(column) - 1
+        if found is None:
+            return _NOWHERE
+        if found < 0:
+            raise ValueError(column)
         return found
 
-    @staticmethod
-    def _reader(layout: Layout, index: dict[str, object],
-                header_cells: tuple[str, ...] | None,
-                width: int) -> Callable[[list[str], int], object]:
-        date_at: int = index["date"]  # type: ignore[assignment]
-        amount_at, out_at, in_at = index["amount"], index["paid_out"], index["paid_in"]
-        balance_at, fee_at = index["balance"], index["fee"]
-        reference_at, account_at, mcc_at = index["reference"], index["account"], index["mcc"]
-        described: tuple[int | None, ...] = index["description"]  # type: ignore[assignment]
-        flag_at, skip_at = index["flag"], index["skip"]
-        flag_words = layout.credit_flag[1] if layout.credit_flag else ()
-        skip_words = layout.skip_when[1] if layout.skip_when else ()
-        spend_positive = layout.spend_positive
-        header_date = (header_cells[date_at] if header_cells and date_at < len(header_cells)
-                       else None)
-        dates: dict[str, object] = {}
-        signed: dict[str, object] = {}  # parse_money(cell)
-        optional: dict[str, object] = {}  # _optional_money(cell)
-        zero = Decimal("0.00")
-        nothing = Decimal("0")
-        plain = _PLAIN_MONEY.fullmatch
-        penny = PENNY
-        new_line = StatementLine
+    try:
+        date_at, amount_at, out_at, in_at, balance_at, fee_at, reference_at, account_at, \
+            mcc_at = map(at, (layout.date, layout.amount, layout.paid_out, layout.paid_in,
+                              layout.balance, layout.fee, layout.reference, layout.account,
+                              layout.mcc))
+        described = tuple(map(at, layout.description))
+        flag_at = at(layout.credit_flag[0] if layout.credit_flag else None)
+        skip_at = at(layout.skip_when[0] if layout.skip_when else None)
+    except ValueError:  # an odd mapped column name: the full rules report it
+        return decline_all
+    if date_at == _NOWHERE:
+        return decline_all
+    signed_layout, spend_positive = bool(layout.amount), layout.spend_positive
+    flag_words = layout.credit_flag[1] if layout.credit_flag else None
+    skip_words = layout.skip_when[1] if layout.skip_when else None
+    has_fee = bool(layout.fee)
+    header_date = header_cells[date_at] if header_cells and date_at < len(header_cells) else None
+    dates: dict[str, dt.date] = {}
+    signed: dict[str, Decimal] = {}  # parse_money(cell)
+    optional: dict[str, Decimal] = {}  # _optional_money(cell), when it is not None
+    zero, nothing, penny = Decimal("0.00"), Decimal("0"), PENNY
+    plain = _PLAIN_MONEY.fullmatch
+    new_line = StatementLine
 
-        def day(text: str) -> object:
-            value = text.strip().strip("'").strip()
-            if not value or not looks_like_date(value) or norm(text) == header_date:
-                return _SLOW
-            try:
-                return parse_date(value)
-            except ImportFailure:
-                return _SLOW
+    def remember(cache: dict[str, _T], text: str, value: _T) -> None:
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[text] = value
 
-        def money(text: str) -> object:
-            if plain(text):
-                return Decimal(text).quantize(penny)
-            try:
-                return parse_money(text)
-            except ImportFailure:
-                return _SLOW
+    def day(text: str) -> dt.date:
+        value = text.strip().strip("'").strip()
+        if not value or not looks_like_date(value) or norm(text) == header_date:
+            raise _Declined  # no date (the row is skipped or refused) or a repeated header
+        try:
+            found = parse_date(value)
+        except ImportFailure:
+            raise _Declined from None
+        remember(dates, text, found)
+        return found
 
-        def remember(cache: dict[str, object], text: str, value: object) -> None:
-            if value is not _SLOW:
-                if len(cache) >= _CACHE_SIZE:
-                    cache.clear()
-                cache[text] = value
+    def money(text: str) -> Decimal:
+        if plain(text):
+            return Decimal(text).quantize(penny)
+        try:
+            return parse_money(text)
+        except ImportFailure:
+            raise _Declined from None
 
-        def optional_money(text: str) -> object:
-            value = optional.get(text, _MISS)
-            if value is _MISS:
-                stripped = text.strip()
-                value = money(stripped) if stripped else None
-                remember(optional, text, value)
-            return value
+    def signed_money(text: str) -> Decimal:
+        if not text.strip():
+            raise _Declined
+        value = signed.get(text)
+        if value is None:
+            value = money(text)
+            remember(signed, text, value)
+        return value
 
-        def clean(text: str) -> str:
-            if text.isprintable() and text[:1] not in (" ", "'") and text[-1:] != " " \
-                    and "  " not in text:
-                return text
-            return clean_text(text)
+    def optional_money(text: str) -> Decimal | None:
+        value = optional.get(text)
+        if value is None:
+            stripped = text.strip()
+            if not stripped:
+                return None
+            value = money(stripped)
+            remember(optional, text, value)
+        return value
 
-        def row(cells: list[str], line: int) -> object:
-            size = len(cells)
-            if date_at >= size:
-                return _SLOW
-            date_text = cells[date_at]
-            date = dates.get(date_text)
-            if date is None:
-                date = day(date_text)
-                if date is _SLOW:
-                    return _SLOW
-                remember(dates, date_text, date)
-            if width and size > width:
-                return _SLOW
-            if skip_at is not None:
-                flag = cells[skip_at] if -1 < skip_at < size else ""  # type: ignore[operator]
-                if flag.strip().lower() in skip_words:
-                    return _SLOW
-            if amount_at is not None:
-                text = cells[amount_at] if -1 < amount_at < size else ""  # type: ignore[operator]
-                if not text.strip():
-                    return _SLOW
-                value = signed.get(text, _MISS)
-                if value is _MISS:
-                    value = money(text) if len(text) <= MAX_MONEY_CHARS else _SLOW
-                    remember(signed, text, value)
-                if value is _SLOW:
-                    return _SLOW
-                if flag_at is not None:
-                    flag = cells[flag_at] if -1 < flag_at < size else ""  # type: ignore[operator]
-                    value = abs(value) if flag.strip().lower() in flag_words else -abs(value)
-                elif spend_positive:
-                    value = -value
-            else:
-                out_text = cells[out_at] if out_at is not None and -1 < out_at < size else ""
-                in_text = cells[in_at] if in_at is not None and -1 < in_at < size else ""
-                out = optional_money(out_text)
-                into = optional_money(in_text)
-                if out is _SLOW or into is _SLOW or (out is None and into is None) \
-                        or (out and into):
-                    return _SLOW
-                value = into if into else -abs(out or zero)
-            if fee_at is not None:
-                fee = optional_money(cells[fee_at] if -1 < fee_at < size else "")
-                if fee is _SLOW:
-                    return _SLOW
-                value -= fee or nothing
-            if balance_at is not None and -1 < balance_at < size:
-                text = cells[balance_at]
-                if text:
-                    balance = Decimal(text).quantize(penny) if plain(text) else \
-                        optional_money(text)
-                    if balance is _SLOW:
-                        return _SLOW
-                else:
-                    balance = None
-            else:
-                balance = None
-            if len(described) == 1:
-                at = described[0]
-                description = clean(cells[at]) if at is not None and -1 < at < size else ""
-            else:
-                description = " / ".join(dict.fromkeys(
-                    t for t in (clean(cells[at]) if at is not None and -1 < at < size else ""
-                                for at in described) if t))
-            reference = account = mcc = None
-            if reference_at is not None and -1 < reference_at < size:
-                reference = clean(cells[reference_at]).strip("'") or None
-            if account_at is not None and -1 < account_at < size:
-                account = clean(cells[account_at]) or None
-            if mcc_at is not None and -1 < mcc_at < size:
-                mcc = clean(cells[mcc_at]) or None
-            return new_line(date, value, description, reference, balance, account, mcc, line)
+    def clean(text: str) -> str:
+        if text.isprintable() and text[:1] not in (" ", "'") and text[-1:] != " " \
+                and "  " not in text:
+            return text  # clean_text would return it unchanged
+        return clean_text(text)
 
-        return row
+    def row(cells: list[str], line: int) -> StatementLine:
+        size = len(cells)
+        if date_at >= size or (width and size > width):
+            raise _Declined
+        date = dates.get(cells[date_at]) or day(cells[date_at])
+        if skip_words is not None:
+            state = cells[skip_at] if skip_at < size else ""
+            if state.strip().lower() in skip_words:
+                raise _Declined
+        value: Decimal
+        if signed_layout:
+            value = signed_money(cells[amount_at] if amount_at < size else "")
+            if flag_words is not None:
+                flag = cells[flag_at] if flag_at < size else ""
+                value = abs(value) if flag.strip().lower() in flag_words else -abs(value)
+            elif spend_positive:
+                value = -value
+        else:
+            out = optional_money(cells[out_at] if out_at < size else "")
+            into = optional_money(cells[in_at] if in_at < size else "")
+            if (out is None and into is None) or (out and into):
+                raise _Declined
+            value = into if into else -abs(out or zero)
+        if has_fee:
+            value -= optional_money(cells[fee_at] if fee_at < size else "") or nothing
+        balance = None
+        if balance_at < size:
+            text = cells[balance_at]
+            balance = Decimal(text).quantize(penny) if plain(text) else optional_money(text)
+        if len(described) == 1:
+            description = clean(cells[described[0]]) if described[0] < size else ""
+        else:
+            description = " / ".join(dict.fromkeys(
+                t for t in (clean(cells[i]) if i < size else "" for i in described) if t))
+        return new_line(
+            date, value, description,
+            clean(cells[reference_at]).strip("'") or None if reference_at < size else None,
+            balance,
+            clean(cells[account_at]) or None if account_at < size else None,
+            clean(cells[mcc_at]) or None if mcc_at < size else None,
+            line,
+        )
+
+    return row
 
 
 def _picker(layout: Layout, columns: dict[str, int]) -> Picker:
