@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -279,6 +279,31 @@ def match_line(txn: Transaction, versions: Sequence[PlanVersion]) -> PlanLine | 
     return next((line for line in lines if line.category == txn.category), None)
 
 
+def _line_matcher(versions: Sequence[PlanVersion]) -> Callable[[Transaction], PlanLine | None]:
+    """``match_line``, remembering the version in force each day and each version's line
+    for each category: a year of spending has few distinct days and categories."""
+    chosen: dict[str, PlanLine] = {}
+    for version in versions:
+        for line in version.lines:
+            chosen.setdefault(line.id, line)
+    on_day: dict[date, PlanVersion | None] = {}
+    by_category: dict[tuple[int, str], PlanLine | None] = {}
+
+    def match(txn: Transaction) -> PlanLine | None:
+        if txn.plan_line_id is not None:
+            return chosen.get(txn.plan_line_id)
+        day = txn.date
+        version = on_day[day] if day in on_day else on_day.setdefault(day, version_on(day, versions))
+        if version is None:
+            return None
+        key = (id(version), txn.category)
+        if key not in by_category:
+            by_category[key] = next((x for x in version.lines if x.category == txn.category), None)
+        return by_category[key]
+
+    return match
+
+
 def planned_for_line(
     line_id: str, period: AuditPeriod, versions: Sequence[PlanVersion], runs: Sequence[PlanRun] | None = None
 ) -> Fraction:
@@ -307,16 +332,12 @@ def spend_against_plan(
     actual: dict[str, Decimal] = defaultdict(lambda: ZERO)
     flexible: list[Transaction] = []
     unmatched: list[Transaction] = []
-    matched: dict[tuple[date, str, str | None], PlanLine | None] = {}  # same day and category, same line
+    match = _line_matcher(versions)
     for txn in out:
         if txn.category == FLEXIBLE_USE:
             flexible.append(txn)
             continue
-        key = (txn.date, txn.category, txn.plan_line_id)
-        if key in matched:
-            line = matched[key]
-        else:
-            line = matched[key] = match_line(txn, versions)
+        line = match(txn)
         if line is not None:
             actual[line.id] -= txn.amount
         else:
