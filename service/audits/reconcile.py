@@ -6,16 +6,20 @@ last resort they are computed from the transactions, and the source says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
+from operator import attrgetter
 
 from service.audits.findings import Finding
 from service.audits.inputs import OWN_TRANSFER, Account, AuditPeriod, Statement, Transaction
 from service.audits.money import ZERO, gbp, total
 from service.audits.words import day_words
+
+_DATE = attrgetter("date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +109,8 @@ class Reconciliation:
 
 
 def in_period(transactions: Sequence[Transaction], period: AuditPeriod) -> list[Transaction]:
-    return [t for t in transactions if period.contains(t.date)]
+    start, end = period.start, period.end
+    return [t for t in transactions if start <= t.date <= end]
 
 
 def money_in(transactions: Sequence[Transaction]) -> Decimal:
@@ -118,7 +123,9 @@ def money_out(transactions: Sequence[Transaction]) -> Decimal:
 
 
 def _net_between(txns: Sequence[Transaction], first: date, last: date) -> Decimal:
-    return total(t.amount for t in txns if first <= t.date <= last)
+    if first > last:
+        return ZERO
+    return total([t.amount for t in txns if first <= t.date <= last])
 
 
 def _statements_of(statements: Sequence[Statement], account: str) -> list[Statement]:
@@ -182,10 +189,26 @@ def reconcile_account(
     transactions: Sequence[Transaction],
 ) -> AccountReconciliation:
     """One account. A balance nobody printed is worked out from the others, and says so."""
-    txns = sorted((t for t in transactions if t.account == account.reference), key=lambda t: t.date)
-    stmts = _statements_of(statements, account.reference)
-    inside = in_period(txns, period)
-    paid_in, paid_out = money_in(inside), money_out(inside)
+    txns = _by_date(t for t in transactions if t.account == account.reference)
+    return _reconcile_account(
+        account, period, _statements_of(statements, account.reference), txns, in_period(txns, period)
+    )
+
+
+def _by_date(transactions: Iterable[Transaction]) -> list[Transaction]:
+    return sorted(transactions, key=_DATE)
+
+
+def _reconcile_account(
+    account: Account,
+    period: AuditPeriod,
+    stmts: Sequence[Statement],
+    txns: Sequence[Transaction],
+    inside: Sequence[Transaction],
+) -> AccountReconciliation:
+    """``reconcile_account`` given the account's statements in order, its lines by date
+    and those in the period."""
+    paid_in, paid_out, transfers_in, transfers_out = _flows(inside)
     opening, opening_source = opening_at(period.start, stmts, txns)
     closing, closing_source = closing_at(period.end, stmts, txns)
     computed = "computed from the transactions"
@@ -195,23 +218,43 @@ def reconcile_account(
         closing, closing_source = (opening or ZERO) + paid_in - paid_out, computed
     if opening is None:
         opening, opening_source = closing - paid_in + paid_out, computed
-    transfers = [t for t in inside if t.category == OWN_TRANSFER]
     return AccountReconciliation(
         account=account.reference,
         opening_balance=opening,
         opening_source=opening_source,
         money_in=paid_in,
         money_out=paid_out,
-        transfers_in=money_in(transfers),
-        transfers_out=money_out(transfers),
+        transfers_in=transfers_in,
+        transfers_out=transfers_out,
         closing_balance=closing,
         closing_source=closing_source,
     )
 
 
+def _flows(txns: Iterable[Transaction]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """``money_in`` and ``money_out`` of the lines, and of the transfers among them, in one
+    pass (summed in the same order, so to the same figures)."""
+    got = spent = transfers_got = transfers_spent = ZERO
+    for t in txns:
+        amount = t.amount
+        if amount > 0:
+            got += amount
+            if t.category == OWN_TRANSFER:
+                transfers_got += amount
+        elif amount < 0:
+            spent += amount
+            if t.category == OWN_TRANSFER:
+                transfers_spent += amount
+    return got, -spent, transfers_got, -transfers_spent
+
+
 def running_balance_breaks(account: str, transactions: Sequence[Transaction]) -> list[ChainBreak]:
     """Each line's running balance should be the last one plus its amount."""
-    txns = sorted((t for t in transactions if t.account == account), key=lambda t: t.date)
+    return _chain_breaks(account, _by_date(t for t in transactions if t.account == account))
+
+
+def _chain_breaks(account: str, txns: Sequence[Transaction]) -> list[ChainBreak]:
+    """``running_balance_breaks`` given the account's lines by date."""
     breaks: list[ChainBreak] = []
     expected: Decimal | None = None
     previous: Transaction | None = None
@@ -270,17 +313,15 @@ def statement_chain_breaks(account: str, statements: Sequence[Statement]) -> lis
 def check_statement(statement: Statement, transactions: Sequence[Transaction]) -> StatementCheck | None:
     if statement.opening_balance is None or statement.closing_balance is None:
         return None
-    lines = [
-        t
-        for t in transactions
-        if t.account == statement.account and statement.start <= t.date <= statement.end
-    ]
+    account, start, end = statement.account, statement.start, statement.end
+    lines = [t for t in transactions if t.account == account and start <= t.date <= end]
+    paid_in, paid_out, _, _ = _flows(lines)
     return StatementCheck(
         statement.account,
         statement.upload_id,
         statement.opening_balance,
-        money_in(lines),
-        money_out(lines),
+        paid_in,
+        paid_out,
         statement.closing_balance,
     )
 
@@ -292,18 +333,22 @@ def reconcile(
     transactions: Sequence[Transaction],
 ) -> Reconciliation:
     """Every account of the person, each on its own and then as one pot."""
-    per_account = tuple(reconcile_account(a, period, statements, transactions) for a in accounts)
-    checks = tuple(c for s in statements if (c := check_statement(s, transactions)) is not None)
-    breaks = tuple(
-        b
-        for a in accounts
-        for b in (
-            *statement_chain_breaks(a.reference, statements),
-            *running_balance_breaks(a.reference, in_period(transactions, period)),
+    grouped: dict[str, list[Transaction]] = defaultdict(list)
+    for t in transactions:
+        grouped[t.account].append(t)
+    per_account: list[AccountReconciliation] = []
+    chain: list[ChainBreak] = []
+    for a in accounts:
+        txns = _by_date(grouped.get(a.reference, ()))
+        inside = in_period(txns, period)
+        per_account.append(
+            _reconcile_account(a, period, _statements_of(statements, a.reference), txns, inside)
         )
-    )
-    partial = Reconciliation(per_account, checks, breaks, ())
-    return Reconciliation(per_account, checks, breaks, tuple(_findings(partial)))
+        chain += statement_chain_breaks(a.reference, statements)
+        chain += _chain_breaks(a.reference, inside)
+    checks = tuple(c for s in statements if (c := check_statement(s, grouped.get(s.account, ()))) is not None)
+    partial = Reconciliation(tuple(per_account), checks, tuple(chain), ())
+    return Reconciliation(tuple(per_account), checks, tuple(chain), tuple(_findings(partial)))
 
 
 def _findings(rec: Reconciliation) -> list[Finding]:
