@@ -111,6 +111,16 @@ def paid_in(transactions: Sequence[Transaction], period: AuditPeriod, category: 
     return total(t.amount for t in in_period(transactions, period) if t.category == category and t.amount > 0)
 
 
+def paid_in_by_category(transactions: Sequence[Transaction], period: AuditPeriod) -> dict[str, Decimal]:
+    """``paid_in`` for every category at once: one pass over the lines."""
+    start, end = period.start, period.end
+    sums: dict[str, Decimal] = {}
+    for t in transactions:
+        if t.amount > 0 and start <= t.date <= end:
+            sums[t.category] = sums.get(t.category, ZERO) + t.amount
+    return sums
+
+
 def known_commitments(inputs: AuditInputs, timesheets: TimesheetReview) -> tuple[Commitment, ...]:
     """Recorded commitments, plus wages owed from timesheets unless already recorded."""
     recorded_wages = {c.worker_id for c in inputs.commitments if c.kind == "wages"}
@@ -175,14 +185,15 @@ def surplus_inputs(
     commitments: tuple[Commitment, ...],
     income: Income | None,
 ) -> SurplusInputs:
+    paid = paid_in_by_category(inputs.transactions, inputs.period)
     return SurplusInputs(
         closing_balance=closing,
         weekly_plan_value=weekly,
         contingency_weeks=inputs.settings.contingency_weeks,
         commitments=commitments,
         paid_in_advance=income.paid_in_advance if income else ZERO,
-        council_paid_in=paid_in(inputs.transactions, inputs.period, COUNCIL_PAYMENT),
-        contribution_paid_in=paid_in(inputs.transactions, inputs.period, CONTRIBUTION),
+        council_paid_in=paid.get(COUNCIL_PAYMENT, ZERO),
+        contribution_paid_in=paid.get(CONTRIBUTION, ZERO),
         funding_model=inputs.schedule.funding_model if inputs.schedule else "net",
         final_audit=inputs.final_audit,
         underspend_reasons=inputs.underspend_reasons,
