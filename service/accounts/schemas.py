@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from service.core.schemas import IdRef, In, Money, Out, PositiveMoneyIn, Reference, Text
+from service.core.schemas import Day, IdRef, In, Money, Out, Patch, PositiveMoneyIn, Reference, Text
 
 AccountKind = Literal["bank", "prepaid", "managed"]
 
@@ -22,15 +22,17 @@ class AccountIn(In):
         description="Last four digits of the account or card number; no more is stored.",
     )
     provider_id: IdRef | None = Field(default=None, description="The provider serving this account.")
-    opened_on: date | None = None
+    opened_on: Day | None = None
 
 
-class AccountPatch(In):
+class AccountPatch(Patch):
+    clearable = frozenset({"institution", "number_last4", "provider_id", "opened_on", "closed_on"})
+
     institution: Text | None = None
     number_last4: str | None = Field(default=None, pattern=r"^\d{4}$")
     provider_id: IdRef | None = None
-    opened_on: date | None = None
-    closed_on: date | None = None
+    opened_on: Day | None = None
+    closed_on: Day | None = None
 
 
 class AccountOut(Out):
@@ -56,8 +58,8 @@ class PaymentScheduleIn(In):
     contribution_amount: PositiveMoneyIn = Field(
         default=Decimal("0.00"), description="What the person pays in each time (net model)."
     )
-    first_payment_on: date
-    ends_on: date | None = None
+    first_payment_on: Day
+    ends_on: Day | None = None
     payer_reference: Text | None = Field(
         default=None, description="How the council's payment appears on statements."
     )

@@ -16,6 +16,7 @@ from service.core.errors import BadRequest, field_error
 
 T = TypeVar("T")
 MAX_LIMIT = 200
+MAX_CURSOR_ID = 2**63 - 1
 
 
 class Page(BaseModel, Generic[T]):
@@ -45,9 +46,10 @@ def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         kind, _, value = base64.urlsafe_b64decode(padded).decode().partition(":")
-        if kind != "id":
+        last_id = int(value)
+        if kind != "id" or not 0 <= last_id <= MAX_CURSOR_ID:
             raise ValueError(kind)
-        return int(value)
+        return last_id
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(
             "That cursor is not one we gave out.",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator
 
 # Money in and out of the API: a decimal string with at most two places ("-12.34").
 MoneyIn = Annotated[
@@ -50,8 +51,27 @@ class In(BaseModel):
         return value
 
 
+class Patch(In):
+    """A partial update: leave a field out to keep it. Only ``clearable`` fields may be null."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_clearable(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.clearable:
+            raise ValueError("cannot be null; leave the field out to keep its value")
+        return value
+
+
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+# Dates a direct payment can plausibly involve; anything else is a typing slip (or an attack).
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST, description="YYYY-MM-DD, 2000 to 2099.")]
+BirthDate = Annotated[date, Field(ge=date(1900, 1, 1), le=LATEST, description="YYYY-MM-DD.")]
 
 # Ids fit the database's integer columns on both engines; anything larger is a 422, not a 500.
 MAX_ID = 2_147_483_647

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from service.core.schemas import In, Out, Reference, Text
+from service.core.schemas import In, Out, Patch, Reference, Text
 
 
 class CouncilOut(Out):
@@ -22,13 +23,28 @@ class CouncilOut(Out):
     created_at: datetime
 
 
-class CouncilPatch(In):
+class CouncilPatch(Patch):
     name: Text | None = None
     contingency_weeks: int | None = Field(default=None, ge=0, le=52)
     first_review_weeks: int | None = Field(default=None, ge=1, le=26)
     review_interval_months: int | None = Field(default=None, ge=1, le=12)
     optional_rules: dict[str, Any] | None = None
-    risk_weights: dict[str, Any] | None = None
+    risk_weights: dict[str, int] | None = Field(
+        default=None, description="Override risk-score weights or tier thresholds by name "
+        "(whole numbers, 0 or more); see GET /v1/councils/{id} for the names in force.")
+
+    @field_validator("risk_weights")
+    @classmethod
+    def _known_weights(cls, weights: dict[str, int] | None) -> dict[str, int] | None:
+        from service.audits.inputs import RiskWeights, TierThresholds
+
+        known = {f.name for f in fields(RiskWeights)} | {f.name for f in fields(TierThresholds)}
+        for name, value in (weights or {}).items():
+            if name not in known:
+                raise ValueError(f"unknown weight '{name}'; known: {', '.join(sorted(known))}")
+            if value < 0:
+                raise ValueError(f"'{name}' must be 0 or more")
+        return weights
 
 
 class ProviderIn(In):

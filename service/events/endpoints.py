@@ -16,6 +16,7 @@ from service.core.schemas import Out
 from service.models import Event
 
 router = APIRouter(prefix="/v1", tags=["events"])
+PROVIDER_HIDDEN = ("notes", "underspend_reasons", "commitments")
 
 
 class EventOut(Out):
@@ -43,6 +44,8 @@ def list_events(
     stmt = select(Event).where(Event.council_id == ctx.principal.council_id)
     if not ctx.principal.council_wide:
         stmt = stmt.where(Event.recipient_id.in_(visible_recipient_ids(ctx.principal)))
+    if ctx.principal.role == "provider":  # the same things their own routes refuse them
+        stmt = stmt.where(Event.subject_type.not_in(PROVIDER_HIDDEN))
     if recipient_id is not None:
         stmt = stmt.where(Event.recipient_id == recipient_id)
     if subject_type is not None:

@@ -16,10 +16,11 @@ from service.core.errors import Forbidden, PayloadTooLarge
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
 from service.core.pagination import Page, PagerDep
-from service.core.schemas import MoneyIn
+from service.core.schemas import EARLIEST, LATEST, MoneyIn
 from service.core.scope import load
 from service.ingest import statements
 from service.ingest.schemas import BatchIn, StatementResult, UploadSummaryOut
+from service.ingest.uploads import clean_filename
 from service.models import Account, Upload
 
 router = APIRouter(prefix="/v1", tags=["statements"])
@@ -51,8 +52,8 @@ def upload_statement(
     idem: IdempotencyDep,
     file: Annotated[UploadFile, File(description="The statement file.")],
     dry_run: DryRun = False,
-    period_start: Annotated[date | None, Form()] = None,
-    period_end: Annotated[date | None, Form()] = None,
+    period_start: Annotated[date | None, Form(ge=EARLIEST, le=LATEST)] = None,
+    period_end: Annotated[date | None, Form(ge=EARLIEST, le=LATEST)] = None,
     opening_balance: Annotated[MoneyIn | None, Form()] = None,
     closing_balance: Annotated[MoneyIn | None, Form()] = None,
 ) -> StatementResult:
@@ -61,7 +62,7 @@ def upload_statement(
     if len(data) > get_settings().max_upload_bytes:
         raise PayloadTooLarge("The file is larger than we accept.")
     declared = statements.Declared(period_start, period_end, opening_balance, closing_balance)
-    result, new = statements.import_statement(ctx, account, data, file.filename,
+    result, new = statements.import_statement(ctx, account, data, clean_filename(file.filename),
                                               declared=declared, dry_run=dry_run)
     status = 201 if new and not dry_run else 200
     response.status_code = status
@@ -70,7 +71,7 @@ def upload_statement(
 
 @router.post(
     "/accounts/{account_id}/transactions:batch", status_code=201, max_body_size=UPLOAD_BODY_LIMIT,
-    summary="Send transactions as JSON with your own ids (providers)",
+    summary="Send transactions as JSON with your own ids (providers and other systems)",
     description="Idempotent: the same batch again changes nothing; overlapping batches add only "
     "the new transactions (your ids are the dedup key, checked against amount and date).",
 )

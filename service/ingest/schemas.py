@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.core.schemas import In, Money, MoneyIn
+from service.core.schemas import Day, In, Money, MoneyIn
 
 
 class Period(BaseModel):
@@ -67,7 +67,7 @@ class StatementResult(BaseModel):
 
 class BatchLine(In):
     id: str = Field(min_length=1, max_length=255, description="Your own id for the transaction.")
-    date: date
+    date: Day
     amount: MoneyIn = Field(description="Signed: negative is money out of the account.")
     description: str = Field(min_length=1, max_length=500)
     balance: MoneyIn | None = None
@@ -76,8 +76,8 @@ class BatchLine(In):
 
 class BatchIn(In):
     transactions: list[BatchLine] = Field(min_length=1, max_length=20_000)
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     opening_balance: MoneyIn | None = None
     closing_balance: MoneyIn | None = None
 

@@ -33,6 +33,7 @@ from service.core.config import get_settings
 from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.events import record
+from service.core.schemas import EARLIEST, LATEST
 from service.core.types import utcnow
 from service.ingest import uploads
 from service.ingest.schemas import (
@@ -166,6 +167,7 @@ def lines_for_account(account: Account, parsed: ParsedStatement) -> list[Stateme
 def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind: str, raw: bytes,
                  filename: str | None, file_format: str | None, parsed: ParsedStatement | None,
                  declared: Declared, dry_run: bool) -> StatementResult:
+    check_dates(lines, declared)
     keyed = assign_keys(lines)
     _resolve_id_collisions(ctx, account, keyed)
     classify = classifier(ctx, account)
@@ -520,11 +522,32 @@ def _first_known(*values: Decimal | None) -> Decimal | None:
 
 
 def _period(lines: list[StatementLine], parsed: ParsedStatement | None, declared: Declared) -> Period:
-    start = _first_date(declared.period_start, parsed.period_start if parsed else None,
+    """An OFX file's own statement period when it has one; else what the uploader declared
+    (checked to contain every line); else the first and last day with a line."""
+    stated = parsed if parsed is not None and parsed.format == "ofx" else None
+    start = _first_date(stated.period_start if stated else None, declared.period_start,
                         min((line.date for line in lines), default=None))
-    end = _first_date(declared.period_end, parsed.period_end if parsed else None,
+    end = _first_date(stated.period_end if stated else None, declared.period_end,
                       max((line.date for line in lines), default=None))
     return Period(start=start, end=end)
+
+
+def check_dates(lines: list[StatementLine], declared: Declared) -> None:
+    """Dates a statement can hold, and a declared period that contains its lines."""
+    start, end = declared.period_start, declared.period_end
+    if start and end and start > end:
+        raise Unprocessable("The period you gave ends before it starts.",
+                            errors=[field_error("period_end", "before period_start")])
+    for line in lines:
+        if not EARLIEST <= line.date <= LATEST:
+            raise Unprocessable(
+                f"Line {line.line} is dated {line.date}, which cannot be right.",
+                errors=[field_error("date", f"outside {EARLIEST} to {LATEST}", line=line.line)])
+        if (start and line.date < start) or (end and line.date > end):
+            raise Unprocessable(
+                f"Line {line.line} is dated {line.date}, outside the period you gave "
+                f"({start or '…'} to {end or '…'}).",
+                errors=[field_error("date", "outside the declared period", line=line.line)])
 
 
 def _first_date(*values: date | None) -> date | None:

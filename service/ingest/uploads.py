@@ -4,6 +4,7 @@ the same-file check, and voiding."""
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -90,3 +91,14 @@ def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
     upload.summary = {**upload.summary, "rows_removed_when_voided": removed}
     record(ctx, "upload.voided", upload, before=before)
     return upload
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_filename(name: str | None) -> str | None:
+    """The name to keep and send back: no folders, no control characters, at most 255."""
+    if not name:
+        return None
+    base = _CONTROL.sub("", re.split(r"[\\/]", name)[-1]).strip()
+    return base[:255] or None

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import EmailStr, Field, model_validator
 
-from service.core.schemas import IdRef, In, Out, Reference, Text
+from service.core.schemas import BirthDate, Day, IdRef, In, Out, Patch, Reference, Text
 
 Role = Literal["admin", "officer", "holder", "provider"]
 RepresentativeKind = Literal["self", "nominee", "authorised_person"]
@@ -24,7 +24,7 @@ class UserIn(In):
     provider_id: IdRef | None = Field(default=None, description="Required for the provider role.")
 
 
-class UserPatch(In):
+class UserPatch(Patch):
     name: Text | None = None
     active: bool | None = None
 
@@ -64,15 +64,17 @@ class ApiKeyCreated(ApiKeyOut):
 class RecipientIn(In):
     reference: Reference
     name: Text
-    date_of_birth: date | None = None
-    dp_start_date: date | None = None
+    date_of_birth: BirthDate | None = None
+    dp_start_date: Day | None = None
 
 
-class RecipientPatch(In):
+class RecipientPatch(Patch):
+    clearable = frozenset({"date_of_birth", "dp_start_date", "dp_end_date", "end_reason"})
+
     name: Text | None = None
-    date_of_birth: date | None = None
-    dp_start_date: date | None = None
-    dp_end_date: date | None = None
+    date_of_birth: BirthDate | None = None
+    dp_start_date: Day | None = None
+    dp_end_date: Day | None = None
     end_reason: EndReason | None = None
 
     @model_validator(mode="after")
@@ -115,31 +117,34 @@ class WorkerIn(In):
     reference: Reference | None = None
     name: Text
     aliases: list[Text] = Field(default_factory=list, max_length=20)
-    date_of_birth: date | None = None
+    date_of_birth: BirthDate | None = None
     age_band: AgeBand | None = None
     relationship: Relationship = "none"
     lives_in_household: bool = False
-    necessary_decision_on: date | None = Field(
+    necessary_decision_on: Day | None = Field(
         default=None,
         description="Date the council recorded that paying this relative is necessary "
         "(Direct Payments Regulations 2014 reg 3). Council staff only.",
     )
     necessary_decision_note: str | None = Field(default=None, max_length=2000)
-    started_on: date | None = None
-    ended_on: date | None = None
+    started_on: Day | None = None
+    ended_on: Day | None = None
 
 
-class WorkerPatch(In):
+class WorkerPatch(Patch):
+    clearable = frozenset({"date_of_birth", "age_band", "necessary_decision_on",
+                           "necessary_decision_note", "started_on", "ended_on"})
+
     name: Text | None = None
     aliases: list[Text] | None = Field(default=None, max_length=20)
-    date_of_birth: date | None = None
+    date_of_birth: BirthDate | None = None
     age_band: AgeBand | None = None
     relationship: Relationship | None = None
     lives_in_household: bool | None = None
-    necessary_decision_on: date | None = None
+    necessary_decision_on: Day | None = None
     necessary_decision_note: str | None = Field(default=None, max_length=2000)
-    started_on: date | None = None
-    ended_on: date | None = None
+    started_on: Day | None = None
+    ended_on: Day | None = None
 
 
 class WorkerOut(Out):

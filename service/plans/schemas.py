@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from service.core.schemas import HoursIn, In, Money, Out, PositiveMoneyIn, Text
+from service.core.schemas import Day, HoursIn, In, Money, Out, PositiveMoneyIn, Text
 
 Period = Literal["week", "four_weeks", "month", "year"]
 LineCategory = Literal[
@@ -28,8 +28,8 @@ class PlanLineIn(In):
 
 
 class PlanIn(In):
-    effective_from: date
-    effective_to: date | None = None
+    effective_from: Day
+    effective_to: Day | None = None
     period: Period = Field(description="The period the budgets are for.")
     indicative_budget: PositiveMoneyIn | None = Field(
         default=None, description="The early estimate of the personal budget, per period."

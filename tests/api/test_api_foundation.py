@@ -238,3 +238,45 @@ def test_nul_characters_are_refused_not_a_server_error(client: Any, council: Cou
     response = client.post("/v1/recipients", headers=council.auth(),
                            json={"reference": unique("R"), "name": "Pat\x00Person"})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "name"
+
+
+def test_forged_cursor_is_a_bad_request(client: Any, council: Council) -> None:
+    import base64
+
+    forged = base64.urlsafe_b64encode(b"id:99999999999999999999").decode()
+    response = client.get("/v1/recipients", headers=council.auth(), params={"cursor": forged})
+    assert response.status_code == 400
+
+
+def test_null_in_a_patch_is_refused_unless_the_field_can_be_cleared(client: Any, council: Council) -> None:
+    rid = post_ok(client, "/v1/recipients", council.auth(), _recipient_body())["id"]
+    refused = client.patch(f"/v1/recipients/{rid}", headers=council.auth(), json={"name": None})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "name"
+    cleared = client.patch(f"/v1/recipients/{rid}", headers=council.auth(), json={"date_of_birth": None})
+    assert cleared.status_code == 200
+    settings = client.patch(f"/v1/councils/{council.id}", headers=council.auth(), json={"optional_rules": None})
+    assert settings.status_code == 422
+
+
+def test_risk_weights_must_be_known_names(client: Any, council: Council) -> None:
+    bad = client.patch(f"/v1/councils/{council.id}", headers=council.auth(),
+                       json={"risk_weights": {"bogus": 1}})
+    assert bad.status_code == 422 and "bogus" in bad.json()["detail"]
+    negative = client.patch(f"/v1/councils/{council.id}", headers=council.auth(),
+                            json={"risk_weights": {"first_audit": -5}})
+    assert negative.status_code == 422
+
+
+def test_providers_do_not_see_private_threads_in_the_event_log(client: Any, council: Council) -> None:
+    provider = post_ok(client, "/v1/providers", council.auth(), {"reference": unique("p"), "name": "P"})
+    prov_user = make_user(client, council, "provider", provider_id=provider["id"])
+    rid = post_ok(client, "/v1/recipients", council.auth(), _recipient_body())["id"]
+    post_ok(client, f"/v1/recipients/{rid}/accounts", council.auth(),
+            {"reference": unique("a"), "kind": "managed", "provider_id": provider["id"]})
+    post_ok(client, f"/v1/recipients/{rid}/underspend-reasons", council.auth(), {
+        "period_start": "2026-01-01", "period_end": "2026-03-31", "reason": "hospital_stay",
+        "note": "private medical details"})
+    auth = {"Authorization": f"Bearer {prov_user['token']}"}
+    events = client.get("/v1/events", headers=auth, params={"recipient_id": rid}).json()["items"]
+    assert events and all(e["subject_type"] != "underspend_reasons" for e in events)
+    assert "private medical" not in str(events)

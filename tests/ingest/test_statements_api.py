@@ -254,3 +254,20 @@ def test_council_rules_setting_is_checked(client: Any, council: Council) -> None
     bad = client.patch(f"/v1/councils/{council.id}", headers=council.auth(),
                        json={"optional_rules": {"local.no_such_rule": {"on": True}}})
     assert bad.status_code == 422
+
+
+def test_impossible_dates_and_periods_are_refused(client: Any, council: Council, account: dict[str, Any]) -> None:
+    future = upload(client, council, account, generic_csv([("31/12/2999", "TESCO", "-1.00")]))
+    assert future.status_code == 422 and future.json()["errors"][0]["line"] == 2
+    data = generic_csv([("05/01/2026", "TESCO", "-4.00")])
+    backwards = upload(client, council, account, data, period_start="2026-01-31", period_end="2026-01-01")
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "period_end"
+    outside = upload(client, council, account, data, period_start="2026-02-01", period_end="2026-02-28")
+    assert outside.status_code == 422 and outside.json()["errors"][0]["line"] == 2
+    ancient = upload(client, council, account, data, period_start="0001-01-01")
+    assert ancient.status_code == 422
+    batch = client.post(f"/v1/accounts/{account['id']}/transactions:batch", headers=council.auth(), json={
+        "transactions": [{"id": "x", "date": "9999-12-31", "amount": "-1.00", "description": "X"}]})
+    assert batch.status_code == 422
+    long_name = upload(client, council, account, data, name="s" * 300 + ".csv")
+    assert long_name.status_code == 201 and len(long_name.json()["filename"]) == 255
