@@ -477,6 +477,25 @@ def _preview_flags(keyed: list[Keyed], outcome: Outcome) -> list[dict[str, Any]]
             for item in keyed if item.found and item.line.line not in held for hit in item.found.hits]
 
 
+def hand_over_shared_lines(ctx: Ctx, voided: Upload) -> int:
+    """Lines that another live upload of the account also held stay, as that upload's lines:
+    voiding one statement never takes away what an overlapping one still shows."""
+    held = set(ctx.session.scalars(select(Transaction.id).where(Transaction.upload_id == voided.id)))
+    others = ctx.session.scalars(select(Upload).where(
+        Upload.account_id == voided.account_id, Upload.status == "imported", Upload.id != voided.id,
+        Upload.kind.in_(("statement", "batch"))).order_by(Upload.id))
+    moved = 0
+    for other in others:
+        shared = [d["transaction_id"] for d in other.summary.get("decisions", [])
+                  if d.get("outcome") == "duplicate" and d.get("transaction_id") in held]
+        if shared:
+            ctx.session.execute(update(Transaction).where(Transaction.id.in_(shared))
+                                .values(upload_id=other.id))
+            held -= set(shared)
+            moved += len(shared)
+    return moved
+
+
 # --- balances, period, coverage ------------------------------------------------------------
 
 def _chronological(lines: list[StatementLine]) -> list[StatementLine]:

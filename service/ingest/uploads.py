@@ -83,6 +83,9 @@ def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
     before = snapshot(upload)
     model: Any = _ROWS_OF[upload.kind]
     if model is Transaction:
+        from service.ingest.statements import hand_over_shared_lines
+
+        hand_over_shared_lines(ctx, upload)
         _release_lines(ctx, upload)
     removed = ctx.session.execute(delete(model).where(model.upload_id == upload.id)).rowcount  # type: ignore[attr-defined]
     upload.status = "voided"

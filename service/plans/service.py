@@ -42,6 +42,7 @@ def approve(ctx: Ctx, plan: SupportPlan) -> SupportPlan:
         )
     before = snapshot(plan)
     _end_previous_version(ctx, plan)
+    _end_before_next_version(ctx, plan)
     plan.status = "approved"
     plan.approved_at = utcnow()
     plan.approved_by_id = ctx.principal.user_id or None
@@ -63,6 +64,19 @@ def _end_previous_version(ctx: Ctx, plan: SupportPlan) -> None:
             before = snapshot(old)
             old.effective_to = plan.effective_from - timedelta(days=1)
             record(ctx, "plan.superseded", old, before=before)
+
+
+def _end_before_next_version(ctx: Ctx, plan: SupportPlan) -> None:
+    """Approving an older version late: it ends the day before the next approved one starts."""
+    following = ctx.session.scalar(
+        select(func.min(SupportPlan.effective_from)).where(
+            SupportPlan.recipient_id == plan.recipient_id,
+            SupportPlan.status == "approved",
+            SupportPlan.effective_from > plan.effective_from,
+        )
+    )
+    if following is not None and (plan.effective_to is None or plan.effective_to >= following):
+        plan.effective_to = following - timedelta(days=1)
 
 
 def lines_of(ctx: Ctx, plan: SupportPlan) -> list[PlanLine]:

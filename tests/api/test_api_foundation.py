@@ -280,3 +280,12 @@ def test_providers_do_not_see_private_threads_in_the_event_log(client: Any, coun
     events = client.get("/v1/events", headers=auth, params={"recipient_id": rid}).json()["items"]
     assert events and all(e["subject_type"] != "underspend_reasons" for e in events)
     assert "private medical" not in str(events)
+
+
+def test_an_older_version_approved_late_ends_before_the_next(client: Any, council: Council) -> None:
+    rid = post_ok(client, "/v1/recipients", council.auth(), _recipient_body())["id"]
+    later = post_ok(client, f"/v1/recipients/{rid}/plans", council.auth(), {**PLAN, "effective_from": "2026-06-01"})
+    earlier = post_ok(client, f"/v1/recipients/{rid}/plans", council.auth(), PLAN)
+    client.post(f"/v1/plans/{later['id']}/approve", headers=council.auth())
+    approved = client.post(f"/v1/plans/{earlier['id']}/approve", headers=council.auth()).json()
+    assert approved["effective_to"] == "2026-05-31"

@@ -271,3 +271,17 @@ def test_impossible_dates_and_periods_are_refused(client: Any, council: Council,
     assert batch.status_code == 422
     long_name = upload(client, council, account, data, name="s" * 300 + ".csv")
     assert long_name.status_code == 201 and len(long_name.json()["filename"]) == 255
+
+
+def test_voiding_one_of_two_overlapping_uploads_keeps_the_shared_lines(client: Any, council: Council, account: dict[str, Any]) -> None:
+    url = f"/v1/accounts/{account['id']}/transactions:batch"
+    line = {"date": "2026-01-05", "amount": "-6.00", "description": "GREGGS"}
+    first = client.post(url, headers=council.auth(), json={"transactions": [
+        {**line, "id": "v1", "amount": "-1.00"}, {**line, "id": "v2"}]}).json()
+    second = client.post(url, headers=council.auth(), json={"transactions": [
+        {**line, "id": "v2"}, {**line, "id": "v3", "amount": "-3.00"}]}).json()
+    assert second["rows"]["new"] == 1 and second["rows"]["duplicate"] == 1
+    assert client.post(f"/v1/uploads/{first['upload_id']}/void", headers=council.auth(),
+                       json={"reason": "wrong file"}).status_code == 200
+    left = client.get(f"/v1/accounts/{account['id']}/transactions", headers=council.auth()).json()["items"]
+    assert sorted(t["amount"] for t in left) == ["-3.00", "-6.00"]
