@@ -24,6 +24,7 @@ from service.models import (
     PaymentSchedule,
     PlanLine,
     SupportPlan,
+    User,
     Worker,
 )
 
@@ -33,6 +34,11 @@ _NOT_RELATED = frozenset({"none", "friend", "other_relative"})
 _MAX_MONEY = Decimal("1000000")
 _MAX_COUNT = 10_000
 _AGE_BANDS = {"21_plus": "21+", "18_20": "18-20", "16_17": "16-17", "apprentice": "apprentice"}
+# What a holder may call a payment: spending only. Money in, moves between their own
+# accounts and repayments to the council stay the council's reading.
+HOLDER_CATEGORIES = frozenset(rules.OUTGOINGS) - {"transfer", "repayment_to_council"}
+# a memory with no user behind it was set with a council key: staff
+_STAFF_ROLES = frozenset({"admin", "officer", None})
 
 
 def optional_settings(raw: Mapping[str, Any] | None) -> tuple[list[str], dict[str, dict[str, Any]]]:
@@ -201,9 +207,18 @@ def _own_accounts(session: Session, recipient_id: int, account_id: int | None) -
 
 
 def load_overrides(session: Session, recipient_id: int) -> dict[str, str]:
-    rows = session.execute(select(PayeeCategory.payee_key, PayeeCategory.category)
-                           .where(PayeeCategory.recipient_id == recipient_id))
-    return {key: category for key, category in rows if category in rules.CODES}
+    """The payee categories people told us, as {payee key: category}.
+
+    A holder's memory counts only where a holder may choose it (a spending category):
+    one remembered before that limit existed must not turn money in into spending or
+    the council's payment into a contribution.
+    """
+    rows = session.execute(
+        select(PayeeCategory.payee_key, PayeeCategory.category, User.role)
+        .outerjoin(User, User.id == PayeeCategory.set_by_id)
+        .where(PayeeCategory.recipient_id == recipient_id))
+    return {key: category for key, category, role in rows
+            if category in rules.CODES and (role in _STAFF_ROLES or category in HOLDER_CATEGORIES)}
 
 
 def recipient_context(session: Session, recipient_id: int,

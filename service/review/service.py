@@ -13,12 +13,17 @@ from sqlalchemy import Select, select
 
 from service import rules
 from service.core.deps import Ctx
-from service.core.errors import Conflict, NotFound, Unprocessable, field_error
+from service.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from service.core.events import record, snapshot
 from service.core.principal import visible_recipient_ids
 from service.core.types import utcnow
 from service.models import Account, Council, Event, Flag, Note, PayeeCategory, Transaction
-from service.review.context import checked_parameters, council_ruleset, parse_setting
+from service.review.context import (
+    HOLDER_CATEGORIES,
+    checked_parameters,
+    council_ruleset,
+    parse_setting,
+)
 from service.review.schemas import (
     FlagBrief,
     FlagDetailOut,
@@ -176,7 +181,15 @@ def _transaction_out(row: Transaction, recipient_id: int,
 
 
 def recategorise(ctx: Ctx, txn: Transaction, category: str, reason: str) -> Transaction:
-    """Set a transaction's category and remember it for this payee and this person."""
+    """Set a transaction's category and remember it for this payee and this person.
+
+    Holders choose among spending categories only (403 naming `category` otherwise):
+    what is income, a transfer or a repayment to the council is the council's call.
+    """
+    if ctx.principal.role not in STAFF and category not in HOLDER_CATEGORIES:
+        raise Forbidden("You can choose a spending category; the council decides what money "
+                        "paid in, transfers and repayments are.",
+                        errors=[field_error("category", "only council staff can choose this")])
     account = ctx.session.get(Account, txn.account_id)
     assert account is not None  # the foreign key guarantees it
     before = snapshot(txn)

@@ -4,6 +4,12 @@ Order matters and is the product's stance: what the holder or officer told us wi
 money in; then moves between the person's own accounts; then the people they employ; then
 employer costs (HMRC, pension, insurance, payroll); then the support plan; anything else
 is flexible use, shown and never questioned.
+
+What we were told has limits, so that a re-categorisation can never undo the council's
+money or the law: a remembered category never overrides money in from the schedule's
+council payer; money in takes only a remembered money-in category (income or a transfer);
+and the worker a payment goes to is matched, and the household-relative rule checked,
+whatever category was remembered for the payee.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import hashlib
 import re
 from decimal import Decimal
 
-from service.rules.categories import LABELS
+from service.rules.categories import INCOME, LABELS
 from service.rules.lexicon import lexicon
 from service.rules.model import (
     Classification,
@@ -33,6 +39,8 @@ _NOT_DIGIT = re.compile(r"\D")
 _ZERO = Decimal(0)
 # A council payment within this share of the scheduled amount counts as "the usual".
 _SCHEDULE_TOLERANCE = Decimal("0.10")
+# The categories a remembered payee may give money in; spending categories never apply.
+_MONEY_IN_CATEGORIES = frozenset({*INCOME, "transfer"})
 
 _REASONS = {
     "hmrc": "Tax and National Insurance for your personal assistants, paid to HMRC.",
@@ -51,11 +59,12 @@ def classify(txn: Txn, ctx: PlanContext | None, rules: RuleSet) -> Classificatio
     words = tokens(txn.description)
     text = finish(words[:])
     if txn.amount > _ZERO:
-        found = _remembered(text, ctx) or _income(txn, text, ctx)
-        return found  # money in never raises a merchant flag
-    found = _remembered(text, ctx) or _outgoing(txn, words, text, ctx)
+        return _money_in(txn, text, ctx)  # money in never raises a merchant flag
+    # the engine's own reading first: who is paid must not depend on what was remembered
+    engine = _outgoing(txn, words, text, ctx)
+    worker = _worker(engine.worker_ref, ctx)
+    found = _with_memory(engine, _remembered(text, ctx))
     hits = _merchant_hits(txn, text, rules)
-    worker = _worker(found.worker_ref, ctx)
     if worker is not None and rules.is_on("unlawful.household_relative") and is_barred(worker):
         hits = (*hits, _household_hit(txn, worker, rules.rule("unlawful.household_relative")))
     if not hits:
@@ -74,7 +83,29 @@ def _remembered(text: str, ctx: PlanContext) -> Classification | None:
     return Classification(category, f"You told us payments to {key} are: {LABELS[category]}.")
 
 
+def _with_memory(engine: Classification, remembered: Classification | None) -> Classification:
+    """The remembered category sets the category; a matched worker stays matched while the
+    line is still wages (the household rule has already looked at that worker)."""
+    if remembered is None:
+        return engine
+    if engine.worker_ref is None or remembered.category != "pa_wages":
+        return remembered
+    return Classification(remembered.category, remembered.reason, engine.plan_line_ref,
+                          engine.worker_ref)
+
+
 # --- money in -------------------------------------------------------------------------
+
+def _money_in(txn: Txn, text: str, ctx: PlanContext) -> Classification:
+    schedule = ctx.schedule or PaymentSchedule()
+    if _names_payer(text, schedule.council_payers):
+        # the council's own money: no remembered category may turn it into something else
+        return _income(txn, text, ctx)
+    remembered = _remembered(text, ctx)
+    if remembered is not None and remembered.category in _MONEY_IN_CATEGORIES:
+        return remembered
+    return _income(txn, text, ctx)
+
 
 def _income(txn: Txn, text: str, ctx: PlanContext) -> Classification:
     lex = lexicon()

@@ -119,3 +119,25 @@ def test_payee_key_is_stable_across_statements():
     assert payee_key("FPO J SMITH REF WAGES WK 32") == payee_key("J SMITH REF WAGES WK 33")
     assert payee_key("TESCO STORES 3217 KENDAL") == payee_key("CARD PAYMENT TO TESCO STORES")
     assert payee_key("FISH INSURANCE LTD") == "FISH INSURANCE"
+
+
+def test_a_remembered_category_never_overrides_the_councils_payment():
+    ctx = context(overrides={"WESTMORLAND AND FURNESS COUNCIL": "client_contribution"})
+    found = classify(txn("WESTMORLAND AND FURNESS COUNCIL", "1240.00"), ctx, RULES)
+    assert found.category == "council_payment"
+
+
+def test_money_in_takes_only_a_remembered_money_in_category():
+    ctx = context(overrides={"JOHN BROWN": "day_activities", "ANN WHITE": "refund"})
+    assert classify(txn("JOHN BROWN", "40.00"), ctx, RULES).category == "other_income"
+    assert classify(txn("ANN WHITE", "40.00"), ctx, RULES).category == "refund"
+
+
+@pytest.mark.parametrize("remembered", ["pa_wages", "flexible_use"])
+def test_the_worker_and_household_rule_come_before_a_remembered_category(remembered):
+    partner = worker(relationship="wife", lives_in_household=True)
+    ctx = context(workers=(partner,), overrides={"JANE SMITH": remembered})
+    found = classify(txn("JANE SMITH"), ctx, RULES)
+    assert found.category == remembered
+    assert [h.rule_id for h in found.hits] == ["unlawful.household_relative"]
+    assert found.worker_ref == ("w1" if remembered == "pa_wages" else None)
