@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from service.cli.common import fail
 from service.core.db import session_scope
 from service.core.errors import DpauditError
 from service.models import Provider, User
@@ -16,11 +17,6 @@ from service.onboarding import service as onboarding
 from service.onboarding.schemas import LoadDocument
 from service.people import service as people
 from service.people.schemas import UserIn
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def create_user(email: str, council_code: str, name: str, role: str,
@@ -34,7 +30,7 @@ def create_user(email: str, council_code: str, name: str, role: str,
                 provider = session.scalar(select(Provider).where(
                     Provider.council_id == council.id, Provider.reference == provider_ref))
                 if provider is None:
-                    _fail(f"no provider '{provider_ref}' in council {council_code}")
+                    fail(f"no provider '{provider_ref}' in council {council_code}")
                 provider_id = provider.id if provider else None
             body = UserIn(email=email, name=name or email.split("@")[0], role=role,
                           provider_id=provider_id)
@@ -42,9 +38,9 @@ def create_user(email: str, council_code: str, name: str, role: str,
             session.flush()
             _key, token = people.create_api_key(ctx, user, "created by dpaudit create-user")
     except ValidationError as exc:
-        _fail(_first_validation_error(exc))
+        fail(_first_validation_error(exc))
     except DpauditError as exc:
-        _fail(exc.detail)
+        fail(exc.detail)
     typer.echo(f"created {role} {email} in council {council_code}")
     typer.echo(f"API key (shown once): {token}")
 
@@ -53,12 +49,12 @@ def load(file: Path) -> None:
     try:
         doc = LoadDocument.model_validate_json(file.read_bytes())
     except ValidationError as exc:
-        _fail(f"{file}: {_first_validation_error(exc)}")
+        fail(f"{file}: {_first_validation_error(exc)}")
     try:
         with session_scope() as session:
             created = onboarding.apply(session, doc)
     except DpauditError as exc:
-        _fail(f"{file}: {exc.detail}")
+        fail(f"{file}: {exc.detail}")
     typer.echo(json.dumps({"council": doc.council.code, "created": dict(created)}))
 
 

@@ -14,12 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from service.cli.common import fail, find_account
+
 KINDS = ("scheduled", "on_demand", "final")
-
-
-def fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(2)
 
 
 def parse_day(text: str, option: str) -> date:
@@ -27,7 +24,6 @@ def parse_day(text: str, option: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         fail(f"{option} {text!r} is not a date (YYYY-MM-DD)")
-        raise  # unreachable: fail exits
 
 
 def check_period(start: date, end: date) -> None:
@@ -39,22 +35,8 @@ def check_period(start: date, end: date) -> None:
         fail(f"--from {start} --to {end}: {exc}")
 
 
-def find_account(session: Any, reference: str) -> Any:
-    """The one account with this reference, in whichever council holds it."""
-    from sqlalchemy import select
-
-    from service.models import Account
-
-    found = session.scalars(select(Account).where(Account.reference == reference).limit(2)).all()
-    if not found:
-        fail(f"no account with reference {reference!r}")
-    if len(found) > 1:
-        fail(f"account reference {reference!r} is used in more than one council")
-    return found[0]
-
-
 def run(reference: str, start_text: str, end_text: str, *, as_json: bool, xlsx: Path | None,
-        letter: Path | None, kind: str = "on_demand") -> None:
+        letter: Path | None, kind: str = "on_demand", council_code: str | None = None) -> None:
     start, end = parse_day(start_text, "--from"), parse_day(end_text, "--to")
     check_period(start, end)
     if kind not in KINDS:
@@ -67,7 +49,7 @@ def run(reference: str, start_text: str, end_text: str, *, as_json: bool, xlsx: 
     from service.onboarding.service import system_ctx
 
     with session_scope() as session:
-        account = find_account(session, reference)
+        account = find_account(session, reference, council_code)
         recipient = session.get(Recipient, account.recipient_id)
         assert recipient is not None  # an account always belongs to a recipient
         audit = service.create_audit(system_ctx(session, account.council_id), recipient, start, end, kind)

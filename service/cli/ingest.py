@@ -7,18 +7,13 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from sqlalchemy import select
 
+from service.cli.common import fail, find_account
 from service.core.db import session_scope
 from service.core.errors import DpauditError
 from service.ingest.statements import import_statement
-from service.models import Account, Council
+from service.models import Account
 from service.onboarding.service import system_ctx
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def statement_files(path: Path) -> list[Path]:
@@ -27,24 +22,17 @@ def statement_files(path: Path) -> list[Path]:
     return [path]
 
 
-def find_account(reference: str, council_code: str | None) -> tuple[int, int]:
+def _account_ids(reference: str, council_code: str | None) -> tuple[int, int]:
     with session_scope() as session:
-        stmt = select(Account.id, Account.council_id).where(Account.reference == reference)
-        if council_code:
-            stmt = stmt.join(Council, Council.id == Account.council_id).where(Council.code == council_code)
-        found = session.execute(stmt).all()
-    if not found:
-        _fail(f"no account with reference '{reference}'")
-    if len(found) > 1:
-        _fail(f"several councils have an account '{reference}': add --council CODE")
-    return found[0].id, found[0].council_id
+        account = find_account(session, reference, council_code)
+        return account.id, account.council_id
 
 
 def import_path(path: Path, account_ref: str, council_code: str | None, dry_run: bool) -> None:
     files = statement_files(path)
     if not files:
-        _fail(f"{path}: no files to import")
-    account_id, council_id = find_account(account_ref, council_code)
+        fail(f"{path}: no files to import")
+    account_id, council_id = _account_ids(account_ref, council_code)
     failures, totals = 0, {"new": 0, "duplicate": 0, "possible_duplicate": 0}
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

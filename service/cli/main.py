@@ -18,11 +18,6 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -147,6 +142,7 @@ def audit(
     letter: Annotated[Path | None, typer.Option(
         "--letter", help="Write the letter to this file: HTML for .html, PDF for .pdf.")] = None,
     kind: Annotated[str, typer.Option(help="scheduled, on_demand or final.")] = "on_demand",
+    council: Annotated[str | None, typer.Option(help="Council code, if references repeat.")] = None,
 ) -> None:
     """Audit all of a person's accounts for a period and save the audit.
 
@@ -157,7 +153,8 @@ def audit(
     """
     from service.cli import audit as audit_command
 
-    audit_command.run(account, start, end, as_json=as_json, xlsx=xlsx, letter=letter, kind=kind)
+    audit_command.run(account, start, end, as_json=as_json, xlsx=xlsx, letter=letter, kind=kind,
+                      council_code=council)
 
 
 def run() -> None:

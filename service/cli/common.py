@@ -1,0 +1,30 @@
+"""What the commands share: one way to fail, and finding an account by its reference."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import typer
+
+
+def fail(message: str) -> NoReturn:
+    """One plain line on standard error, exit status 2."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def find_account(session: Any, reference: str, council_code: str | None = None) -> Any:
+    """The one account with this reference (in this council, when given)."""
+    from sqlalchemy import select
+
+    from service.models import Account, Council
+
+    stmt = select(Account).where(Account.reference == reference)
+    if council_code:
+        stmt = stmt.join(Council, Council.id == Account.council_id).where(Council.code == council_code)
+    found = session.scalars(stmt.limit(2)).all()
+    if not found:
+        fail(f"no account with reference '{reference}'")
+    if len(found) > 1:
+        fail(f"several councils have an account '{reference}': add --council CODE")
+    return found[0]
