@@ -64,7 +64,8 @@ def _release_lines(ctx: Ctx, upload: Upload) -> None:
     from service.review.classify import release_transactions
 
     ids = list(ctx.session.scalars(select(Transaction.id).where(Transaction.upload_id == upload.id)))
-    release_transactions(ctx, ids)
+    # only council staff may settle a flag by voiding; a holder's open flags wait for them
+    release_transactions(ctx, ids, clear_open=ctx.principal.role in ("admin", "officer"))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         ctx.session.execute(update(Transaction).where(Transaction.possible_duplicate_of.in_(chunk))

@@ -242,7 +242,7 @@ def _clear_stale(ctx: Ctx, recipient_id: int, still_hit: set[str]) -> list[Flag]
     open_flags = ctx.session.scalars(select(Flag).where(
         Flag.recipient_id == recipient_id, Flag.status == "open",
         Flag.rule_id != CARE_HOME_RULE).order_by(Flag.id)).all()
-    stale = [f for f in open_flags if f.flag_key not in still_hit]
+    stale = [f for f in open_flags if f.flag_key not in still_hit and not _released(f)]
     for flag in stale:
         clear_automatically(ctx, flag)
     return stale
@@ -373,22 +373,31 @@ def _cash_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
 VOIDED = "the statement line was voided"
 
 
-def release_transactions(ctx: Ctx, transaction_ids: Sequence[int]) -> int:
+def release_transactions(ctx: Ctx, transaction_ids: Sequence[int], *, clear_open: bool) -> int:
     """Let flags go of transactions about to be deleted (an upload being voided).
 
-    Open flags on them are cleared ("the statement line was voided"); every flag keeps its
-    evidence and history but no longer points at the row. Call before deleting the rows:
-    the foreign key would otherwise refuse the delete. Returns how many flags were touched.
+    Every flag keeps its evidence and history but no longer points at the row (event
+    "flag.released"). With `clear_open` (council staff voiding) open flags are cleared
+    ("the statement line was voided"); without it (a holder or provider voiding their own
+    upload) they stay open for an officer to decide: voiding a file must not be a way to
+    clear a flag. Call before deleting the rows: the foreign key would otherwise refuse
+    the delete. Returns how many flags were touched.
     """
     touched = 0
     for chunk in _chunks(sorted(set(transaction_ids))):
         for flag in ctx.session.scalars(select(Flag).where(Flag.transaction_id.in_(chunk))
                                         .order_by(Flag.id)):
             before = snapshot(flag)
-            if flag.status == "open":
+            if clear_open and flag.status == "open":
                 flag.status, flag.decision_reason = "cleared", VOIDED
                 flag.decided_at, flag.decided_by_id = utcnow(), None
             flag.transaction_id = None
             record(ctx, "flag.released", flag, before=before)
             touched += 1
     return touched
+
+
+def _released(flag: Flag) -> bool:
+    """A flag on a statement line that was voided and left open for an officer: no re-run
+    can find its line again, so only a person may decide it."""
+    return flag.transaction_id is None and "|txn:" in flag.flag_key
