@@ -81,6 +81,7 @@ def import_payroll_lines(ctx: Ctx, recipient: Recipient, lines: list[ParsedPayro
         raise Unprocessable("A payroll run needs at least one line.",
                             errors=[field_error("lines", "empty")])
     _check_lines(lines)
+    _check_one_line_per_period(lines)
     filename = clean_filename(filename)
     fmt = "json" if source_bytes[:1] == b"{" else "csv"
     earlier = previous_upload(ctx.session, kind="payroll", digest=sha256(source_bytes),
@@ -95,14 +96,15 @@ def import_payroll_lines(ctx: Ctx, recipient: Recipient, lines: list[ParsedPayro
     warnings = _changed_figures(rows, held)
     if dry_run:
         new = len({_identity(r) for r in rows} - held.keys())
-        return _result(rows, names, recipient, fmt, filename, warnings, upload_id=None, new=new,
-                       dry_run=True)
+        return _result(_as_kept(rows, held), names, recipient, fmt, filename, warnings,
+                       upload_id=None, new=new, dry_run=True)
     upload = create_upload(ctx, recipient_id=recipient.id, kind="payroll",
                            sha256=store_blob(ctx.session, source_bytes), filename=filename,
                            format=fmt, period_start=min(r["period_start"] for r in rows),
                            period_end=max(r["period_end"] for r in rows))
     new = _insert(ctx, upload, rows)
-    result = _result(rows, names, recipient, fmt, filename, warnings, upload_id=upload.id, new=new,
+    kept = _as_kept(rows, _held(ctx, recipient, rows))
+    result = _result(kept, names, recipient, fmt, filename, warnings, upload_id=upload.id, new=new,
                      dry_run=False)
     upload.summary = result.model_dump(mode="json", exclude={"upload_id", "duplicate_file", "dry_run"})
     record(ctx, "upload.imported", upload)
@@ -116,6 +118,23 @@ def _check_lines(lines: Sequence[ParsedPayrollLine]) -> None:
             raise _refused(line, "period_end", "the pay period ends before it starts")
         if line.gross < 0:
             raise _refused(line, "gross", "gross pay cannot be negative")
+
+
+def _check_one_line_per_period(lines: Sequence[ParsedPayrollLine]) -> None:
+    """Two lines for one worker and pay period cannot both be kept: refuse the run rather
+    than keep one and count both."""
+    first_seen: dict[tuple[Any, ...], ParsedPayrollLine] = {}
+    for line in lines:
+        key = (normalised_name(line.worker[:NAME_LENGTH]), line.period_start, line.period_end)
+        first = first_seen.setdefault(key, line)
+        if first is line:
+            continue
+        reason = (f"lines {first.line} and {line.line} are both for {line.worker} for "
+                  f"{line.period_start} to {line.period_end}; send one line per worker and pay period")
+        raise Unprocessable(
+            f"This payroll run could not be read, so nothing was imported. {reason}",
+            errors=[field_error("worker", reason, line=first.line or None),
+                    field_error("worker", reason, line=line.line or None)])
 
 
 def _refused(line: ParsedPayrollLine, field: str, reason: str) -> Unprocessable:
@@ -173,13 +192,25 @@ def _insert(ctx: Ctx, upload: Upload, rows: list[dict[str, Any]]) -> int:
                               .where(PayrollLine.upload_id == upload.id)) or 0
 
 
+def _as_kept(rows: Sequence[dict[str, Any]],
+             held: dict[tuple[Any, ...], PayrollLine]) -> list[dict[str, Any]]:
+    """Each line as it is (or would be) stored: a period already held keeps its first figures."""
+    return [_stored_row(held[_identity(r)]) if _identity(r) in held else r for r in rows]
+
+
+def _stored_row(line: PayrollLine) -> dict[str, Any]:
+    return {"worker_id": line.worker_id, "worker_name": line.worker_name,
+            "period_start": line.period_start, "period_end": line.period_end,
+            "gross": line.gross, "net": line.net, "hours": line.hours}
+
+
 def _tallies(rows: Sequence[dict[str, Any]], names: dict[int, str]) -> list[_Tally]:
     tallies: dict[str, _Tally] = {}
     for row in rows:
         worker_id = row["worker_id"]
         key = f"w{worker_id}" if worker_id else f"n{normalised_name(row['worker_name'])}"
-        tally = tallies.setdefault(key, _Tally(names[worker_id] if worker_id else row["worker_name"],
-                                               worker_id))
+        name = names.get(worker_id, row["worker_name"]) if worker_id else row["worker_name"]
+        tally = tallies.setdefault(key, _Tally(name, worker_id))
         tally.lines += 1
         tally.gross += row["gross"]
         tally.net += row["net"]

@@ -176,3 +176,32 @@ def test_void_takes_the_lines_out(client: Any, council: Council) -> None:
     assert lines(client, rid, h) == []
     assert client.post(f"/v1/recipients/{rid}/payroll-runs", headers=h, json=RUN).status_code == 201
     assert len(lines(client, rid, h)) == 2
+
+
+def test_two_lines_for_one_worker_and_period_refuse_the_run(client: Any, council: Council) -> None:
+    rid, h = recipient(client, council), council.auth()
+    twice = {"lines": [RUN["lines"][0], RUN["lines"][1], {**RUN["lines"][0], "gross": "100.00"}]}
+    response = client.post(f"/v1/recipients/{rid}/payroll-runs", headers=h, json=twice)
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [(e["line"], e["field"]) for e in errors] == [(1, "worker"), (3, "worker")]
+    rows = ("Jane Smith,05/01/2026,18/01/2026,520.00,504.40\n"
+            "JANE SMITH,05/01/2026,18/01/2026,100.00,100.00\n")
+    csv_response = upload_csv(client, rid, "worker,period_start,period_end,gross,net\n" + rows, h)
+    assert csv_response.status_code == 422, csv_response.text
+    assert [(e["line"], e["field"]) for e in csv_response.json()["errors"]] == [
+        (2, "worker"), (3, "worker")]
+    assert lines(client, rid, h) == [] and uploads_of(rid) == 0
+
+
+def test_the_reply_totals_are_the_figures_kept(client: Any, council: Council) -> None:
+    rid, h = recipient(client, council), council.auth()
+    post_ok(client, f"/v1/recipients/{rid}/payroll-runs", h, RUN)
+    changed = {"lines": [{**RUN["lines"][0], "gross": "530.00", "net": "514.40"},
+                         {"worker": "Jane Smith", "period_start": "2026-01-19",
+                          "period_end": "2026-02-01", "gross": "260.00", "net": "260.00"}]}
+    for query in ("?dry_run=true", ""):
+        response = client.post(f"/v1/recipients/{rid}/payroll-runs{query}", headers=h, json=changed)
+        assert response.status_code in (200, 201), response.text
+        (jane,) = response.json()["pay_by_worker"]
+        assert (jane["lines"], jane["gross"], jane["net"]) == (2, "780.00", "764.40")
