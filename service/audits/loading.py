@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import func, or_, select, type_coerce
@@ -141,7 +142,7 @@ def load_transactions(
     Money and dates are read raw (integer hundredths, the stored date) and converted here,
     once per distinct value: a year of statements repeats the same few amounts and days.
     """
-    rows = session.connection().execute(  # Core rows: no ORM row processing per line
+    result = session.connection().execute(  # Core rows: no ORM row processing per line
         select(Transaction.id, Transaction.account_id, type_coerce(Transaction.posted_on, _RAW),
                type_coerce(Transaction.amount, _RAW), Transaction.description, Transaction.category,
                Transaction.category_reason, type_coerce(Transaction.balance, _RAW),
@@ -149,7 +150,9 @@ def load_transactions(
         .where(Transaction.account_id.in_(list(refs)),
                Transaction.posted_on.between(window[0], window[1]))
         .order_by(Transaction.account_id, Transaction.posted_on, Transaction.id)
-    ).all()
+    )
+    # Fetched a batch at a time: a year of raw rows never sits in memory beside what is built.
+    rows = chain.from_iterable(result.partitions(500))
     days: dict[Any, tuple[date, str]] = {}
     money: dict[Any, tuple[Decimal, str]] = {}
     categories: dict[str | None, tuple[str, str]] = {}
