@@ -183,19 +183,29 @@ def _only_visible_sheet(data: bytes) -> str | None:
     return visible[0] if len(visible) == 1 else None
 
 
-def dedup_key(entry: importers.TimesheetEntry) -> str:
-    """The same shift written in two overlapping timesheets is one shift."""
-    parts = (normalised_name(entry.worker), entry.date.isoformat(),
+def dedup_key(entry: importers.TimesheetEntry, occurrence: int = 1) -> str:
+    """The same shift written in two overlapping timesheets is one shift.
+
+    `occurrence` is n for the n-th identical entry in one file (as statements do), so two
+    4-hour visits on one day are two shifts, while a file that repeats both still adds
+    nothing. The first keeps the key it always had, so files sent before still match.
+    """
+    parts = [normalised_name(entry.worker), entry.date.isoformat(),
              entry.start.isoformat() if entry.start else "", entry.end.isoformat() if entry.end else "",
-             str(entry.hours), "sleep-in" if entry.sleep_in else "shift")
+             str(entry.hours), "sleep-in" if entry.sleep_in else "shift"]
+    if occurrence > 1:
+        parts.append(f"#{occurrence}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def _prepare(entries: Iterable[importers.TimesheetEntry], match: Callable[[str], Worker | None],
              recipient: Recipient) -> _Prepared:
     prepared = _Prepared()
+    seen: dict[str, int] = {}
     for entry in entries:
         name = entry.worker[:NAME_LENGTH]
+        first_key = dedup_key(entry)
+        seen[first_key] = occurrence = seen.get(first_key, 0) + 1
         worker = match(name)
         prepared.rows.append({
             "council_id": recipient.council_id, "recipient_id": recipient.id,
@@ -205,7 +215,8 @@ def _prepare(entries: Iterable[importers.TimesheetEntry], match: Callable[[str],
             # the importer gives a sleep-in night its woken (working) hours, 0 when unstated
             "woken_hours": entry.hours if entry.sleep_in else None,
             "rate": entry.rate, "sheet": entry.sheet[:100] if entry.sheet else None,
-            "source_row": entry.row, "dedup_key": dedup_key(entry),
+            "source_row": entry.row,
+            "dedup_key": first_key if occurrence == 1 else dedup_key(entry, occurrence),
         })
         _tally(prepared.tallies, name, worker, entry)
     return prepared

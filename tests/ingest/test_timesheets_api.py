@@ -290,3 +290,24 @@ def test_missing_file_is_422_and_a_larger_upload_than_json_is_accepted(
     assert len(rows) > 1_300_000
     big = upload(client, rid, "Worker,Date,Start,End,Notes\n" + rows, h)
     assert big.status_code == 201, big.text[:300]
+
+
+def test_two_identical_untimed_shifts_on_one_day_are_two_shifts(client: Any, council: Council) -> None:
+    rid, h = recipient_with_workers(client, council), council.auth()
+    visits = ("Worker,Date,Hours\n"
+              "Jane Smith,05/01/2026,4\n"
+              "Jane Smith,05/01/2026,4\n"
+              "Jane Smith,06/01/2026,4\n")
+    result = upload(client, rid, visits, h).json()
+    assert (result["entries_total"], result["entries_new"], result["entries_duplicate"]) == (3, 3, 0)
+    assert sum(float(r["hours"]) for r in entries(client, rid, h)) == 12
+    # a later sheet repeating both visits and adding a third that day adds only the third
+    overlap = ("Worker,Date,Hours\n"
+               "Jane Smith,05/01/2026,4\n"
+               "JANE SMITH,05/01/2026,4\n"
+               "Jane Smith,05/01/2026,4\n")
+    again = upload(client, rid, overlap, h, name="overlap.csv")
+    assert again.status_code == 201, again.text
+    assert (again.json()["entries_new"], again.json()["entries_duplicate"]) == (1, 2)
+    rows = entries(client, rid, h, "&from=2026-01-05&to=2026-01-05")
+    assert [r["hours"] for r in rows] == ["4.00", "4.00", "4.00"]
