@@ -92,13 +92,16 @@ def _in_range(where: str, value: Any) -> Any:
 
 
 def parse_setting(setting: Any) -> tuple[bool, dict[str, Any]]:
+    """(on, parameters) from one stored rule setting, forgivingly: anything but a real
+    boolean `true` (the string "no", 1, null) means off. `validate_optional_rules`
+    refuses such values on the way in."""
     if isinstance(setting, bool):
         return setting, {}
     if not isinstance(setting, Mapping):
         return False, {}
     if "on" in setting or "parameters" in setting:
         params = setting.get("parameters")
-        return bool(setting.get("on", True)), dict(params) if isinstance(params, Mapping) else {}
+        return setting.get("on", True) is True, dict(params) if isinstance(params, Mapping) else {}
     return True, dict(setting)
 
 

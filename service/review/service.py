@@ -61,9 +61,24 @@ def validate_optional_rules(raw: Mapping[str, Any]) -> dict[str, Any]:
         if rule_id not in known.rules:
             raise Unprocessable(f"There is no rule {rule_id!r}.",
                                 errors=[field_error(f"optional_rules.{rule_id}", "unknown rule")])
+        _check_switch(rule_id, setting)
         on, params = parse_setting(setting)
         stored[rule_id] = rule_setting(known.rules[rule_id], on, params)
     return stored
+
+
+def _check_switch(rule_id: str, setting: Any) -> None:
+    """A rule is switched with a real true or false: {"on": "no"} must not read as on."""
+    if isinstance(setting, bool):
+        return
+    if not isinstance(setting, Mapping):
+        raise Unprocessable(
+            f"Give {rule_id} as true, false or an object such as {{\"on\": true}}.",
+            errors=[field_error(f"optional_rules.{rule_id}", "give true, false or an object")])
+    if "on" in setting and not isinstance(setting["on"], bool):
+        raise Unprocessable(
+            f"Switch {rule_id} on or off with true or false, not {setting['on']!r}.",
+            errors=[field_error(f"optional_rules.{rule_id}.on", "give true or false")])
 
 
 def rule_setting(rule: rules.Rule, on: bool, parameters: Mapping[str, Any]) -> dict[str, Any]:
