@@ -17,6 +17,9 @@ _PLAIN = re.compile(r"0*\d{1,12}(?:\.\d{1,2}0*)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2}0*)?")
 _COMMA_DECIMAL = re.compile(r"0*\d{1,12},\d{1,2}")
 _GROUPED_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}")
+# The common case, read directly: a plain signed amount below MAX_ABS, at most
+# MAX_MONEY_CHARS long, to the penny (trailing zeros allowed). Anything else goes the long way.
+_SIMPLE = re.compile(r"[-+]?[0-9]{1,9}(?:\.[0-9]{1,2}0{0,19})?")
 _CLEAN = str.maketrans("", "", " \u00a0\t'\"£$€")
 
 
@@ -34,6 +37,8 @@ def parse_money(
     ``1.234,50`` are read too. A lone group such as ``1,234`` is always a thousand,
     never 1.234. Refuses NaN, infinities, exponents and more than two decimals.
     """
+    if _SIMPLE.fullmatch(text):
+        return Decimal(text).quantize(PENNY)
     raw = text
     if len(raw) > MAX_MONEY_CHARS:
         raise BadValue(f"amount is {len(raw)} characters long; at most 32 allowed",
