@@ -154,21 +154,36 @@ def _trade(node: Node, account: str | None) -> StatementLine | None:
 
 
 def _transaction(node: Node, account: str | None) -> StatementLine:
-    amount_text = node.text("TRNAMT")
+    values: dict[str, str | None] = {}  # the first value of each tag (None: an aggregate)
+    payee: Node | None = None  # the first PAYEE, when it is an aggregate
+    for item in reversed(node.items):
+        if isinstance(item, Node):
+            values[item.tag] = None
+            if item.tag == "PAYEE":
+                payee = item
+        else:
+            values[item[0]] = item[2]
+            if item[0] == "PAYEE":
+                payee = None
+
+    def text(tag: str) -> str:
+        return values.get(tag) or ""
+
+    amount_text = text("TRNAMT")
     if not amount_text:
         raise BadValue("the transaction has no amount", line=node.line, field="TRNAMT")
     amount = parse_money(amount_text, line=node.line, field="TRNAMT", comma_decimal=True)
-    payee = node.find("PAYEE", "NAME")
-    name = node.text("NAME") or (payee.value or "" if payee is not None else "")
-    memo = node.text("MEMO")
+    payee_name = payee.child("NAME") if payee is not None else None
+    name = text("NAME") or (payee_name.value or "" if payee_name is not None else "")
+    memo = text("MEMO")
     description = " / ".join(dict.fromkeys(p for p in (name.strip(), memo.strip()) if p))
     return StatementLine(
-        date=ofx_date(node.text("DTPOSTED") or node.text("DTUSER"), node.line, "DTPOSTED"),
+        date=ofx_date(text("DTPOSTED") or text("DTUSER"), node.line, "DTPOSTED"),
         amount=amount,
-        description=description or node.text("TRNTYPE"),
-        reference=node.text("FITID") or None,
+        description=description or text("TRNTYPE"),
+        reference=text("FITID") or None,
         account=account,
-        mcc=node.text("MCC") or node.text("SIC") or None,
+        mcc=text("MCC") or text("SIC") or None,
         line=node.line,
     )
 
@@ -178,7 +193,11 @@ def ofx_date(raw: str, line: int, field: str) -> dt.date:
     match = _DATE8.match(raw)
     if match is None:
         raise BadValue(f"{raw[:40]!r} is not an OFX date (YYYYMMDD...)", line=line, field=field)
-    return parse_date(match.group(1), line=line, field=field)
+    digits = match.group(1)
+    try:  # what parse_date reads eight digits as (YYYYMMDD), without its regex search
+        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return parse_date(digits, line=line, field=field)  # raises its precise BadValue
 
 
 # --- the envelope, through ofxparse ----------------------------------------------------

@@ -26,17 +26,35 @@ LEAF_LIMITS = {"TRNAMT": 32, "BALAMT": 32, "TOTAL": 32, "FITID": 255, "NAME": 25
                "DTPOSTED": 64, "DTUSER": 64, "DTSTART": 64, "DTEND": 64, "DTASOF": 64}
 
 
-class Node:
-    __slots__ = ("children", "line", "tag", "value")
+Leaf = tuple[str, int, str]  # (tag, line, value): a leaf is kept as a plain tuple
 
-    def __init__(self, tag: str, line: int, value: str | None = None) -> None:
+
+class Node:
+    """An aggregate (``value`` None) with its items in document order: aggregates as
+    Nodes, leaves as ``Leaf`` tuples. ``child``, ``find``, ``iter`` and ``children``
+    present a leaf as a childless Node with its value."""
+
+    __slots__ = ("items", "line", "tag", "value")
+
+    def __init__(self, tag: str, line: int, value: str | None = None,
+                 items: list[Node | Leaf] | None = None) -> None:
         self.tag = tag
         self.line = line
         self.value = value  # None for aggregates
-        self.children: list[Node] = []
+        self.items: list[Node | Leaf] = [] if items is None else items
+
+    @property
+    def children(self) -> list[Node]:
+        return [item if isinstance(item, Node) else Node(*item) for item in self.items]
 
     def child(self, tag: str) -> Node | None:
-        return next((c for c in self.children if c.tag == tag), None)
+        for item in self.items:
+            if isinstance(item, Node):
+                if item.tag == tag:
+                    return item
+            elif item[0] == tag:
+                return Node(*item)
+        return None
 
     def text(self, tag: str) -> str:
         node = self.child(tag)
@@ -50,92 +68,99 @@ class Node:
 
     def iter(self, tags: frozenset[str]) -> Iterator[Node]:
         """Matching descendants in document order (not descending into a match)."""
-        stack = list(reversed(self.children))
+        stack = list(reversed(self.items))
         while stack:
-            node = stack.pop()
-            if node.tag in tags:
-                yield node
-            else:
-                stack.extend(reversed(node.children))
+            item = stack.pop()
+            if isinstance(item, Node):
+                if item.tag in tags:
+                    yield item
+                else:
+                    stack.extend(reversed(item.items))
+            elif item[0] in tags:
+                yield Node(*item)
 
 
 def build_tree(body: str, first_line: int, limits: Limits) -> Node:
     root = Node("#ROOT", first_line)
-    stack = [root]
+    stack = [root]  # the open aggregates
+    leaf_open = False  # the last item of stack[-1] is a leaf its </TAG> may still close
     line, position = first_line, 0
-    pending: Node | None = None  # an open tag whose kind (leaf or aggregate) is not known yet
+    pending: str | None = None  # an open tag whose kind (leaf or aggregate) is not known yet
+    pending_line = 0
+    count = body.count
+    default_cap = limits.max_cell_chars
+    caps = LEAF_LIMITS
     for match in _TOKEN.finditer(body):
-        between = body[position:match.start()]
-        line += body.count("\n", position, match.start())
+        start, end = match.span()
+        between = body[position:start]
+        if between:
+            line += count("\n", position, start)
         if pending is not None:
-            stack, pending = _settle(stack, pending, between, limits), None
-        elif between.strip() and len(stack) > 1:
-            _append_text(stack[-1], between, limits)
-        position = match.end()
-        tag = match.group("tag")
+            value = between.strip()
+            if value:
+                if len(value) > caps.get(pending, default_cap):
+                    _check_length(pending, pending_line, value, limits)
+                stack[-1].items.append(
+                    (pending, pending_line, html.unescape(value) if "&" in value else value))
+                leaf_open = True
+            else:
+                node = Node(pending, pending_line)
+                stack[-1].items.append(node)
+                stack.append(node)
+            pending = None
+        elif leaf_open and between.strip():
+            items = stack[-1].items
+            tag, leaf_line, value = items[-1]  # type: ignore[misc]
+            value = (value + " " + between.strip()).strip()
+            _check_length(tag, leaf_line, value, limits)
+            items[-1] = (tag, leaf_line, value)
+        position = end
+        cdata, close, tag, _attrs, empty = match.groups()
         if tag is None:
-            if match.group("cdata") is not None and stack[-1].value is not None:
-                stack[-1].value += match.group("cdata")
-            line += match.group(0).count("\n")
-            continue
-        tag = tag.upper()
-        if match.group("close"):
-            stack = _close(stack, tag)
-        elif match.group("empty"):
-            line += match.group(0).count("\n")
-            continue  # <MEMO/>: an empty field carries nothing
-        else:
-            stack = pop_leaves(stack)
-            pending = Node(tag, line)
+            if cdata is not None and leaf_open:
+                items = stack[-1].items
+                leaf_tag, leaf_line, value = items[-1]  # type: ignore[misc]
+                items[-1] = (leaf_tag, leaf_line, value + cdata)
+        elif close:
+            leaf_open = _close(stack, tag.upper(), leaf_open)
+        elif not empty:
+            leaf_open = False
+            pending, pending_line = tag.upper(), line
             if len(stack) > MAX_DEPTH:
                 raise LimitExceeded("the OFX tags are nested too deeply", line=line)
-        line += match.group(0).count("\n")
+        line += count("\n", start, end)
     if pending is not None:
-        _settle(stack, pending, body[position:], limits)
+        value = body[position:].strip()
+        if value:
+            _check_length(pending, pending_line, value, limits)
+            stack[-1].items.append(
+                (pending, pending_line, html.unescape(value) if "&" in value else value))
+        else:
+            stack[-1].items.append(Node(pending, pending_line))
     return root
 
 
-def _settle(stack: list[Node], node: Node, between: str, limits: Limits) -> list[Node]:
-    parent = stack[-1]
-    if between.strip():
-        value = between.strip()
-        _check_length(node, value, limits)
-        node.value = html.unescape(value) if "&" in value else value
-        parent.children.append(node)
-        stack.append(node)  # a leaf stays "open" so an explicit </TAG> can close it
-        return stack
-    parent.children.append(node)
-    stack.append(node)
-    return stack
-
-
-def _append_text(node: Node, text: str, limits: Limits) -> None:
-    if node.value is None:
-        return  # stray text inside an aggregate (e.g. after a closed leaf) carries nothing
-    node.value = (node.value + " " + text.strip()).strip()
-    _check_length(node, node.value, limits)
-
-
-def _check_length(node: Node, value: str, limits: Limits) -> None:
-    cap = LEAF_LIMITS.get(node.tag, limits.max_cell_chars)
+def _check_length(tag: str, line: int, value: str, limits: Limits) -> None:
+    cap = LEAF_LIMITS.get(tag, limits.max_cell_chars)
     if len(value) > cap:
         raise LimitExceeded(
-            f"the {node.tag} value is {len(value):,} characters long; at most {cap} allowed",
-            line=node.line, field=node.tag,
+            f"the {tag} value is {len(value):,} characters long; at most {cap} allowed",
+            line=line, field=tag,
         )
 
 
-def _close(stack: list[Node], tag: str) -> list[Node]:
+def _close(stack: list[Node], tag: str, leaf_open: bool) -> bool:
+    """Close the open leaf or the innermost open aggregate named ``tag``; a stray closing
+    tag is ignored, as SGML readers do. Returns whether a leaf is still open."""
+    if leaf_open:
+        last = stack[-1].items[-1]
+        if not isinstance(last, Node) and last[0] == tag:
+            return False
     for depth in range(len(stack) - 1, 0, -1):
         if stack[depth].tag == tag:
-            return stack[:depth]
-    return stack  # a stray closing tag: ignore it, as SGML readers do
-
-
-def pop_leaves(stack: list[Node]) -> list[Node]:
-    while len(stack) > 1 and stack[-1].value is not None:
-        stack.pop()
-    return stack
+            del stack[depth:]
+            return False
+    return leaf_open
 
 
 def require_ofx(root: Node) -> Node:
