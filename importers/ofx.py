@@ -166,24 +166,22 @@ def _transaction(node: Node, account: str | None) -> StatementLine:
             if item[0] == "PAYEE":
                 payee = None
 
-    def text(tag: str) -> str:
-        return values.get(tag) or ""
-
-    amount_text = text("TRNAMT")
+    get = values.get
+    amount_text = get("TRNAMT") or ""
     if not amount_text:
         raise BadValue("the transaction has no amount", line=node.line, field="TRNAMT")
     amount = parse_money(amount_text, line=node.line, field="TRNAMT", comma_decimal=True)
     payee_name = payee.child("NAME") if payee is not None else None
-    name = text("NAME") or (payee_name.value or "" if payee_name is not None else "")
-    memo = text("MEMO")
-    description = " / ".join(dict.fromkeys(p for p in (name.strip(), memo.strip()) if p))
+    name = (get("NAME") or (payee_name.value or "" if payee_name is not None else "")).strip()
+    memo = (get("MEMO") or "").strip()
+    description = f"{name} / {memo}" if name and memo and name != memo else name or memo
     return StatementLine(
-        date=ofx_date(text("DTPOSTED") or text("DTUSER"), node.line, "DTPOSTED"),
+        date=ofx_date(get("DTPOSTED") or get("DTUSER") or "", node.line, "DTPOSTED"),
         amount=amount,
-        description=description or text("TRNTYPE"),
-        reference=text("FITID") or None,
+        description=description or get("TRNTYPE") or "",
+        reference=get("FITID") or None,
         account=account,
-        mcc=text("MCC") or text("SIC") or None,
+        mcc=get("MCC") or get("SIC") or None,
         line=node.line,
     )
 
