@@ -136,8 +136,9 @@ def flag_rules_by_transaction(session: Session, recipient_id: int) -> dict[int, 
 def load_transactions(
     session: Session, refs: dict[int, str], window: tuple[date, date],
     line_ids: dict[int, str], flagged: dict[int, list[str]],
-) -> tuple[list[ai.Transaction], list[list[Any]]]:
-    """Engine transactions in statement order, and the compact rows the workbook shows.
+) -> tuple[list[ai.Transaction], list[tuple[Any, ...]]]:
+    """Engine transactions in statement order, and the compact rows the workbook shows
+    (tuples: stored as JSON arrays, and a year of them costs the garbage collector nothing).
 
     Money and dates are read raw (integer hundredths, the stored date) and converted here,
     once per distinct value: a year of statements repeats the same few amounts and days.
@@ -156,10 +157,9 @@ def load_transactions(
     days: dict[Any, tuple[date, str]] = {}
     money: dict[Any, tuple[Decimal, str]] = {}
     categories: dict[str | None, tuple[str, str]] = {}
-    no_rules: list[str] = []
     new_txn = ai.Transaction
     txns: list[ai.Transaction] = []
-    shown: list[list[Any]] = []
+    shown: list[tuple[Any, ...]] = []
     for tid, account_id, raw_day, raw_amount, description, code, reason, raw_balance, line, worker in rows:
         day = days.get(raw_day)
         if day is None:
@@ -177,13 +177,13 @@ def load_transactions(
         category = categories.get(code)
         if category is None:
             category = categories[code] = (audit_category(code), code or "")
-        rules = flagged.get(tid, no_rules)
+        rules = flagged.get(tid)
+        rule_ids = tuple(rules) if rules else ()
         account = refs[account_id]
         txns.append(new_txn(
-            str(tid), account, day[0], amount[0], description, category[0], balance, tuple(rules),
+            str(tid), account, day[0], amount[0], description, category[0], balance, rule_ids,
             line_ids.get(line) if line else None, str(worker) if worker else None))
-        shown.append([tid, account, day[1], amount[1], description, category[1], reason or "",
-                      rules if rules else []])
+        shown.append((tid, account, day[1], amount[1], description, category[1], reason or "", rule_ids))
     return txns, shown
 
 
