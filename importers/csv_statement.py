@@ -390,8 +390,8 @@ def _fast_reader(layout: Layout, columns: dict[str, int], header_cells: tuple[st
 
     def row(cells: list[str], line: int) -> StatementLine:
         size = len(cells)
-        if date_at >= size or (width and size > width):
-            raise _Declined
+        if date_at >= size or (width and size > width and "".join(cells[width:]).strip()):
+            raise _Declined  # no date cell, or fields beyond the header's that hold something
         date = dates.get(cells[date_at]) or day(cells[date_at])
         if skip_words is not None:
             state = cells[skip_at] if skip_at < size else ""
