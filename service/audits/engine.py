@@ -87,6 +87,8 @@ class AuditResult:
 
 def to_plain(value: Any) -> Any:
     """Dataclasses (with their derived figures) to JSON-ready values; Decimal to str."""
+    if value is None or type(value) in _AS_IS:
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -95,11 +97,17 @@ def to_plain(value: Any) -> Any:
         return [to_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
-    if is_dataclass(value) and not isinstance(value, type):
-        plain = {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
-        plain.update({name: to_plain(getattr(value, name)) for name in _derived(type(value))})
-        return plain
-    return value
+    names = _NAMES.get(type(value))
+    if names is None:
+        if not is_dataclass(value) or isinstance(value, type):
+            return value
+        names = _NAMES[type(value)] = (*(f.name for f in fields(value)), *_derived(type(value)))
+    return {name: to_plain(getattr(value, name)) for name in names}
+
+
+_AS_IS = frozenset({str, int, bool, float})
+# Each dataclass's fields, then its derived figures: what its plain form holds, in order.
+_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _derived(cls: type) -> list[str]:
