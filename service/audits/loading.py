@@ -407,7 +407,8 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
     txns, shown = load_transactions(session, refs, window, line_ids,
                                     flag_rules_by_transaction(session, recipient.id))
     entries, rates = load_timesheets(session, recipient.id, period.start - LOOKBACK, period.end)
-    workers = with_timesheets(load_workers(session, recipient.id), entries)
+    # only workers with timesheets are checked: with none in the window there is nobody to load
+    workers = with_timesheets(load_workers(session, recipient.id), entries) if entries else []
     flags, flag_rows = load_flags(session, recipient.id, period, rules)
     commitments = [*load_commitments(session, recipient.id, period.end),
                    *payroll_commitments(session, recipient.id, list(refs), period.end)]
@@ -421,6 +422,7 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
         final_audit=final_audit, settings=settings,
         underspend_reasons=tuple(load_underspend(session, recipient.id, period)),
     )
+    first, last = period.start, period.end
     record = {
         "council_name": council.name,
         "recipient": {"id": recipient.id, "reference": recipient.reference, "name": recipient.name},
@@ -429,7 +431,7 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
         "rates": wage_rates_in_force(period),
         "workers": worker_rows(workers, inputs.workers),
         "flags": flag_rows,
-        "transactions": [row for row, t in zip(shown, txns, strict=True) if period.contains(t.date)],
+        "transactions": [row for row, t in zip(shown, txns, strict=True) if first <= t.date <= last],
     }
     return Loaded(inputs, record)
 
