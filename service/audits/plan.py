@@ -257,9 +257,8 @@ class SpendAgainstPlan:
 
 def spending(transactions: Sequence[Transaction], period: AuditPeriod) -> list[Transaction]:
     """Money out in the period; transfers to the person's own accounts are not spending."""
-    return [
-        t for t in transactions if period.contains(t.date) and t.amount < 0 and t.category != OWN_TRANSFER
-    ]
+    start, end = period.start, period.end
+    return [t for t in transactions if start <= t.date <= end and t.amount < 0 and t.category != OWN_TRANSFER]
 
 
 def spend_by_category(transactions: Sequence[Transaction]) -> tuple[CategoryTotal, ...]:
@@ -279,14 +278,20 @@ def match_line(txn: Transaction, versions: Sequence[PlanVersion]) -> PlanLine | 
     return next((line for line in lines if line.category == txn.category), None)
 
 
-def _line_matcher(versions: Sequence[PlanVersion]) -> Callable[[Transaction], PlanLine | None]:
-    """``match_line``, remembering the version in force each day and each version's line
-    for each category: a year of spending has few distinct days and categories."""
+def _line_matcher(
+    versions: Sequence[PlanVersion], runs: Sequence[PlanRun] = ()
+) -> Callable[[Transaction], PlanLine | None]:
+    """``match_line``, remembering the version in force each day (known beforehand for the
+    days of ``runs``) and each version's line for each category: a year of spending has few
+    distinct days and categories."""
     chosen: dict[str, PlanLine] = {}
     for version in versions:
         for line in version.lines:
             chosen.setdefault(line.id, line)
     on_day: dict[date, PlanVersion | None] = {}
+    for run in runs:
+        first = run.start.toordinal()
+        on_day.update((date.fromordinal(first + n), run.version) for n in range(run.days))
     by_category: dict[tuple[int, str], PlanLine | None] = {}
 
     def match(txn: Transaction) -> PlanLine | None:
@@ -332,7 +337,8 @@ def spend_against_plan(
     actual: dict[str, Decimal] = defaultdict(lambda: ZERO)
     flexible: list[Transaction] = []
     unmatched: list[Transaction] = []
-    match = _line_matcher(versions)
+    runs = plan_runs(period, versions)
+    match = _line_matcher(versions, runs)
     for txn in out:
         if txn.category == FLEXIBLE_USE:
             flexible.append(txn)
@@ -342,7 +348,6 @@ def spend_against_plan(
             actual[line.id] -= txn.amount
         else:
             unmatched.append(txn)
-    runs = plan_runs(period, versions)
     rows = tuple(_line_spend(line, period, versions, actual[line.id], runs) for line in all_lines(versions))
     weekly = weekly_plan_value(period, versions, runs)
     return SpendAgainstPlan(
