@@ -7,6 +7,7 @@ the period often pays for work done before it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -39,6 +40,15 @@ def wage_payments(transactions: Sequence[Transaction], worker_id: str) -> list[T
         (t for t in transactions if t.worker_id == worker_id and t.category == PA_WAGES and t.amount < 0),
         key=lambda t: t.date,
     )
+
+
+def _wage_payments_by_worker(transactions: Sequence[Transaction]) -> dict[str | None, list[Transaction]]:
+    """``wage_payments`` for every worker at once: one pass over the lines."""
+    found: dict[str | None, list[Transaction]] = defaultdict(list)
+    for t in transactions:
+        if t.category == PA_WAGES and t.amount < 0:
+            found[t.worker_id].append(t)
+    return {worker_id: sorted(payments, key=lambda t: t.date) for worker_id, payments in found.items()}
 
 
 def last_paid(payments: Sequence[Transaction], until: date) -> date | None:
@@ -131,7 +141,13 @@ def wages_against_timesheets(
     transactions: Sequence[Transaction],
 ) -> WageRow:
     """Pay in the period against the timesheets for the work it paid for."""
-    payments = wage_payments(transactions, worker.id)
+    return _wages_against_timesheets(period, worker, entries, wage_payments(transactions, worker.id))
+
+
+def _wages_against_timesheets(
+    period: AuditPeriod, worker: Worker, entries: Sequence[TimesheetEntry], payments: Sequence[Transaction]
+) -> WageRow:
+    """``wages_against_timesheets`` given the worker's ``wage_payments``."""
     before = last_paid(payments, period.start - timedelta(days=1))
     covers_from = before + timedelta(days=1) if before else period.start
     covers_to = last_paid([p for p in payments if period.contains(p.date)], period.end)
@@ -149,7 +165,14 @@ def unpaid_wages(
     transactions: Sequence[Transaction],
 ) -> Commitment | None:
     """Work done after the last wage payment and by the period's end: money already owed."""
-    paid_to = last_paid(wage_payments(transactions, worker.id), period.end)
+    return _unpaid_wages(period, worker, entries, wage_payments(transactions, worker.id))
+
+
+def _unpaid_wages(
+    period: AuditPeriod, worker: Worker, entries: Sequence[TimesheetEntry], payments: Sequence[Transaction]
+) -> Commitment | None:
+    """``unpaid_wages`` given the worker's ``wage_payments``."""
+    paid_to = last_paid(payments, period.end)
     owed_from = paid_to + timedelta(days=1) if paid_to else period.start
     owed = [e for e in entries if e.worker_id == worker.id and owed_from <= e.date <= period.end]
     if not owed:
@@ -184,13 +207,16 @@ def review_timesheets(
     settings: CouncilSettings,
 ) -> TimesheetReview:
     hours = tuple(hours_against_plan(period, versions, workers, entries))
-    wages = tuple(wages_against_timesheets(period, w, entries, transactions) for w in workers)
+    paid = _wage_payments_by_worker(transactions) if workers else {}
+    wages = tuple(_wages_against_timesheets(period, w, entries, paid.get(w.id, [])) for w in workers)
     holiday = tuple(
         h
         for w in workers
         if (h := holiday_accrual(period, w, entries, settings.holiday_accrual_rate)) is not None
     )
-    unpaid = tuple(c for w in workers if (c := unpaid_wages(period, w, entries, transactions)) is not None)
+    unpaid = tuple(
+        c for w in workers if (c := _unpaid_wages(period, w, entries, paid.get(w.id, []))) is not None
+    )
     findings = (
         *(f for row in hours if (f := _hours_finding(row, settings)) is not None),
         *(f for row in wages if (f := _wage_finding(row, workers, settings)) is not None),
