@@ -101,6 +101,19 @@ def income_stream(
     transactions: Sequence[Transaction],
     window_days: int,
 ) -> IncomeStream:
+    paid = [t for t in transactions if t.category == kind and t.amount > 0 and period.contains(t.date)]
+    return _income_stream(kind, amount, schedule, period, paid, window_days)
+
+
+def _income_stream(
+    kind: str,
+    amount: Decimal,
+    schedule: PaymentSchedule,
+    period: AuditPeriod,
+    paid: Sequence[Transaction],
+    window_days: int,
+) -> IncomeStream:
+    """``income_stream`` given the payments of its kind received in the period, in order."""
     window = match_window(schedule.frequency, window_days)
     horizon = period.end + timedelta(days=window)
     dues = (
@@ -112,7 +125,6 @@ def income_stream(
         if amount
         else []
     )
-    paid = [t for t in transactions if t.category == kind and t.amount > 0 and period.contains(t.date)]
     matches, used = _match(dues, amount, paid, window)
     in_period = [m for m in matches if period.contains(m.due)]
     advance = total(m.received for m in matches if m.due > period.end)
@@ -152,10 +164,15 @@ def check_income(
     if schedule is None:
         return None
     contribution = schedule.contribution_amount if schedule.funding_model == "net" else ZERO
-    council = income_stream(
-        COUNCIL_PAYMENT, schedule.council_amount, schedule, period, transactions, window_days
+    paid: dict[str, list[Transaction]] = {COUNCIL_PAYMENT: [], CONTRIBUTION: []}
+    start, end = period.start, period.end
+    for t in transactions:  # one pass for both streams
+        if t.category in paid and t.amount > 0 and start <= t.date <= end:
+            paid[t.category].append(t)
+    council = _income_stream(
+        COUNCIL_PAYMENT, schedule.council_amount, schedule, period, paid[COUNCIL_PAYMENT], window_days
     )
-    contrib = income_stream(CONTRIBUTION, contribution, schedule, period, transactions, window_days)
+    contrib = _income_stream(CONTRIBUTION, contribution, schedule, period, paid[CONTRIBUTION], window_days)
     findings = [
         *_council_findings(council),
         *_contribution_findings(contrib),
