@@ -390,18 +390,17 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         return
     low = min(k.line.date for k, _ in fresh) - timedelta(days=NEAR_DUPLICATE_DAYS)
     high = max(k.line.date for k, _ in fresh) + timedelta(days=NEAR_DUPLICATE_DAYS)
-    earlier: dict[tuple[Decimal, str], list[tuple[date, int, bool]]] = defaultdict(list)
+    earlier: dict[tuple[Decimal, str, date], list[tuple[int, bool]]] = defaultdict(list)
     for row in ctx.session.execute(
         select(Transaction.id, Transaction.posted_on, Transaction.amount, Transaction.payee_key,
                Transaction.balance)
         .where(Transaction.account_id == account.id, Transaction.upload_id != upload.id,
                Transaction.posted_on.between(low, high))
     ):
-        earlier[(row.amount, row.payee_key)].append((row.posted_on, row.id, row.balance is not None))
+        earlier[(row.amount, row.payee_key, row.posted_on)].append((row.id, row.balance is not None))
     marks: list[dict[str, Any]] = []
     for item, new_id in fresh:
-        twin = _near(earlier.get((item.line.amount, _payee_key(item.line.description)), []),
-                     item.line)
+        twin = _near(earlier, item.line)
         if twin is not None:
             marks.append({"tid": new_id, "dup": twin})
             outcome.possible_duplicates += 1
@@ -416,12 +415,18 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         )
 
 
-def _near(candidates: list[tuple[date, int, bool]], line: StatementLine) -> int | None:
-    """A close twin, unless both lines carry running balances: then the balances prove them apart."""
-    for seen, tid, has_balance in candidates:
-        proven_apart = has_balance and line.balance is not None
-        if abs((seen - line.date).days) <= NEAR_DUPLICATE_DAYS and not proven_apart:
-            return tid
+_NEAR_OFFSETS = sorted(range(-NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_DAYS + 1), key=abs)
+
+
+def _near(earlier: dict[tuple[Decimal, str, date], list[tuple[int, bool]]],
+          line: StatementLine) -> int | None:
+    """The closest twin, unless both lines carry running balances: then the balances prove
+    them apart. A handful of dictionary look-ups per line, however long the history."""
+    payee = _payee_key(line.description)
+    for offset in _NEAR_OFFSETS:
+        for tid, has_balance in earlier.get((line.amount, payee, line.date + timedelta(days=offset)), ()):
+            if not (has_balance and line.balance is not None):
+                return tid
     return None
 
 
