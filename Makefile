@@ -27,8 +27,9 @@ run: $(STAMP) ## migrate the embedded SQLite database, load the demo, serve on :
 test: $(STAMP) ## run the whole test suite (SQLite, or TEST_DATABASE_URL)
 	DPAUDIT_TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff, and migrations that match the models
+lint: $(STAMP) ## ruff, mypy (strict), and migrations that match the models
 	$(BIN)/ruff check .
+	$(BIN)/mypy service importers reports
 	$(MAKE) check-migrations
 
 check-migrations: $(STAMP) ## alembic check: the migrations at head match the models

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import ImportFailure, UnreadableFile
 from .records import Limits, ParsedStatement, ParsedTimesheet, PayrollLine
@@ -36,7 +36,7 @@ def parse_statement(
     filename: str | None = None,
     *,
     layout: str | None = None,
-    mapping: dict | None = None,
+    mapping: dict[str, Any] | None = None,
     limits: Limits | None = None,
 ) -> ParsedStatement:
     """Read a bank or card statement: OFX/QFX/QBO, QIF, Santander TXT or a bank CSV."""
@@ -45,7 +45,7 @@ def parse_statement(
 
 
 def _statement(data: bytes, filename: str | None, layout: str | None,
-               mapping: dict | None, limits: Limits) -> ParsedStatement:
+               mapping: dict[str, Any] | None, limits: Limits) -> ParsedStatement:
     from . import csv_statement, ofx, qif, santander_txt
 
     check_size(data, limits)

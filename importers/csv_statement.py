@@ -6,10 +6,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from . import csv_layouts as reg
 from .csv_layouts import Layout
@@ -231,7 +231,7 @@ def _layout_from_mapping(mapping: dict[str, object]) -> Layout:
         raise UnreadableFile("a column mapping needs 'date' and 'amount' (or 'paid_out' "
                              "and 'paid_in')")
     base = Layout("mapped", (), date=date,
-                  description=tuple(norm(str(d)) for d in description))  # type: ignore[union-attr]
+                  description=tuple(norm(str(d)) for d in cast(Iterable[object], description)))
     return replace(
         base, amount=one("amount"), paid_out=one("paid_out"), paid_in=one("paid_in"),
         balance=one("balance"), reference=one("reference"), account=one("account"),

@@ -52,10 +52,10 @@ def _split(value: str) -> tuple[int, int, int] | None:
         day, month, year = (int(g) for g in match.groups())
         return _century(year, match.group(3)), month, day
     if match := _NAMED.fullmatch(value):
-        month = _MONTHS.get(match.group(2).lower())
-        if month is None:
+        named = _MONTHS.get(match.group(2).lower())
+        if named is None:
             return None
-        return _century(int(match.group(3)), match.group(3)), month, int(match.group(1))
+        return _century(int(match.group(3)), match.group(3)), named, int(match.group(1))
     if match := _COMPACT.fullmatch(value):
         year, month, day = (int(g) for g in match.groups())
         return year, month, day

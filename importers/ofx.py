@@ -16,6 +16,7 @@ import re
 import warnings as pywarnings
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import cast
 
 from .dates import parse_date
 from .errors import BadValue, ImportFailure, UnreadableFile
@@ -59,9 +60,11 @@ def parse_ofx(data: bytes, *, limits: Limits) -> ParsedStatement:
         raise UnreadableFile("the OFX file holds no bank or card statement")
     return ParsedStatement(
         format="ofx", lines=tuple(lines),
-        closing_balance=envelope.get("balance"),
-        period_start=envelope.get("start") or (min(x.date for x in lines) if lines else None),
-        period_end=envelope.get("end") or (max(x.date for x in lines) if lines else None),
+        closing_balance=cast("Decimal | None", envelope.get("balance")),
+        period_start=cast("dt.date | None", envelope.get("start"))
+        or (min(x.date for x in lines) if lines else None),
+        period_end=cast("dt.date | None", envelope.get("end"))
+        or (max(x.date for x in lines) if lines else None),
         accounts=tuple(accounts), warnings=tuple(warnings),
     )
 

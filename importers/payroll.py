@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from .dates import parse_date
 from .errors import BadValue, LimitExceeded, UnreadableFile
@@ -58,7 +60,8 @@ def parse_payroll_csv(data: bytes, *, limits: Limits) -> list[PayrollLine]:
     return lines
 
 
-def _limited(reader: csv.Reader, limits: Limits):
+def _limited(reader: Any, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    """Rows with their line numbers (``reader`` is a ``csv.reader``), within the limits."""
     for count, cells in enumerate(reader, start=1):
         if count > limits.max_rows:
             raise LimitExceeded(f"the file has more than {limits.max_rows:,} rows")

@@ -335,7 +335,7 @@ def _hours(
     if computed is not None and not sleep_in and abs(hours - computed) > HOURS_TOLERANCE:
         where = f"sheet {sheet!r} " if sheet else ""
         warnings.append(f"{where}row {number}: hours column says {hours} but "
-                        f"{start:%H:%M}-{end:%H:%M} less breaks is {computed}; "  # type: ignore[union-attr]
+                        f"{start:%H:%M}-{end:%H:%M} less breaks is {computed}; "
                         "the hours column was used")
     return hours
 

@@ -82,7 +82,7 @@ def audits_due(ctx: CtxDep, on: DayQuery = None) -> DueList:
                     recipient_name=d.recipient.name, due_on=d.due_on,
                     days_overdue=(day - d.due_on).days,
                     last_audit_id=d.last_audit.id if d.last_audit else None,
-                    last_tier=d.last_audit.tier if d.last_audit else None,  # type: ignore[arg-type]
+                    last_tier=d.last_audit.tier if d.last_audit else None,
                     last_score=d.score if d.last_audit else None)
              for d in service.due(ctx, day)]
     return DueList(items=items)

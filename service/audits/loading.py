@@ -129,7 +129,8 @@ def flag_rules_by_transaction(session: Session, recipient_id: int) -> dict[int, 
         Flag.recipient_id == recipient_id, Flag.transaction_id.is_not(None),
         Flag.status != "cleared"))
     for txn_id, rule_id in rows:
-        found[txn_id].append(rule_id)
+        if txn_id is not None:  # filtered in SQL; this tells the type checker
+            found[txn_id].append(rule_id)
     return found
 
 

@@ -38,6 +38,7 @@ def m(text: str | None) -> Decimal | None:
 def build_report(audit: Audit) -> r.AuditReport:
     result, used = audit.result, audit.inputs
     surplus = result["surplus_working"]
+    figures: dict[str, Any] = {name: Decimal(result[name]) for name in _FIGURES}
     return r.AuditReport(
         council_name=used.get("council_name", ""),
         recipient_name=used["recipient"]["name"],
@@ -46,7 +47,7 @@ def build_report(audit: Audit) -> r.AuditReport:
         audit_kind=audit.kind.replace("_", " "),
         tier=r.Tier(result["tier"]),
         tier_reasons=tuple(r.TierReason(x["label"], x["points"]) for x in result["tier_reasons"]),
-        **{name: Decimal(result[name]) for name in _FIGURES},
+        **figures,
         contingency_weeks=0 if result["final_audit"] else int(result["settings"]["contingency_weeks"]),
         recovery_held=bool(result["recovery_held"]),
         recovery_held_reason=held_because(used) if result["recovery_held"] else "",

@@ -172,7 +172,7 @@ def add_note(ctx: Ctx, audit: Audit, body: str) -> Note:
     return note
 
 
-def notes_of(audit: Audit) -> Select[tuple[Note]]:
+def notes_of(audit: Audit) -> Select[Note]:
     return select(Note).where(Note.subject_type == "audit", Note.subject_id == audit.id,
                               Note.council_id == audit.council_id)
 
