@@ -285,3 +285,12 @@ def test_voiding_one_of_two_overlapping_uploads_keeps_the_shared_lines(client: A
                        json={"reason": "wrong file"}).status_code == 200
     left = client.get(f"/v1/accounts/{account['id']}/transactions", headers=council.auth()).json()["items"]
     assert sorted(t["amount"] for t in left) == ["-3.00", "-6.00"]
+
+
+def test_upload_size_limits(client: Any, council: Council, account: dict[str, Any]) -> None:
+    rows = "".join(f"{1 + n % 28:02d}/01/2026,SHOP {n},-1.{n % 100:02d}\n" for n in range(60_000))
+    big = ("Date,Description,Amount\n" + rows).encode()  # about 1.8 MB: above the JSON limit
+    assert upload(client, council, account, big).status_code == 201
+    too_big = upload(client, council, account, b"x" * (11 * 1024 * 1024))
+    assert too_big.status_code == 413
+    assert too_big.headers["content-type"].startswith("application/problem+json")
