@@ -9,6 +9,7 @@ callers keep it and show it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from service.rules._data import read_lines
@@ -127,16 +128,43 @@ def finish(words: list[str]) -> str:
     return " ".join(_pop_trailing(_strip_place(words)))
 
 
-def normalise(description: str) -> str:
-    """The descriptor as matching sees it: "CARD PAYMENT TO TESCO STORES 3217 ON 01 SEP"
-    becomes "TESCO STORES"."""
-    return finish(tokens(description))
+@dataclass(frozen=True, slots=True, eq=False)
+class Reading:
+    """A descriptor as matching sees it: its words, the normalised text and the payee key.
+
+    There is one object per distinct word list, so later steps can remember their answers
+    keyed on it; equality and hashing are by identity, which makes those look-ups cheap.
+    """
+
+    words: tuple[str, ...]  # `tokens()`: towns still in, used to find people's names
+    text: str  # `normalise()`
+    key: str  # `payee_key()`
+
+
+# Statements repeat the same payees on line after line, with only the dates and card
+# numbers around them changing: remember the reading of each descriptor, and share one
+# Reading between descriptors that differ only by noise.
+@lru_cache(maxsize=16384)
+def read(description: str) -> Reading:
+    """The memoised reading of a descriptor."""
+    return _reading(tuple(tokens(description)))
 
 
 @lru_cache(maxsize=8192)
+def _reading(words: tuple[str, ...]) -> Reading:
+    text = finish(list(words))
+    return Reading(words, text, key_of(text))
+
+
+def normalise(description: str) -> str:
+    """The descriptor as matching sees it: "CARD PAYMENT TO TESCO STORES 3217 ON 01 SEP"
+    becomes "TESCO STORES"."""
+    return read(description).text
+
+
 def normalise_phrase(phrase: str) -> str:
-    """`normalise` for the few names a plan holds (payers, payees), remembered."""
-    return normalise(phrase)
+    """`normalise` for the few names a plan holds (payers, payees)."""
+    return read(phrase).text
 
 
 def key_of(text: str) -> str:
@@ -154,4 +182,4 @@ def payee_key(description: str) -> str:
 
     Drops a payment reference ("REF ..."), company suffixes and leading "THE".
     """
-    return key_of(normalise(description))
+    return read(description).key
