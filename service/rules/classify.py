@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -106,15 +107,17 @@ class _OncePer(Generic[_Source, _Derived]):
         self._build = build
         self._size = size
         self._entries: dict[int, tuple[_Source, _Derived]] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, source: _Source) -> _Derived:
         entry = self._entries.get(id(source))
         if entry is not None and entry[0] is source:
             return entry[1]
         derived = self._build(source)
-        if len(self._entries) >= self._size:
-            self._entries.pop(next(iter(self._entries), 0), None)  # the oldest goes
-        self._entries[id(source)] = (source, derived)
+        with self._lock:  # web requests may classify on several threads
+            if len(self._entries) >= self._size:
+                del self._entries[next(iter(self._entries))]  # the oldest goes
+            self._entries[id(source)] = (source, derived)
         return derived
 
 
