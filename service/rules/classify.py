@@ -78,18 +78,22 @@ def classify(txn: Txn, ctx: PlanContext | None, rules: RuleSet) -> Classificatio
     # the engine's own reading first: who is paid must not depend on what was remembered
     engine = _outgoing(txn, reading, plan)
     found = _with_memory(engine, _remembered(reading, plan.ctx))
-    checks = _rule_view(rules)
-    signals = checks.merchant_signals(reading, txn.mcc)
-    barred = plan.barred.get(engine.worker_ref) if engine.worker_ref is not None else None
-    if barred is None or checks.household is None:
-        if not signals:
-            return found  # the usual case: nothing fired
-        hits = tuple(_hit(rule, txn, reason) for rule, reason in signals)
-    else:
-        hits = (*(_hit(rule, txn, reason) for rule, reason in signals),
-                _household_hit(txn, barred, checks.household))
+    hits = _hits(txn, reading, engine.worker_ref, plan, _rule_view(rules))
+    if not hits:
+        return found  # the usual case: nothing fired, and the shared answer is returned
     return Classification(found.category, found.reason, found.plan_line_ref,
                           found.worker_ref, hits)
+
+
+def _hits(txn: Txn, reading: Reading, worker_ref: str | None, plan: _PlanView,
+          checks: _RuleView) -> tuple[Hit, ...]:
+    """Merchant rule hits, then the household-relative rule for the worker paid."""
+    signals = checks.merchant_signals(reading, txn.mcc)
+    hits = tuple(_hit(rule, txn, reason) for rule, reason in signals) if signals else ()
+    barred = plan.barred.get(worker_ref) if worker_ref is not None else None
+    if barred is not None and checks.household is not None:
+        hits = (*hits, _household_hit(txn, barred, checks.household))
+    return hits
 
 
 # --- what is worked out once per plan and per rule set ---------------------------------
