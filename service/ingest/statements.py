@@ -305,6 +305,9 @@ def _staging_table() -> Table:
 
 
 STAGING = _staging_table()
+# built from our own constant column names, never from input
+_SQLITE_STAGE_INSERT = (f"INSERT INTO staging_transactions ({', '.join(_STAGED)}) "  # noqa: S608
+                        f"VALUES ({', '.join('?' for _ in _STAGED)})")
 
 
 def _store(ctx: Ctx, account: Account, upload: Upload, keyed: list[Keyed]) -> Outcome:
@@ -331,14 +334,23 @@ def _store(ctx: Ctx, account: Account, upload: Upload, keyed: list[Keyed]) -> Ou
 
 def _load_staging(connection: Any, rows: list[dict[str, Any]]) -> None:
     if connection.dialect.name != "postgresql":
-        for start in range(0, len(rows), _CHUNK):
-            connection.execute(STAGING.insert(), rows[start:start + _CHUNK])
+        _load_staging_sqlite(connection, rows)
         return
     money = {"amount", "balance"}
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(f"COPY staging_transactions ({', '.join(_STAGED)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([_pence(row[c]) if c in money else row[c] for c in _STAGED])
+
+
+def _load_staging_sqlite(connection: Any, rows: list[dict[str, Any]]) -> None:
+    """One executemany of plain tuples, converted by the columns' own bind processors (so the
+    stored form is exactly what SQLAlchemy would write), without per-row statement overhead."""
+    convert = [(name, STAGING.c[name].type.bind_processor(connection.dialect)) for name in _STAGED]
+    values = [tuple(to(row[name]) if to and row[name] is not None else row[name]
+                    for name, to in convert) for row in rows]
+    cursor = connection.connection.driver_connection.cursor()
+    cursor.executemany(_SQLITE_STAGE_INSERT, values)
 
 
 def _pence(value: Decimal | None) -> int | None:
