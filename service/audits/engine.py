@@ -29,7 +29,7 @@ from service.audits.inputs import (
 )
 from service.audits.money import ZERO, gbp, total
 from service.audits.plan import SpendAgainstPlan, spend_against_plan
-from service.audits.reconcile import Reconciliation, in_period, reconcile
+from service.audits.reconcile import Reconciliation, explain_by_gaps, in_period, reconcile
 from service.audits.surplus import Surplus, SurplusInputs, compute_surplus
 from service.audits.tier import Asks, Reason, RiskSignals, Tier, TierDecision, decide_tier
 from service.audits.timesheets import TimesheetReview, review_timesheets
@@ -147,7 +147,7 @@ def risk_signals(
     surplus: Surplus,
     timesheets: TimesheetReview,
 ) -> RiskSignals:
-    broken = {b.account for b in rec.breaks} | {a.account for a in rec.accounts if a.difference}
+    broken = rec.unbalanced_accounts
     return RiskSignals(
         unlawful_flags=len(counting_flags(inputs.flags, "unlawful")),
         harmful_flags=len(counting_flags(inputs.flags, "harmful")),
@@ -210,8 +210,9 @@ def surplus_inputs(
 
 def run_audit(inputs: AuditInputs) -> AuditResult:
     period, settings = inputs.period, inputs.settings
-    rec = reconcile(inputs.accounts, period, inputs.statements, inputs.transactions)
     gaps = coverage_gaps(period, inputs.accounts, inputs.statements)
+    rec = explain_by_gaps(reconcile(inputs.accounts, period, inputs.statements, inputs.transactions),
+                          gaps, inputs.transactions)
     plan = spend_against_plan(period, inputs.plan_versions, inputs.transactions)
     income = check_income(inputs.schedule, period, inputs.transactions, settings.payment_match_days)
     sheets = review_timesheets(

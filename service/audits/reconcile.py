@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from operator import attrgetter
+from typing import Any
 
 from service.audits.findings import Finding
 from service.audits.inputs import OWN_TRANSFER, Account, AuditPeriod, Statement, Transaction
@@ -81,6 +82,17 @@ class Reconciliation:
     statement_checks: tuple[StatementCheck, ...]
     breaks: tuple[ChainBreak, ...]
     findings: tuple[Finding, ...]
+    # breaks, and accounts' differences, that a missing statement accounts for in full
+    explained: tuple[ChainBreak, ...] = ()
+    explained_accounts: tuple[str, ...] = ()
+
+    @property
+    def unbalanced_accounts(self) -> tuple[str, ...]:
+        """Accounts with a difference or break that no missing statement accounts for."""
+        broken = {b.account for b in self.breaks}
+        broken |= {a.account for a in self.accounts
+                   if a.difference and a.account not in self.explained_accounts}
+        return tuple(sorted(broken))
 
     @property
     def opening_balance(self) -> Decimal:
@@ -354,7 +366,7 @@ def reconcile(
 def _findings(rec: Reconciliation) -> list[Finding]:
     found: list[Finding] = []
     for a in rec.accounts:
-        if a.difference:
+        if a.difference and a.account not in rec.explained_accounts:
             found.append(
                 Finding(
                     "reconciliation_difference",
@@ -383,6 +395,12 @@ def _findings(rec: Reconciliation) -> list[Finding]:
         Finding("balance_chain_break", "question", b.message, b.difference, (b.before_id, b.after_id))
         for b in rec.breaks
     )
+    found.extend(
+        Finding("balance_moved_during_gap", "info",
+                f"The balance moved by {gbp(b.difference)} while no statement came in; the "
+                "missing statement should show why.", b.difference, (b.before_id, b.after_id))
+        for b in rec.explained
+    )
     if rec.transfers_unmatched:
         found.append(
             Finding(
@@ -406,3 +424,32 @@ def _findings(rec: Reconciliation) -> list[Finding]:
                 )
             )
     return found
+
+
+def explain_by_gaps(
+    rec: Reconciliation, gaps: Sequence[Any], transactions: Sequence[Transaction]
+) -> Reconciliation:
+    """A missing statement explains a running-balance jump across it, and an account's
+    difference when the jumps add up to it: one thing to ask about (the statement), not two."""
+    when = {t.id: t.date for t in transactions}
+    gaps_of: dict[str, list[Any]] = defaultdict(list)
+    for gap in gaps:
+        gaps_of[gap.account].append(gap)
+
+    def across_a_gap(b: ChainBreak) -> bool:
+        before, after = when.get(b.before_id), when.get(b.after_id)
+        return b.kind == "running_balance" and before is not None and after is not None and any(
+            before < g.start and g.end < after for g in gaps_of[b.account])
+
+    explained = tuple(b for b in rec.breaks if across_a_gap(b))
+    if not explained:
+        return rec
+    kept = tuple(b for b in rec.breaks if not across_a_gap(b))
+    jumps: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for b in explained:
+        jumps[b.account] += b.difference
+    accounted = tuple(a.account for a in rec.accounts
+                      if a.difference and a.difference == jumps.get(a.account))
+    partial = Reconciliation(rec.accounts, rec.statement_checks, kept, (), explained, accounted)
+    return Reconciliation(rec.accounts, rec.statement_checks, kept,
+                          tuple(_findings(partial)), explained, accounted)
