@@ -251,6 +251,8 @@ class AuditReport:
     recovery_held: bool = False
     recovery_held_reason: str = ""
     gaps: tuple[CoverageGap, ...] = ()
+    # True when missing statements account for all of reconciliation_difference
+    difference_explained_by_gaps: bool = False
     transactions: tuple[Transaction, ...] = ()
     plan_lines: tuple[PlanLine, ...] = ()
     flexible_use_total: Decimal = Decimal("0.00")

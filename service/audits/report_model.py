@@ -65,12 +65,22 @@ def build_report(audit: Audit) -> r.AuditReport:
         rules_in_force=tuple(r.RuleInForce(x["id"], x["title"], bool(x["on"]))
                              for x in used.get("rules", [])),
         issued_on=(audit.closed_at or audit.created_at).date() if audit.created_at else None,
+        difference_explained_by_gaps=explained_by_gaps(result),
     )
 
 
 _FIGURES = ("opening_balance", "closing_balance", "money_in", "money_out",
             "reconciliation_difference", "contingency", "weekly_plan_value", "commitments",
             "surplus", "council_share", "contribution_share", "proposed_recovery")
+
+
+def explained_by_gaps(result: dict[str, Any]) -> bool:
+    """Missing statements account for every account's difference (see reconcile.explain_by_gaps)."""
+    rec = result.get("reconciliation", {})
+    explained = set(rec.get("explained_accounts", ()))
+    unexplained = [a for a in rec.get("accounts", [])
+                   if Decimal(a["difference"]) != 0 and a["account"] not in explained]
+    return bool(explained) and not unexplained
 
 
 def held_because(used: dict[str, Any]) -> str:

@@ -38,3 +38,32 @@ def test_demo_year_shows_a_gap_a_flag_and_a_surplus(database_url: str, capsys: A
     assert Decimal(body["closing_balance"]) > Decimal(body["contingency"]) > 0
     assert Decimal(body["surplus"]) > 0 and Decimal(body["proposed_recovery"]) > 0
     assert not [f for f in body["findings"] if f["code"] == "wages_differ_from_timesheets"]
+
+
+
+def test_demo_letter_puts_the_missing_money_down_to_the_missing_statement(database_url: str, capsys: Any) -> None:
+    from sqlalchemy import select
+
+    from reports import render_letter_html
+    from service.audits import service
+    from service.audits.report_model import build_report
+    from service.cli import demo
+    from service.core.db import session_scope
+    from service.models import Account, Recipient
+    from service.onboarding.service import system_ctx
+
+    today = date(2026, 11, 23)
+    demo.run(today)
+    capsys.readouterr()
+    with session_scope() as session:
+        account = session.scalars(select(Account).where(Account.reference == demo.DEMO_ACCOUNT)).one()
+        recipient = session.get(Recipient, account.recipient_id)
+        end = today.replace(day=1) - timedelta(days=1)
+        audit = service.create_audit(system_ctx(session, account.council_id), recipient,
+                                     end - timedelta(days=364), end)
+        letter = render_letter_html(build_report(audit))
+        reasons = [r["label"] for r in service.headline(audit)["tier_reasons"]]
+        session.rollback()
+    assert "Because a statement is missing, we cannot see what happened to" in letter
+    assert "do not add up" not in letter
+    assert not any("balance" in reason for reason in reasons)
