@@ -16,11 +16,11 @@ from service.core.deps import CtxDep
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath, IdQuery
 from service.core.pagination import Page, PagerDep
+from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.models import Account, PaymentSchedule, Recipient
 
 router = APIRouter(prefix="/v1")
-STAFF = ("admin", "officer")
 
 
 @router.post("/recipients/{recipient_id}/accounts", status_code=201, tags=["accounts"],

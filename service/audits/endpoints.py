@@ -32,12 +32,13 @@ from service.core.errors import NotFound, Unprocessable, field_error
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
 from service.core.pagination import Page, PagerDep
+from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.core.types import today_uk
 from service.models import Audit, Commitment, Note, Recipient, UnderspendReason
 
 router = APIRouter(prefix="/v1", tags=["audits"])
-STAFF = service.STAFF
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DayQuery = Annotated[date | None, Query(ge=EARLIEST, le=LATEST)]
 

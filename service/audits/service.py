@@ -24,6 +24,7 @@ from service.audits.schemas import CommitmentIn, UnderspendReasonIn
 from service.core.deps import Ctx
 from service.core.errors import Conflict, Forbidden, Unprocessable, field_error
 from service.core.events import record
+from service.core.principal import STAFF
 from service.core.types import today_uk, utcnow
 from service.models import (
     Audit,
@@ -38,7 +39,6 @@ from service.models import (
 )
 from service.rules.ruleset import load_default_rules
 
-STAFF = ("admin", "officer")
 HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
                   "reconciliation_difference", "contingency", "commitments", "surplus",
                   "proposed_recovery", "weekly_plan_value", "council_share", "contribution_share")

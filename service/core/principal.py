@@ -14,7 +14,9 @@ from sqlalchemy import Select, select
 from service.core.errors import Forbidden
 from service.models import Account, Representative
 
-COUNCIL_WIDE = frozenset({"admin", "officer"})
+# council staff: they see the whole council and run its reviews
+STAFF = ("admin", "officer")
+COUNCIL_WIDE = frozenset(STAFF)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from service.core.errors import Forbidden, Unprocessable, field_error
 from service.core.idempotency import Idempotency, IdempotencyDep
 from service.core.ids import IdPath, IdQuery
 from service.core.pagination import Page, PagerDep
+from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.ingest import payroll
 from service.ingest.people_schemas import (
@@ -30,7 +31,6 @@ from service.ingest.uploads import void_upload
 from service.models import Blob, PayrollLine, Recipient, TimesheetEntry, Upload
 
 router = APIRouter(prefix="/v1", tags=["timesheets and payroll"])
-STAFF = ("admin", "officer")
 # a multipart body carries the file plus its part headers and boundaries
 UPLOAD_BODY_BYTES = get_settings().max_upload_bytes + 64 * 1024
 DryRun = Annotated[bool, Query(description="Preview the summary without writing anything.")]

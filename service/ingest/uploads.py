@@ -65,7 +65,7 @@ def _release_lines(ctx: Ctx, upload: Upload) -> None:
 
     ids = list(ctx.session.scalars(select(Transaction.id).where(Transaction.upload_id == upload.id)))
     # only council staff may settle a flag by voiding; a holder's open flags wait for them
-    release_transactions(ctx, ids, clear_open=ctx.principal.role in ("admin", "officer"))
+    release_transactions(ctx, ids, clear_open=ctx.principal.council_wide)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         ctx.session.execute(update(Transaction).where(Transaction.possible_duplicate_of.in_(chunk))

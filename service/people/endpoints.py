@@ -10,6 +10,7 @@ from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
 from service.core.pagination import Page, PagerDep
+from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.models import ApiKey, Recipient, Representative, User, Worker
 from service.people import service
@@ -31,7 +32,7 @@ from service.people.schemas import (
 )
 
 router = APIRouter(prefix="/v1")
-STAFF = service.COUNCIL_STAFF
+
 
 
 # --- users -------------------------------------------------------------------------------

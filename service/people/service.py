@@ -25,7 +25,6 @@ from service.people.schemas import (
     WorkerPatch,
 )
 
-COUNCIL_STAFF = ("admin", "officer")
 M = TypeVar("M")
 
 
@@ -110,7 +109,7 @@ def add_representative(ctx: Ctx, recipient: Recipient, body: RepresentativeIn) -
 
 def _guard_necessary_decision(ctx: Ctx, fields: dict[str, Any]) -> None:
     council_only = {"necessary_decision_on", "necessary_decision_note"} & fields.keys()
-    if council_only and ctx.principal.role not in COUNCIL_STAFF:
+    if council_only and not ctx.principal.council_wide:
         raise Forbidden(
             "Only council staff can record that paying a relative is necessary.",
             errors=[field_error(sorted(council_only)[0], "council staff only")],

@@ -8,6 +8,7 @@ from service.core.deps import CtxDep
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
 from service.core.pagination import Page, PagerDep
+from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.models import Recipient, SupportPlan
 from service.plans import service
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/v1", tags=["plans"])
              summary="Create a new draft version of a recipient's support plan (admin, officer)")
 def create_plan(ctx: CtxDep, recipient_id: IdPath, body: PlanIn, idem: IdempotencyDep) -> PlanOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
-    ctx.principal.require("admin", "officer")
+    ctx.principal.require(*STAFF)
     plan = service.create_version(ctx, recipient, body)
     return idem.respond(service.to_out(ctx, plan))
 
@@ -43,5 +44,5 @@ def get_plan(ctx: CtxDep, plan_id: IdPath) -> PlanOut:
              summary="Approve a draft plan version (admin, officer); approved versions are frozen")
 def approve_plan(ctx: CtxDep, plan_id: IdPath) -> PlanOut:
     plan = load(ctx, SupportPlan, plan_id, "plan")
-    ctx.principal.require("admin", "officer")
+    ctx.principal.require(*STAFF)
     return service.to_out(ctx, service.approve(ctx, plan))

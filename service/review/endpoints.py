@@ -13,6 +13,7 @@ from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath, IdQuery
 from service.core.pagination import Page, PagerDep
+from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.models import Account, Council, Flag, Note, Recipient, Transaction
 from service.review import service
@@ -40,7 +41,7 @@ from service.review.schemas import (
 router = APIRouter(prefix="/v1", tags=["rules and flags"])
 # transaction ids are BIGINT
 TransactionIdPath = Annotated[int, Path(ge=1, le=9223372036854775807)]
-STAFF = service.STAFF
+
 HOLDER_OR_STAFF = ("admin", "officer", "holder")
 
 

@@ -15,7 +15,7 @@ from service import rules
 from service.core.deps import Ctx
 from service.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from service.core.events import record, snapshot
-from service.core.principal import visible_recipient_ids
+from service.core.principal import STAFF, visible_recipient_ids
 from service.core.types import utcnow
 from service.models import Account, Council, Event, Flag, Note, PayeeCategory, Transaction
 from service.review.context import (
@@ -33,9 +33,6 @@ from service.review.schemas import (
     RulesOut,
     TransactionOut,
 )
-
-STAFF = ("admin", "officer")
-
 
 # --- the rule set ----------------------------------------------------------------------------
 
