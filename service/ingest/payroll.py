@@ -25,14 +25,20 @@ from service.ingest.timesheets import (
     INSERT_CHUNK,
     LOOKUP_CHUNK,
     NAME_LENGTH,
-    clean_filename,
     in_chunks,
     normalised_name,
     refuse_import,
     upload_limits,
     worker_matcher,
 )
-from service.ingest.uploads import create_upload, dialect_insert, previous_upload, sha256, store_blob
+from service.ingest.uploads import (
+    clean_filename,
+    create_upload,
+    dialect_insert,
+    previous_upload,
+    sha256,
+    store_blob,
+)
 from service.models import PayrollLine, Recipient, Upload, Worker
 
 _MONEY_FIELDS = ("gross", "paye", "employee_ni", "employer_ni", "employee_pension",

@@ -46,6 +46,7 @@ from service.ingest.schemas import (
 )
 from service.models import Account, Council, Transaction, Upload
 from service.rules import payee_key
+from service.rules.model import ref_id
 
 # statements repeat the same few payees: work each one out once per process
 _payee_key = functools.lru_cache(maxsize=65536)(lambda description: payee_key(description)[:200])
@@ -287,8 +288,8 @@ def _row(account: Account, upload: Upload, item: Keyed, now: Any) -> dict[str, A
         "payee_key": _payee_key(line.description), "review": item.review,
         "possible_duplicate_of": item.duplicate_of, "created_at": now,
         "category": found.category if found else None, "category_reason": found.reason if found else None,
-        "worker_id": _ref_id(found.worker_ref) if found else None,
-        "plan_line_id": _ref_id(found.plan_line_ref) if found else None,
+        "worker_id": ref_id(found.worker_ref) if found else None,
+        "plan_line_id": ref_id(found.plan_line_ref) if found else None,
     }
 
 
@@ -440,10 +441,6 @@ def _near(earlier: dict[tuple[Decimal, str, date], list[tuple[int, bool]]],
             if not (has_balance and line.balance is not None):
                 return tid
     return None
-
-
-def _ref_id(ref: str | None) -> int | None:
-    return int(ref) if ref and ref.isdigit() else None
 
 
 Classifier = Callable[[StatementLine, "int | None"], rules.Classification]

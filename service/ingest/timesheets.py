@@ -23,7 +23,14 @@ from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.events import record
 from service.ingest.people_schemas import TimesheetResult, WorkerHours
-from service.ingest.uploads import create_upload, dialect_insert, previous_upload, sha256, store_blob
+from service.ingest.uploads import (
+    clean_filename,
+    create_upload,
+    dialect_insert,
+    previous_upload,
+    sha256,
+    store_blob,
+)
 from service.models import Recipient, TimesheetEntry, Upload, Worker
 from service.rules import model as rules_model
 from service.rules.people import match_worker
@@ -32,7 +39,6 @@ INSERT_CHUNK = 1_000
 LOOKUP_CHUNK = 500
 NAME_LENGTH = 200  # the worker_name column
 _NOT_WORD = re.compile(r"[^0-9A-Z]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # --- shared with payroll -----------------------------------------------------------------
@@ -40,14 +46,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def upload_limits() -> Limits:
     settings = get_settings()
     return Limits(max_bytes=settings.max_upload_bytes, max_rows=settings.max_upload_rows)
-
-
-def clean_filename(name: str | None) -> str | None:
-    """The name to keep and send back: no folders, no control characters, at most 255."""
-    if not name:
-        return None
-    base = _CONTROL.sub("", re.split(r"[\\/]", name)[-1]).strip()
-    return base[:255] or None
 
 
 def name_words(name: str) -> list[str]:

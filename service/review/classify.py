@@ -34,6 +34,7 @@ from service.models import (
 )
 from service.review.context import RecipientContext, council_ruleset, load_workers, recipient_context
 from service.rules.local import CARE_HOME_RULE, check_care_home_stays, check_cash_over_limit
+from service.rules.model import ref_id
 from service.rules.wages import RULE_ID as WAGE_RULE
 from service.rules.wages import check_minimum_wage
 
@@ -91,15 +92,11 @@ def _txn(row: Any) -> rules.Txn:
                      mcc=row.mcc, reference=row.reference, id=str(row.id))
 
 
-def _ref_id(ref: str | None) -> int | None:
-    return int(ref) if ref and ref.isdigit() else None
-
-
 def _write_categories(ctx: Ctx, classified: list[tuple[Any, rules.Classification]]) -> None:
     """One executemany UPDATE by primary key: fast for files of thousands of lines."""
     params = [
         {"row_id": row.id, "category": found.category, "category_reason": found.reason,
-         "worker_id": _ref_id(found.worker_ref), "plan_line_id": _ref_id(found.plan_line_ref),
+         "worker_id": ref_id(found.worker_ref), "plan_line_id": ref_id(found.plan_line_ref),
          "payee_key": rules.payee_key(row.description)[:200]}
         for row, found in classified
     ]

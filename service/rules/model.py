@@ -134,3 +134,8 @@ class CareStay:
 def flag_key(rule_id: str, subject: str) -> str:
     """The idempotency key for a flag: the same rule on the same subject is one flag."""
     return f"{rule_id}|{subject}"
+
+
+def ref_id(ref: str | None) -> int | None:
+    """A stored row id from a plan-line or worker reference ("12"); None for anything else."""
+    return int(ref) if ref and ref.isdigit() else None
