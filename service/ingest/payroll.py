@@ -20,6 +20,7 @@ from importers.records import PayrollLine as ParsedPayrollLine
 from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.events import record
+from service.core.schemas import EARLIEST, LATEST
 from service.ingest.people_schemas import PayrollResult, PayrollRunIn, WorkerPay
 from service.ingest.timesheets import (
     INSERT_CHUNK,
@@ -122,8 +123,29 @@ def _check_lines(lines: Sequence[ParsedPayrollLine]) -> None:
     for line in lines:
         if line.period_end < line.period_start:
             raise _refused(line, "period_end", "the pay period ends before it starts")
+        for day, field in ((line.period_start, "period_start"), (line.period_end, "period_end")):
+            if not EARLIEST <= day <= LATEST:
+                raise _refused(line, field, f"{day} is outside {EARLIEST} to {LATEST}")
+        if (line.period_end - line.period_start).days > MAX_PAY_PERIOD_DAYS:
+            raise _refused(line, "period_end", "a pay period is at most a year")
         if line.gross < 0:
             raise _refused(line, "gross", "gross pay cannot be negative")
+        _check_deductions(line)
+
+
+# PAYE may be negative (a tax refund); the other deductions and contributions may not
+_NEVER_NEGATIVE = ("employee_ni", "employer_ni", "employee_pension", "employer_pension", "net")
+MAX_PAY_PERIOD_DAYS = 366
+
+
+def _check_deductions(line: ParsedPayrollLine) -> None:
+    for field in _NEVER_NEGATIVE:
+        if getattr(line, field) < 0:
+            raise _refused(line, field, f"{field.replace('_', ' ')} cannot be negative")
+    most = line.gross - line.paye - line.employee_ni - line.employee_pension
+    if line.net > most:
+        raise _refused(line, "net", f"net pay {line.net} is more than gross less tax, NI and "
+                       f"pension ({most})")
 
 
 def _check_one_line_per_period(lines: Sequence[ParsedPayrollLine]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainSerializer, WithJsonSchema, model_validator
 
-from service.core.schemas import HoursIn, In, Money, MoneyIn, Out, PositiveMoneyIn, Text
+from service.core.schemas import Day, HoursIn, In, Money, MoneyIn, Out, PositiveMoneyIn, Text
 
 MAX_PAYROLL_LINES = 5_000
 # a wall-clock time as written on a timesheet ("09:00"): no time zone, so not JSON Schema's
@@ -50,8 +50,8 @@ class TimesheetResult(Out):
 
 class PayrollLineIn(In):
     worker: Text
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     gross: PositiveMoneyIn
     paye: MoneyIn = Field(default=Decimal("0.00"))
     employee_ni: MoneyIn = Field(default=Decimal("0.00"))

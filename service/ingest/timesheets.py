@@ -22,6 +22,7 @@ from service.core.config import get_settings
 from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.events import record
+from service.core.schemas import EARLIEST, LATEST
 from service.ingest.people_schemas import TimesheetResult, WorkerHours
 from service.ingest.uploads import (
     clean_filename,
@@ -142,12 +143,22 @@ def import_timesheet(ctx: Ctx, recipient: Recipient, data: bytes, filename: str 
     if earlier is not None:
         return result_of(earlier, duplicate_file=True, dry_run=dry_run)
     parsed = parse(data, filename)
+    _check_dates(parsed.entries)
     prepared = _prepare(parsed.entries, worker_matcher(ctx, recipient), recipient)
     if dry_run:
         new = _count_new_keys(ctx, recipient, [r["dedup_key"] for r in prepared.rows])
         return _result(parsed, prepared, filename, recipient, upload_id=None, new=new, dry_run=True)
     upload = _store(ctx, recipient, data, filename, parsed, prepared)
     return result_of(upload, duplicate_file=False, dry_run=False)
+
+
+def _check_dates(entries: Sequence[importers.TimesheetEntry]) -> None:
+    """A shift dated outside 2000-2099 is a typing slip (or a number read as a date)."""
+    for entry in entries:
+        if not EARLIEST <= entry.date <= LATEST:
+            failure = importers.BadValue(f"{entry.date} is outside {EARLIEST} to {LATEST}",
+                                         line=entry.row, field="date")
+            raise refuse_import(failure, "timesheet", entry.sheet)
 
 
 def parse(data: bytes, filename: str | None) -> importers.ParsedTimesheet:

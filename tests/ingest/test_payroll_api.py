@@ -180,7 +180,7 @@ def test_void_takes_the_lines_out(client: Any, council: Council) -> None:
 
 def test_two_lines_for_one_worker_and_period_refuse_the_run(client: Any, council: Council) -> None:
     rid, h = recipient(client, council), council.auth()
-    twice = {"lines": [RUN["lines"][0], RUN["lines"][1], {**RUN["lines"][0], "gross": "100.00"}]}
+    twice = {"lines": [RUN["lines"][0], RUN["lines"][1], {**RUN["lines"][0], "gross": "100.00", "net": "84.40"}]}
     response = client.post(f"/v1/recipients/{rid}/payroll-runs", headers=h, json=twice)
     assert response.status_code == 422, response.text
     errors = response.json()["errors"]
@@ -205,3 +205,20 @@ def test_the_reply_totals_are_the_figures_kept(client: Any, council: Council) ->
         assert response.status_code in (200, 201), response.text
         (jane,) = response.json()["pay_by_worker"]
         assert (jane["lines"], jane["gross"], jane["net"]) == (2, "780.00", "764.40")
+
+
+def test_pay_that_cannot_add_up_is_refused(client: Any, council: Council) -> None:
+    rid, h = recipient(client, council), council.auth()
+    base = {"worker": "Jane Smith", "period_start": "2026-01-05", "period_end": "2026-01-18", "gross": "100.00"}
+    for bad, field in (({"net": "500.00"}, "net"), ({"net": "-50.00"}, "net"),
+                       ({"net": "80.00", "employee_ni": "-10.00"}, "employee_ni"),
+                       ({"net": "80.00", "period_start": "2025-01-01"}, "period_end")):
+        response = client.post(f"/v1/recipients/{rid}/payroll-runs", headers=h, json={"lines": [{**base, **bad}]})
+        assert response.status_code == 422, (bad, response.text)
+        assert response.json()["errors"][0]["field"] == field, (bad, response.json())
+    refund = client.post(f"/v1/recipients/{rid}/payroll-runs", headers=h,
+                         json={"lines": [{**base, "paye": "-20.00", "net": "120.00"}]})
+    assert refund.status_code == 201, refund.text  # a tax refund can lift net above gross
+    far = client.post(f"/v1/recipients/{rid}/payroll-runs", headers=h,
+                      json={"lines": [{**base, "period_start": "0001-01-01", "net": "90.00"}]})
+    assert far.status_code == 422

@@ -311,3 +311,12 @@ def test_two_identical_untimed_shifts_on_one_day_are_two_shifts(client: Any, cou
     assert (again.json()["entries_new"], again.json()["entries_duplicate"]) == (1, 2)
     rows = entries(client, rid, h, "&from=2026-01-05&to=2026-01-05")
     assert [r["hours"] for r in rows] == ["4.00", "4.00", "4.00"]
+
+
+def test_shift_dates_outside_2000_to_2099_are_refused(client: Any, council: Council) -> None:
+    rid = post_ok(client, "/v1/recipients", council.auth(), {"reference": unique("R"), "name": "Pat"})["id"]
+    data = b"Worker,Date,Hours\nSam Carter,01/01/1899,4\n"
+    response = client.post(f"/v1/recipients/{rid}/timesheets", headers=council.auth(),
+                           files={"file": ("t.csv", data)})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "date" and response.json()["errors"][0]["line"] == 2
