@@ -400,7 +400,7 @@ def _parse_time_text(text: str, number: int, field: str) -> dt.time:
     return dt.time(hour, minute)
 
 
-def _to_hours(value: object, number: int) -> Decimal:
+def _to_hours(value: object, number: int, field: str = "hours") -> Decimal:
     if isinstance(value, dt.timedelta):
         return (Decimal(int(value.total_seconds())) / 3600).quantize(PENNY)
     if isinstance(value, dt.time):  # 7:30 typed into a time-formatted cell
@@ -413,16 +413,21 @@ def _to_hours(value: object, number: int) -> Decimal:
             hours_part, _, minutes_part = text.partition(":")
             if not (hours_part.isdigit() and minutes_part.isdigit() and len(text) <= 8):
                 raise BadValue(f"{value!r} is not a number of hours", line=number,
-                               field="hours")
-            return (Decimal(int(hours_part) * 60 + int(minutes_part)) / 60).quantize(PENNY)
-        try:
-            result = Decimal(text) if len(text) <= 12 else Decimal("nan")
-        except InvalidOperation:
-            raise BadValue(f"{value!r} is not a number of hours", line=number,
-                           field="hours") from None
+                               field=field)
+            if int(minutes_part) >= 60:
+                raise BadValue(f"{value!r} is not a number of hours in a day", line=number,
+                               field=field)
+            # falls through to the same 0-24 check as a decimal number of hours
+            result = (Decimal(int(hours_part) * 60 + int(minutes_part)) / 60).quantize(PENNY)
+        else:
+            try:
+                result = Decimal(text) if len(text) <= 12 else Decimal("nan")
+            except InvalidOperation:
+                raise BadValue(f"{value!r} is not a number of hours", line=number,
+                               field=field) from None
     if not result.is_finite() or not 0 <= result <= 24:
         raise BadValue(f"{value!r} is not a number of hours in a day", line=number,
-                       field="hours")
+                       field=field)
     return result.quantize(PENNY)
 
 
@@ -435,7 +440,7 @@ def _to_minutes(value: object, number: int) -> int:
         return int(value.total_seconds() // 60)
     text = str(value).strip().lower().removesuffix("mins").removesuffix("min").strip()
     if ":" in text:
-        return int(_to_hours(text, number) * 60)
+        return int(_to_hours(text, number, "breaks") * 60)
     try:
         minutes = Decimal(text) if len(text) <= 8 else Decimal("nan")
     except InvalidOperation:
