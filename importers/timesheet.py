@@ -43,6 +43,7 @@ _TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*)?totals?\b|^\s*signed\b|^\s*signatu
 _TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*([ap]\.?m\.?)?", re.I)
 _COMPACT_TIME = re.compile(r"(\d{2})(\d{2})")
 _YES = {"yes", "y", "true", "1", "x", "✓", "✔", "sleep-in", "sleep in"}
+_NO = {"", "no", "n", "false", "0"}
 HOURS_TOLERANCE = Decimal("0.02")
 
 
@@ -274,11 +275,11 @@ def _entry(
     start, end = (_to_time(get[k].value, number, k) for k in ("start", "end"))
     if get["hours"].value is None and (start is None or end is None):
         _refuse_uncached(sheet, get, number, ("start", "end", "hours"))
-        if not _is_yes(get["sleep_in"].value):
+        if not _is_yes(get["sleep_in"].value, number):
             raise BadValue("the shift needs a start and an end time, or hours", line=number,
                            field="hours")
     breaks = _to_minutes(get["breaks"].value, number)
-    sleep_in = _is_yes(get["sleep_in"].value)
+    sleep_in = _is_yes(get["sleep_in"].value, number)
     hours = _hours(get["hours"].value, start, end, breaks, sleep_in, number, warnings,
                    sheet.name)
     return TimesheetEntry(
@@ -460,8 +461,21 @@ def _to_money(value: object, number: int) -> Decimal:
         raise
 
 
-def _is_yes(value: object) -> bool:
-    return value is not None and (value is True or _norm(value) in _YES)
+def _is_yes(value: object, number: int) -> bool:
+    """A sleep-in cell: a recognised yes or no word (or empty). Anything else is
+    refused rather than read as "no", which would hide a night's sleep-in."""
+    if value is None or value is False:
+        return False
+    if value is True:
+        return True
+    if isinstance(value, int | float) and value in (0, 1):
+        return value == 1
+    text = _norm(value)
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise BadValue(f"{str(value)[:20]!r} is not yes or no", line=number, field="sleep_in")
 
 
 def _minutes(moment: dt.time) -> int:

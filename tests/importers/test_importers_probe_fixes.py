@@ -41,3 +41,22 @@ def test_hh_mm_hours_refused_like_decimal_hours() -> None:
 def test_valid_hh_mm_hours_read_as_before(hours: str, value: str) -> None:
     entries = parse_timesheet(_timesheet(hours=hours), "t.csv").entries
     assert entries[1].hours == Decimal(value)
+
+
+# --- 2. a sleep-in cell must say yes or no ---------------------------------------------
+
+@pytest.mark.parametrize("written", ["maybe", "?", "yes please", "2", "tbc"])
+def test_unrecognised_sleep_in_values_are_refused(written: str) -> None:
+    with pytest.raises(BadValue) as caught:
+        parse_timesheet(_timesheet(sleep_in=written), "t.csv")
+    assert caught.value.line == 3 and caught.value.field == "sleep_in"
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("yes", True), ("Y", True), ("TRUE", True), ("1", True), ("x", True), ("✓", True),
+    ("Sleep-in", True), ("no", False), ("N", False), ("false", False), ("0", False),
+    ("", False),
+])
+def test_yes_and_no_words_are_read(written: str, expected: bool) -> None:
+    entries = parse_timesheet(_timesheet(sleep_in=written), "t.csv").entries
+    assert entries[1].sleep_in is expected
