@@ -253,6 +253,8 @@ class AuditReport:
     gaps: tuple[CoverageGap, ...] = ()
     # True when missing statements account for all of reconciliation_difference
     difference_explained_by_gaps: bool = False
+    # False when no statement showed a balance, so the balances are not really known
+    balances_known: bool = True
     transactions: tuple[Transaction, ...] = ()
     plan_lines: tuple[PlanLine, ...] = ()
     flexible_use_total: Decimal = Decimal("0.00")

@@ -66,6 +66,8 @@ def build_report(audit: Audit) -> r.AuditReport:
                              for x in used.get("rules", [])),
         issued_on=(audit.closed_at or audit.created_at).date() if audit.created_at else None,
         difference_explained_by_gaps=explained_by_gaps(result),
+        balances_known=not any(a["opening_source"].startswith("unknown")
+                               for a in result.get("reconciliation", {}).get("accounts", [])),
     )
 
 

@@ -58,6 +58,11 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     """Audit all the person's accounts for the period (inclusive) and keep the result."""
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
+    if not loaded.inputs.accounts:
+        raise Unprocessable(
+            f"{recipient.reference} has no account recorded, so there is nothing to audit yet. "
+            "Add the account that holds the direct payment first.",
+            errors=[field_error("recipient_id", "no account recorded")])
     result = run_audit(loaded.inputs)
     used = {**loaded.record, "kind": kind, "final_audit": final,
             "settings": to_plain(loaded.inputs.settings),
