@@ -17,6 +17,7 @@ _PLAIN = re.compile(r"0*\d{1,12}(?:\.\d{1,2}0*)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2}0*)?")
 _COMMA_DECIMAL = re.compile(r"0*\d{1,12},\d{1,2}")
 _GROUPED_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}")
+_LONE_COMMA = re.compile(r"\d+,\d+")
 # The common case, read directly: a plain signed amount below MAX_ABS, at most
 # MAX_MONEY_CHARS long, to the penny (trailing zeros allowed). Anything else goes the long way.
 _SIMPLE = re.compile(r"[-+]?[0-9]{1,9}(?:\.[0-9]{1,2}0{0,19})?")
@@ -34,8 +35,10 @@ def parse_money(
 
     Accepts ``£1,234.56``, ``-£2.00``, ``+5``, ``(12.50)``, ``12.50-``, ``12.50 DR``/``CR``.
     With ``comma_decimal`` (OFX, whose spec allows a comma radix) ``12,50`` and
-    ``1.234,50`` are read too. A lone group such as ``1,234`` is always a thousand,
-    never 1.234. Refuses NaN, infinities, exponents and more than two decimals.
+    ``1.234,50`` are read too. Without it a lone group such as ``1,234`` is a
+    thousand; with it (OFX never writes thousands separators) a lone comma is the
+    radix, so ``1,500`` is 1.500 and refused. Refuses NaN, infinities, exponents and
+    more than two decimals.
     """
     if _SIMPLE.fullmatch(text):
         return Decimal(text).quantize(PENNY)
@@ -47,7 +50,7 @@ def parse_money(
     sign, body = _take_sign(body, raw, line, field)
     number = _to_plain_number(body, comma_decimal)
     if number is None:
-        raise BadValue(f"{_quote(raw)} is not an amount of money{_hint(body)}",
+        raise BadValue(f"{_quote(raw)} is not an amount of money{_hint(body, comma_decimal)}",
                        line=line, field=field)
     try:
         value = Decimal(number)
@@ -82,17 +85,19 @@ def _to_plain_number(body: str, comma_decimal: bool) -> str | None:
         body = "0" + body
     if _PLAIN.fullmatch(body):
         return body
+    if comma_decimal and _LONE_COMMA.fullmatch(body):  # the comma is the radix
+        return body.replace(",", ".") if _COMMA_DECIMAL.fullmatch(body) else None
     if _GROUPED.fullmatch(body):
         return body.replace(",", "")
-    if comma_decimal and _COMMA_DECIMAL.fullmatch(body):
-        return body.replace(",", ".")
     if comma_decimal and _GROUPED_DOTS.fullmatch(body):
         return body.replace(".", "").replace(",", ".")
     return None
 
 
-def _hint(body: str) -> str:
-    if re.fullmatch(r"\d+\.\d{3,}", body):
+def _hint(body: str, comma_decimal: bool = False) -> str:
+    if re.fullmatch(r"\d+\.\d{3,}", body) or (
+        comma_decimal and re.fullmatch(r"\d+,\d{3,}", body)
+    ):
         return " (more than two decimal places)"
     if body.lower() in ("nan", "snan", "inf", "infinity") or "E" in body:
         return " (not a finite decimal number)"

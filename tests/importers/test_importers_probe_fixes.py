@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from importer_helpers import run_parse  # noqa: F401  (also puts the repo on sys.path)
 
-from importers import BadValue, parse_timesheet
+from importers import BadValue, parse_statement, parse_timesheet
 
 
 def _timesheet(hours: str = "7:30", sleep_in: str = "no") -> bytes:
@@ -60,3 +60,44 @@ def test_unrecognised_sleep_in_values_are_refused(written: str) -> None:
 def test_yes_and_no_words_are_read(written: str, expected: bool) -> None:
     entries = parse_timesheet(_timesheet(sleep_in=written), "t.csv").entries
     assert entries[1].sleep_in is expected
+
+
+# --- 3. in OFX a lone comma is the radix, never a thousands separator -----------------
+
+def _ofx(*amounts: str) -> bytes:
+    header = ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\n"
+              "CHARSET:1252\nCOMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n")
+    transactions = "".join(
+        f"<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20250301<TRNAMT>{amount}<FITID>A{i}"
+        "<NAME>Shop</STMTTRN>\n" for i, amount in enumerate(amounts))
+    return (header + "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>GBP<BANKACCTFROM>"
+            "<BANKID>1<ACCTID>42<ACCTTYPE>CHECKING</BANKACCTFROM><BANKTRANLIST>\n"
+            + transactions +
+            "</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>").encode()
+
+
+@pytest.mark.parametrize("amount", ["-1,500", "1,234", "-10,125", "0,0001"])
+def test_ofx_comma_radix_with_more_than_two_decimals_is_refused(amount: str) -> None:
+    with pytest.raises(BadValue) as caught:
+        parse_statement(_ofx("-12,50", amount))
+    assert caught.value.field == "TRNAMT" and caught.value.line == 13  # the second STMTTRN
+    assert "more than two decimal places" in caught.value.reason
+
+
+def test_ofx_comma_and_dot_radix_are_refused_alike() -> None:
+    for amount in ("-10.125", "-1,500"):
+        with pytest.raises(BadValue, match="more than two decimal places"):
+            parse_statement(_ofx(amount))
+
+
+@pytest.mark.parametrize(("written", "value"), [
+    ("-12,50", "-12.50"), ("1,5", "1.50"), ("-0,01", "-0.01"), ("10.000,50", "10000.50"),
+    ("-1,234.50", "-1234.50"), ("-1.500", "-1.50"),
+])
+def test_ofx_amounts_that_still_read(written: str, value: str) -> None:
+    assert parse_statement(_ofx(written)).lines[0].amount == Decimal(value)
+
+
+def test_csv_lone_comma_is_still_a_thousand() -> None:
+    data = b'Date,Description,Amount\n01/02/2025,Care,"-1,500"\n'
+    assert parse_statement(data).lines[0].amount == Decimal("-1500.00")
