@@ -171,3 +171,21 @@ def test_import_unknown_account_is_one_line(database_url: str, tmp_path: Path) -
     (tmp_path / "a.csv").write_text("Date,Description,Amount\n05/01/2026,TESCO,-4.00\n")
     result = dpaudit("import", str(tmp_path / "a.csv"), "--account", "no-such-account", database_url=database_url)
     assert result.returncode == 2 and result.stderr.strip() == "error: no account with reference 'no-such-account'"
+
+
+def test_import_carries_on_past_odd_names_and_says_what_it_skipped(database_url: str, tmp_path: Path) -> None:
+    code = unique("odd")
+    doc = _document(code)
+    doc["recipients"][0]["accounts"][0] = {"reference": f"{code}-acct", "kind": "bank"}
+    (tmp_path / "onboard.json").write_text(json.dumps(doc))
+    assert dpaudit("load", str(tmp_path / "onboard.json"), database_url=database_url).returncode == 0
+    folder = tmp_path / "statements"
+    (folder / "sub").mkdir(parents=True)
+    odd = os.fsencode(str(folder)) + b"/bad\xff.csv"
+    with open(odd, "wb") as handle:
+        handle.write(b"Date,Description,Amount\n05/01/2026,TESCO,-4.00\n")
+    (folder / "z-good.csv").write_text("Date,Description,Amount\n06/01/2026,BOOTS,-2.00\n")
+    result = dpaudit("import", str(folder), "--account", f"{code}-acct", database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "sub: skipped" in result.stderr
+    assert "2 of 2 files read; added 2 transactions" in result.stdout

@@ -12,14 +12,24 @@ from service.cli.common import fail, find_account
 from service.core.db import session_scope
 from service.core.errors import DpauditError
 from service.ingest.statements import import_statement
+from service.ingest.uploads import clean_filename
 from service.models import Account
 from service.onboarding.service import system_ctx
 
 
 def statement_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-    return [path]
+    """The files to import: PATH itself, or the files directly inside the folder PATH."""
+    if not path.is_dir():
+        return [path]
+    entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+    for skipped in (p for p in entries if not p.is_file()):
+        typer.echo(f"{_shown(skipped)}: skipped (not a file; folders are not searched)", err=True)
+    return [p for p in entries if p.is_file()]
+
+
+def _shown(path: Path | str) -> str:
+    """A file name safe to print, whatever bytes the file system gave us."""
+    return str(path).encode("utf-8", "replace").decode("utf-8")
 
 
 def _account_ids(reference: str, council_code: str | None) -> tuple[int, int]:
@@ -57,14 +67,19 @@ def _import_one(file: Path, account_id: int, council_id: int, dry_run: bool, tot
             account = session.get(Account, account_id)
             assert account is not None
             result, new = import_statement(system_ctx(session, council_id), account,
-                                           file.read_bytes(), file.name, dry_run=dry_run)
+                                           file.read_bytes(), clean_filename(file.name),
+                                           dry_run=dry_run)
     except DpauditError as exc:
-        typer.echo(f"{file}: {exc.detail}", err=True)
+        typer.echo(f"{_shown(file)}: {exc.detail}", err=True)
+        return 1
+    except Exception as exc:
+        typer.echo(f"{_shown(file)}: could not be imported ({type(exc).__name__}); nothing from it "
+                   "was stored", err=True)
         return 1
     rows = result.rows
     for key in totals:
         totals[key] += getattr(rows, key)
     state = "same file as before, nothing changed" if not new else (
         f"{rows.new} new, {rows.duplicate} already held, {rows.possible_duplicate} to review")
-    typer.echo(f"{file.name}: {state}")
+    typer.echo(f"{_shown(file.name)}: {state}")
     return 0

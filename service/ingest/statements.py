@@ -149,6 +149,12 @@ def lines_for_account(account: Account, parsed: ParsedStatement) -> list[Stateme
     last4 = (account.masked_number or "")[-4:]
     if last4:
         matching = {a for a in in_file if "".join(ch for ch in a if ch.isdigit()).endswith(last4)}
+        if len(matching) > 1:
+            raise Unprocessable(
+                f"This file holds {len(matching)} accounts ending {last4}, so we cannot tell "
+                "which lines are this account's. Download the statement for this account alone.",
+                errors=[field_error("account", f"several accounts in the file end {last4}")],
+            )
         if not matching:
             shown = ", ".join("…" + a[-4:] for a in in_file)
             raise Unprocessable(

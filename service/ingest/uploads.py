@@ -105,4 +105,6 @@ def clean_filename(name: str | None) -> str | None:
     if not name:
         return None
     base = _CONTROL.sub("", re.split(r"[\\/]", name)[-1]).strip()
+    # names the operating system could not decode arrive with lone surrogates: replace them
+    base = base.encode("utf-8", "replace").decode("utf-8")
     return base[:255] or None

@@ -294,3 +294,14 @@ def test_upload_size_limits(client: Any, council: Council, account: dict[str, An
     too_big = upload(client, council, account, b"x" * (11 * 1024 * 1024))
     assert too_big.status_code == 413
     assert too_big.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_file_with_two_accounts_ending_alike_is_refused(client: Any, council: Council, account: dict[str, Any]) -> None:
+    one = ofx([("F1", "20260105", "-1.00", "TESCO")], acct="11115678")
+    two = ofx([("F2", "20260106", "-2.00", "BOOTS")], acct="22225678")
+    start = two.index(b"<BANKMSGSRSV1>") + len(b"<BANKMSGSRSV1>")
+    end = two.index(b"</BANKMSGSRSV1>")
+    both = one.replace(b"</BANKMSGSRSV1>", two[start:end] + b"</BANKMSGSRSV1>")
+    response = upload(client, council, account, both, "two.ofx")
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "account"
