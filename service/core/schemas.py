@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+)
+
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def _plain(value: Any) -> Any:
+    """Money as people write it: no exponents ("1e5"), no NaN or infinity."""
+    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(value.strip()):
+        raise ValueError("must be a plain decimal number such as 12.34")
+    return value
+
 
 # Money in and out of the API: a decimal string with at most two places ("-12.34").
 MoneyIn = Annotated[
     Decimal,
+    BeforeValidator(_plain),
     Field(max_digits=14, decimal_places=2, examples=["1250.00"],
           description="Pounds as a decimal string, at most two decimal places."),
 ]
 PositiveMoneyIn = Annotated[
     Decimal,
+    BeforeValidator(_plain),
     Field(ge=0, max_digits=14, decimal_places=2, examples=["1250.00"],
           description="Pounds as a decimal string, not negative, at most two decimal places."),
 ]

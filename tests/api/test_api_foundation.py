@@ -289,3 +289,12 @@ def test_an_older_version_approved_late_ends_before_the_next(client: Any, counci
     client.post(f"/v1/plans/{later['id']}/approve", headers=council.auth())
     approved = client.post(f"/v1/plans/{earlier['id']}/approve", headers=council.auth()).json()
     assert approved["effective_to"] == "2026-05-31"
+
+
+def test_money_must_be_written_plainly(client: Any, council: Council) -> None:
+    rid = post_ok(client, "/v1/recipients", council.auth(), _recipient_body())["id"]
+    for written in ("1e5", "NaN", "Infinity", "1,000.00"):
+        response = client.post(f"/v1/recipients/{rid}/plans", headers=council.auth(),
+                               json={**PLAN, "actual_budget": written})
+        assert response.status_code == 422, written
+        assert response.json()["errors"][0]["field"] == "actual_budget"
