@@ -59,6 +59,19 @@ def checked_record(line: StatementLine) -> dict[str, object]:
     return {**statement_record(line), "category": category, "flags": flags}
 
 
+def _read_at_most(path: Path, size: int) -> bytes:
+    """At most `size` bytes of the file, however long (or endless) it is."""
+    chunks: list[bytes] = []
+    with path.open("rb") as stream:
+        while size > 0:
+            chunk = stream.read(size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size -= len(chunk)
+    return b"".join(chunks)
+
+
 def _records(file: Path, data: bytes, kind: str,
              check: bool = False) -> tuple[list[dict[str, object]], tuple[str, ...]]:
     if kind == "timesheet":
@@ -74,10 +87,14 @@ def parse(file: Path, kind: str | None = None, check: bool = False) -> None:
     statement lines carry their category and default-rule flags."""
     if kind is not None and kind not in KINDS:
         _fail(file, f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    limit = Limits().max_bytes
     try:
-        data = Path(file).read_bytes()
+        data = _read_at_most(Path(file), limit + 1)
     except OSError as exc:
         _fail(file, f"cannot open the file ({exc.strerror or type(exc).__name__})")
+        return
+    if len(data) > limit:  # /dev/zero or a pipe never ends: never read more than this
+        _fail(file, f"the file is larger than the limit of {limit:,} bytes")
         return
     try:
         records, warnings = _records(file, data, kind or detect_kind(data, file.name), check)

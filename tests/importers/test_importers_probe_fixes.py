@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from importer_helpers import run_parse  # noqa: F401  (also puts the repo on sys.path)
+from importer_helpers import run_parse
 
-from importers import BadValue, parse_statement, parse_timesheet
+from importers import BadValue, Limits, parse_statement, parse_timesheet
 
 
 def _timesheet(hours: str = "7:30", sleep_in: str = "no") -> bytes:
@@ -101,3 +102,41 @@ def test_ofx_amounts_that_still_read(written: str, value: str) -> None:
 def test_csv_lone_comma_is_still_a_thousand() -> None:
     data = b'Date,Description,Amount\n01/02/2025,Care,"-1,500"\n'
     assert parse_statement(data).lines[0].amount == Decimal("-1500.00")
+
+
+# --- 4. the parse command never reads more than the size limit --------------------------
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_parse_of_an_endless_file_is_refused_quickly() -> None:
+    result = run_parse(Path("/dev/zero"), timeout=30)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "larger than the limit" in lines[0]
+
+
+def test_parse_of_a_file_over_the_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"Date,Description,Amount\n" + b"x" * Limits().max_bytes)
+    result = run_parse(path, timeout=30)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{Limits().max_bytes:,}" in lines[0]
+
+
+def test_parse_of_a_directory_or_missing_file_is_still_a_clean_error(tmp_path: Path) -> None:
+    for path, reason in ((tmp_path, "cannot open the file"),
+                         (tmp_path / "missing.csv", "cannot open the file")):
+        result = run_parse(path, timeout=30)
+        assert result.returncode == 2 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and reason in result.stderr
+
+
+def test_parse_of_a_file_at_the_limit_is_read(tmp_path: Path) -> None:
+    head = b"Date,Description,Amount\n01/02/2025,Care,-5.00\n"
+    path = tmp_path / "statement.csv"
+    pad = Limits().max_bytes - len(head)  # blank rows, so the file is exactly at the limit
+    path.write_bytes(head + (b" " * 999 + b"\n") * (pad // 1000) + b"\n" * (pad % 1000))
+    assert path.stat().st_size == Limits().max_bytes
+    result = run_parse(path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert '"amount": "-5.00"' in result.stdout
