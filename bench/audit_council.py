@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scratch import scratch_engines
 
 START = date(2025, 4, 7)  # a Monday
 END = START + timedelta(days=363)  # 52 weeks
@@ -146,37 +145,6 @@ def scan_floor(engine: Any, council_id: int) -> float:
     return time.perf_counter() - started
 
 
-def scratch_engines(sqlite_only: bool) -> list[tuple[str, Any, Callable[[], None]]]:
-    from sqlalchemy import text
-
-    from service.core.db import make_engine
-
-    folder = tempfile.mkdtemp()
-    engines: list[tuple[str, Any, Callable[[], None]]] = [
-        ("sqlite", make_engine(f"sqlite:///{folder}/bench.sqlite3"), lambda: None)]
-    if sqlite_only:
-        return engines
-    pg_url = os.environ.get("DPAUDIT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-    admin = make_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1)).execution_options(
-        isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS dpaudit_bench_audit"))
-            conn.execute(text("CREATE DATABASE dpaudit_bench_audit"))
-    except Exception as exc:
-        print(f"PostgreSQL skipped: {type(exc).__name__}")
-        return engines
-    engine = make_engine(admin.url.set(database="dpaudit_bench_audit").render_as_string(hide_password=False))
-
-    def drop() -> None:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS dpaudit_bench_audit"))
-
-    engines.append(("postgresql", engine, drop))
-    return engines
-
-
 def run(name: str, engine: Any, people: int) -> None:
     from service.core.migrate import upgrade
 
@@ -200,7 +168,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20, help="N: people in the first council")
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     args = parser.parse_args()
-    for name, engine, drop in scratch_engines(args.sqlite_only):
+    for name, engine, drop in scratch_engines("dpaudit_bench_audit", sqlite_only=args.sqlite_only):
         try:
             run(name, engine, args.people)
         finally:

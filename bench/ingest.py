@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scratch import scratch_engines
 
 from importers import Limits, parse_statement
 
@@ -90,35 +91,6 @@ def main() -> None:
           f"{SIZES[1] / SIZES[0]:.0f}; the target is at most 12)")
 
 
-def _scratch_engines() -> list[tuple[str, Any, Callable[[], None]]]:
-    from sqlalchemy import text
-
-    from service.core.db import make_engine
-
-    folder = tempfile.mkdtemp()
-    engines: list[tuple[str, Any, Callable[[], None]]] = [
-        ("sqlite", make_engine(f"sqlite:///{folder}/bench.sqlite3"), lambda: None)]
-    pg_url = os.environ.get("DPAUDIT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-    admin = make_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1)).execution_options(
-        isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS dpaudit_bench"))
-            conn.execute(text("CREATE DATABASE dpaudit_bench"))
-    except Exception as exc:
-        print(f"PostgreSQL skipped: {type(exc).__name__}")
-        return engines
-    engine = make_engine(admin.url.set(database="dpaudit_bench").render_as_string(hide_password=False))
-
-    def drop() -> None:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS dpaudit_bench"))
-
-    engines.append(("postgresql", engine, drop))
-    return engines
-
-
 def _fresh_account(engine: Any) -> tuple[int, int]:
     from sqlalchemy.orm import Session
 
@@ -182,7 +154,7 @@ def _floor_seconds(engine: Any, data: bytes) -> float:
 
 
 def end_to_end() -> None:
-    for name, engine, drop in _scratch_engines():
+    for name, engine, drop in scratch_engines("dpaudit_bench"):
         try:
             account_id, council_id = _fresh_account(engine)
             for count in SIZES:
