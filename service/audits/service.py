@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, select
 import reports
 from service.audits.cadence import DueItem, next_review_for, riskiest_first
 from service.audits.engine import run_audit, to_plain
-from service.audits.inputs import AuditInputs, AuditPeriod
+from service.audits.inputs import AuditPeriod
 from service.audits.loading import council_settings, load_audit_inputs
 from service.audits.schemas import CommitmentIn, UnderspendReasonIn
 from service.core.deps import Ctx
@@ -45,12 +45,6 @@ HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
 
 
 # --- creating an audit ---------------------------------------------------------------------
-
-def build_inputs(ctx: Ctx, recipient: Recipient, start: date, end: date, *, kind: str) -> AuditInputs:
-    """Everything the arithmetic needs for this person and period, from the database."""
-    period = AuditPeriod(start, end)
-    return load_audit_inputs(ctx.session, recipient, period, final_audit=kind == "final").inputs
-
 
 def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
                  kind: str = "scheduled", *, corrects: Audit | None = None,

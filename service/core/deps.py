@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.core.config import get_settings
-from service.core.db import get_sessionmaker
+from service.core.db import session_scope
 from service.core.errors import Unauthorized
 from service.core.principal import Principal
 from service.core.security import token_matches, token_prefix
@@ -25,15 +25,9 @@ from service.models import ApiKey, User
 
 
 def get_session() -> Iterator[Session]:
-    session = get_sessionmaker()()
-    try:
+    """The request's unit of work: committed when the endpoint returns, else rolled back."""
+    with session_scope() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -1,7 +1,8 @@
 """Classify stored transactions, raise flags for rule hits, and re-run the rules.
 
-The statement importer calls `classify_new` inside the upload's transaction; officers
-re-run everything for a person with `rerun_rules`; audits call `check_period` for the
+The statement importer classifies lines before storing them and raises flags through
+`sync_flags` inside the upload's transaction; officers re-run everything for a person
+with `rerun_rules`; audits call `check_period` for the
 rules that look at a whole period (minimum wage, cash each month, care home stays).
 Services flush, never commit. Flags are keyed per recipient (`Hit.key`), so running the
 rules again never raises the same flag twice, and decided flags are never touched.
@@ -116,24 +117,6 @@ def _categories(classified: list[tuple[Any, rules.Classification]]) -> dict[str,
 def _raised(flags: Iterable[Flag]) -> list[dict[str, Any]]:
     return [{"rule": f.rule_id, "reason": f.explanation, "transaction_id": f.transaction_id}
             for f in flags]
-
-
-def classify_new(ctx: Ctx, account: Account, transaction_ids: Sequence[int]) -> dict[str, Any]:
-    """Classify freshly inserted transactions of one account and flag what the rules find.
-
-    Returns {"flags_raised": [{"rule", "reason", "transaction_id"}], "categories": {code: n}}.
-    """
-    ids = sorted(set(transaction_ids))
-    context = recipient_context(ctx.session, account.recipient_id, account.id)
-    ruleset = council_ruleset(_council(ctx, account.council_id))
-    classified: list[tuple[Any, rules.Classification]] = []
-    for chunk in _chunks(ids):
-        rows = ctx.session.execute(select(*_TXN_COLUMNS).where(
-            Transaction.id.in_(chunk), Transaction.account_id == account.id)).all()
-        classified += _classify_rows(rows, context, ruleset)
-    _write_categories(ctx, classified)
-    new, _ = sync_flags(ctx, account.council_id, account.recipient_id, _found_hits(classified))
-    return {"flags_raised": _raised(new), "categories": _categories(classified)}
 
 
 # --- flags from hits ---------------------------------------------------------------------
