@@ -32,7 +32,7 @@ def list_plans(
 ) -> Page[PlanOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     stmt = scoped_select(ctx, SupportPlan).where(SupportPlan.recipient_id == recipient.id)
-    return pager.page(ctx.session, stmt, SupportPlan.id, lambda plan: service.to_out(ctx, plan))
+    return pager.page_all(ctx.session, stmt, SupportPlan.id, lambda plans: service.page_out(ctx, plans))
 
 
 @router.get("/plans/{plan_id}", summary="Read a plan version with its lines")

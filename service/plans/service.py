@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -79,15 +80,23 @@ def _end_before_next_version(ctx: Ctx, plan: SupportPlan) -> None:
         plan.effective_to = following - timedelta(days=1)
 
 
-def lines_of(ctx: Ctx, plan: SupportPlan) -> list[PlanLine]:
-    return list(
-        ctx.session.scalars(
-            select(PlanLine).where(PlanLine.plan_id == plan.id).order_by(PlanLine.position)
-        )
-    )
+def lines_by_plan(ctx: Ctx, plans: Sequence[SupportPlan]) -> dict[int, list[PlanLine]]:
+    """The lines of several plan versions in one query (a page of plans is one round trip)."""
+    found: dict[int, list[PlanLine]] = {plan.id: [] for plan in plans}
+    if found:
+        for line in ctx.session.scalars(select(PlanLine).where(PlanLine.plan_id.in_(found))
+                                        .order_by(PlanLine.plan_id, PlanLine.position)):
+            found[line.plan_id].append(line)
+    return found
 
 
-def to_out(ctx: Ctx, plan: SupportPlan) -> PlanOut:
+def to_out(ctx: Ctx, plan: SupportPlan, lines: list[PlanLine] | None = None) -> PlanOut:
     data = {c: getattr(plan, c) for c in PlanOut.model_fields if c != "lines"}
-    lines = [PlanLineOut.model_validate(line) for line in lines_of(ctx, plan)]
-    return PlanOut.model_validate({**data, "lines": lines})
+    if lines is None:
+        lines = lines_by_plan(ctx, [plan])[plan.id]
+    return PlanOut.model_validate({**data, "lines": [PlanLineOut.model_validate(x) for x in lines]})
+
+
+def page_out(ctx: Ctx, plans: Sequence[SupportPlan]) -> list[PlanOut]:
+    lines = lines_by_plan(ctx, plans)
+    return [to_out(ctx, plan, lines[plan.id]) for plan in plans]
