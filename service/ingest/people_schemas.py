@@ -29,7 +29,9 @@ class WorkerHours(Out):
     sleep_ins: int
 
 
-class TimesheetResult(Out):
+class UploadReply(Out):
+    """What every timesheet or payroll upload reply says about the upload itself."""
+
     upload_id: int | None = Field(description="Null on a dry run.")
     recipient_id: int
     duplicate_file: bool = Field(description="True when these exact bytes were uploaded before: "
@@ -39,13 +41,16 @@ class TimesheetResult(Out):
     filename: str | None
     period_start: date | None
     period_end: date | None
+    unmatched_workers: list[str] = Field(description="Names that match no personal assistant; "
+                                         "their rows are kept as written.")
+    warnings: list[str]
+
+
+class TimesheetResult(UploadReply):
     entries_total: int
     entries_new: int
     entries_duplicate: int = Field(description="Shifts already recorded (overlapping timesheets).")
     hours_by_worker: list[WorkerHours]
-    unmatched_workers: list[str] = Field(description="Names that match no personal assistant; "
-                                         "their shifts are kept as written.")
-    warnings: list[str]
 
 
 class PayrollLineIn(In):
@@ -82,22 +87,11 @@ class WorkerPay(Out):
     hours: Money | None
 
 
-class PayrollResult(Out):
-    upload_id: int | None = Field(description="Null on a dry run.")
-    recipient_id: int
-    duplicate_file: bool = Field(description="True when this exact run was sent before: nothing "
-                                 "changed and the first upload is returned.")
-    dry_run: bool
-    format: str
-    filename: str | None
-    period_start: date | None
-    period_end: date | None
+class PayrollResult(UploadReply):
     lines_total: int
     lines_new: int
     lines_duplicate: int = Field(description="Pay periods already recorded for that worker.")
     pay_by_worker: list[WorkerPay]
-    unmatched_workers: list[str]
-    warnings: list[str]
 
 
 class TimesheetEntryOut(Out):
