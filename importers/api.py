@@ -39,9 +39,15 @@ def parse_statement(
     mapping: dict[str, Any] | None = None,
     limits: Limits | None = None,
 ) -> ParsedStatement:
-    """Read a bank or card statement: OFX/QFX/QBO, QIF, Santander TXT or a bank CSV."""
+    """Read a bank or card statement: OFX/QFX/QBO, QIF, Santander TXT or a bank CSV.
+
+    The period comes from the file's own declaration, else from ``filename``, else from
+    the first and last line (``ParsedStatement.period_evidence`` says which)."""
+    from .period import settle
+
     limits = limits or Limits()
-    return _guarded(lambda: _statement(bytes(data), filename, layout, mapping, limits))
+    return _guarded(
+        lambda: settle(_statement(bytes(data), filename, layout, mapping, limits), filename))
 
 
 def _statement(data: bytes, filename: str | None, layout: str | None,

@@ -3,17 +3,15 @@
 Our own linear reader (``ofx_tree``) normalises the file: charset, headers, unclosed
 and self-closing tags, field lengths, amounts, and the posting date taken from the raw
 DTPOSTED text (ofxparse converts to UTC, which moves a BST midnight to the day before).
-Transactions come from that reader. ofxparse 0.21 then reads the statement envelope
-(accounts, ledger balances, sign-on status) from a clean, fully closed copy with the
-transaction lists left out, so its quadratic tag repair never sees a large input.
+Transactions, and the statement envelope (sign-on status, the declared period in
+DTSTART/DTEND, the ledger balance as of DTASOF), come from that reader for v1 and v2
+alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import warnings as pywarnings
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import cast
@@ -58,13 +56,16 @@ def parse_ofx(data: bytes, *, limits: Limits) -> ParsedStatement:
         raise UnreadableFile(f"the bank's file reports an error: {envelope['error']}")
     if not lines and not list(ofx.iter(STATEMENTS)):
         raise UnreadableFile("the OFX file holds no bank or card statement")
+    declared = "start" in envelope and "end" in envelope
     return ParsedStatement(
         format="ofx", lines=tuple(lines),
         closing_balance=cast("Decimal | None", envelope.get("balance")),
+        closing_balance_date=cast("dt.date | None", envelope.get("balance_date")),
         period_start=cast("dt.date | None", envelope.get("start"))
         or (min(x.date for x in lines) if lines else None),
         period_end=cast("dt.date | None", envelope.get("end"))
         or (max(x.date for x in lines) if lines else None),
+        period_evidence="statement" if declared else "lines",
         accounts=tuple(accounts), warnings=tuple(warnings),
     )
 
@@ -201,77 +202,59 @@ def ofx_date(raw: str, line: int, field: str) -> dt.date:
         return parse_date(digits, line=line, field=field)  # raises its precise BadValue
 
 
-# --- the envelope, through ofxparse ----------------------------------------------------
+# --- the envelope: sign-on status, period and ledger balance ---------------------------
 
 def _envelope(ofx: Node, warnings: list[str]) -> dict[str, object]:
-    """Balance, period and sign-on status, read by ofxparse from a small clean copy."""
-    import ofxparse  # imported here: only OFX uploads pay for BeautifulSoup
-
-    document = "\n".join(_header_lines()) + "\n\n" + _serialise(ofx)
-    try:
-        with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore")
-            parsed = ofxparse.OfxParser.parse(io.BytesIO(document.encode("utf-8")),
-                                              fail_fast=False)
-    except Exception as exc:  # ofxparse raises at least five exception types of its own
-        warnings.append(f"the statement summary could not be read ({type(exc).__name__})")
-        return {}
-    return _summarise(parsed)
-
-
-def _summarise(parsed: object) -> dict[str, object]:
+    """Sign-on error, declared period and closing balance, read from the same tree for
+    OFX v1 and v2. The period is declared when every statement gives DTSTART and DTEND
+    (several statements: from the earliest start to the latest end); the ledger balance
+    (LEDGERBAL, as of DTASOF) only when the file holds one statement."""
     result: dict[str, object] = {}
-    signon = getattr(parsed, "signon", None)
-    if signon is not None and str(getattr(signon, "code", "0")) not in ("0", "None"):
-        result["error"] = getattr(signon, "message", None) or f"code {signon.code}"
-    accounts = getattr(parsed, "accounts", [])
-    statements = [a.statement for a in accounts if getattr(a, "statement", None) is not None]
+    status = ofx.find("SIGNONMSGSRSV1", "SONRS", "STATUS")
+    code = status.text("CODE").strip() if status is not None else ""
+    if code and code != "0":
+        result["error"] = status.text("MESSAGE").strip() if status is not None else ""
+        result["error"] = result["error"] or f"code {code}"
+    statements = list(ofx.iter(STATEMENTS))
+    periods = [_declared_period(s, warnings) for s in statements]
+    if periods and all(p is not None for p in periods):
+        known = [p for p in periods if p is not None]
+        result["start"] = min(p[0] for p in known)
+        result["end"] = max(p[1] for p in known)
     if len(statements) == 1:
-        statement = statements[0]
-        balance = getattr(statement, "balance", None)
-        if isinstance(balance, Decimal) and balance.is_finite():
-            result["balance"] = balance.quantize(Decimal("0.01"))
-        for key, attr in (("start", "start_date"), ("end", "end_date")):
-            value = getattr(statement, attr, None)
-            if isinstance(value, dt.datetime):
-                result[key] = value.date()
+        listing = statements[0].child("BANKTRANLIST")  # left unclosed, it holds the rest
+        ledger = statements[0].child("LEDGERBAL") or (
+            listing.child("LEDGERBAL") if listing is not None else None)
+        amount = ledger.text("BALAMT").strip() if ledger is not None else ""
+        if ledger is not None and amount:
+            try:
+                result["balance"] = parse_money(amount, line=ledger.line, field="BALAMT",
+                                                comma_decimal=True)
+            except ImportFailure as exc:
+                warnings.append(f"the closing balance was not read ({exc})")
+            else:
+                when = _optional_date(ledger, "DTASOF", warnings)
+                if when is not None:
+                    result["balance_date"] = when
     return result
 
 
-def _header_lines() -> list[str]:
-    return ["OFXHEADER:100", "DATA:OFXSGML", "VERSION:102", "SECURITY:NONE",
-            "ENCODING:UTF-8", "CHARSET:NONE", "COMPRESSION:NONE", "OLDFILEUID:NONE",
-            "NEWFILEUID:NONE"]
+def _declared_period(statement: Node, warnings: list[str]) -> tuple[dt.date, dt.date] | None:
+    listing = statement.child("BANKTRANLIST") or statement.child("INVTRANLIST")
+    if listing is None:
+        return None
+    start = _optional_date(listing, "DTSTART", warnings)
+    end = _optional_date(listing, "DTEND", warnings)
+    return (start, end) if start is not None and end is not None else None
 
 
-def _serialise(node: Node) -> str:
-    """Fully closed SGML without the transaction lists; DT* values cut to the date."""
-    parts: list[str] = []
-    _emit(node, parts)
-    return "".join(parts)
-
-
-def _emit(node: Node, parts: list[str]) -> None:
-    if node.tag in TRANSACTIONS or node.tag == "INVTRANLIST":
-        return
-    if node.value is not None:
-        value = node.value
-        if node.tag.startswith("DT"):
-            match = _DATE8.match(value)
-            value = match.group(1) if match else ""
-        elif node.tag.endswith("AMT"):
-            value = _clean_amount(value)
-        escaped = value.replace("&", "&amp;").replace("<", "&lt;")
-        parts.append(f"<{node.tag}>{escaped}</{node.tag}>")
-        return
-    parts.append(f"<{node.tag}>")
-    for child in node.children:
-        _emit(child, parts)
-    parts.append(f"</{node.tag}>")
-
-
-def _clean_amount(value: str) -> str:
+def _optional_date(node: Node, tag: str, warnings: list[str]) -> dt.date | None:
+    found = node.child(tag)
+    raw = (found.value or "").strip() if found is not None else ""
+    if found is None or not raw:
+        return None
     try:
-        return str(parse_money(value, comma_decimal=True))
-    except ImportFailure:
-        return ""
+        return ofx_date(raw, found.line, tag)
+    except ImportFailure as exc:
+        warnings.append(f"{exc}; it was not used")
+        return None

@@ -21,16 +21,31 @@ class StatementLine:
     line: int = 0  # 1-based line (text files) or row (spreadsheets) where the record starts
 
 
+PERIOD_EVIDENCE = ("statement", "filename", "lines")
+
+
 @dataclass(frozen=True)
 class ParsedStatement:
+    """One uploaded statement.
+
+    ``period_start``/``period_end`` are the period the statement covers: the period the
+    file declares, else the one in its file name, else the first and last line dates.
+    ``period_evidence`` says which: "statement" (the file declares it: OFX DTSTART and
+    DTEND, a "Statement period: ... to ..." preamble), "filename" (e.g.
+    ``..._2026-04-06_2026-04-30.csv``) or "lines". A declared period always contains
+    every line; one that does not is ignored with a warning.
+    """
+
     format: str  # "ofx", "qif", "csv:lloyds", "santander-txt", ...
     lines: tuple[StatementLine, ...]
-    opening_balance: Decimal | None = None
-    closing_balance: Decimal | None = None
+    opening_balance: Decimal | None = None  # from an "Opening balance" row or preamble
+    closing_balance: Decimal | None = None  # OFX LEDGERBAL, a "Closing balance" row, ...
     period_start: dt.date | None = None
     period_end: dt.date | None = None
-    accounts: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()  # every account the file names, as written
     warnings: tuple[str, ...] = ()
+    period_evidence: str = "lines"  # one of PERIOD_EVIDENCE
+    closing_balance_date: dt.date | None = None  # the day the closing balance is as of
 
 
 @dataclass(frozen=True)

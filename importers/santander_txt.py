@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from .dates import parse_date
 from .errors import ImportFailure, UnreadableFile
 from .money import parse_money
+from .period import declared_in_text
 from .records import Limits, ParsedStatement, StatementLine
 from .text import decode
 
@@ -21,6 +23,7 @@ def looks_like_santander_txt(data: bytes) -> bool:
 def parse_santander_txt(data: bytes, *, limits: Limits) -> ParsedStatement:
     text, _ = decode(data)
     account: str | None = None
+    period: tuple[dt.date, dt.date] | None = None  # "From: 01/03/2016 to 02/03/2016"
     current: dict[str, str] = {}
     start = 0
     lines: list[StatementLine] = []
@@ -29,7 +32,9 @@ def parse_santander_txt(data: bytes, *, limits: Limits) -> ParsedStatement:
         if not match:
             continue
         label, value = match.group(1).lower(), match.group(2).strip()
-        if label == "account":
+        if label == "from" and period is None:
+            period = declared_in_text(f"From: {value}")
+        elif label == "account":
             account = value or None
         elif label == "date":
             current, start = {"date": value}, number
@@ -43,8 +48,9 @@ def parse_santander_txt(data: bytes, *, limits: Limits) -> ParsedStatement:
     if not lines:
         raise UnreadableFile("no transactions found in this Santander text file")
     return ParsedStatement(format="santander-txt", lines=tuple(lines),
-                           period_start=min(x.date for x in lines),
-                           period_end=max(x.date for x in lines),
+                           period_start=period[0] if period else min(x.date for x in lines),
+                           period_end=period[1] if period else max(x.date for x in lines),
+                           period_evidence="statement" if period else "lines",
                            accounts=(account,) if account else ())
 
 
