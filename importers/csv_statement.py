@@ -107,17 +107,103 @@ def parse_csv_statement(
     warnings: list[str] = []
     if encoding not in ("utf-8", "utf-8-sig"):
         warnings.append(f"the file was read as {encoding} text")
+    preamble = _read_preamble(head[:header_at] if header_at > 0 else [], warnings)
+    balances = _Balances()
     lines = _read_body(source, head[header_at + 1:] if header_at >= 0 else head, chosen,
-                       columns, warnings, head[header_at] if header_at >= 0 else None)
+                       columns, warnings, head[header_at] if header_at >= 0 else None,
+                       balances)
     if not lines:
         raise UnreadableFile(f"no transactions found in this {chosen.name} CSV")
-    accounts = tuple(dict.fromkeys(ln.account for ln in lines if ln.account))
+    accounts = tuple(dict.fromkeys(
+        [*preamble.accounts, *(ln.account for ln in lines if ln.account)]))
     dates = [ln.date for ln in lines]
+    closing, closing_date = balances.closing, balances.closing_date
+    if closing is None:
+        closing = preamble.closing
+    if closing is None and preamble.balance is not None \
+            and all(ln.balance is None for ln in lines):
+        closing = preamble.balance  # the balance when exported: no running balance to prefer
+    declared = preamble.period
     return ParsedStatement(
         format=f"csv:{chosen.name}", lines=lines,
-        period_start=min(dates), period_end=max(dates),
+        opening_balance=balances.opening if balances.opening is not None else preamble.opening,
+        closing_balance=closing, closing_balance_date=closing_date,
+        period_start=declared[0] if declared else min(dates),
+        period_end=declared[1] if declared else max(dates),
+        period_evidence="statement" if declared else "lines",
         accounts=accounts, warnings=tuple(warnings),
     )
+
+
+# --- what the rows above the header say ------------------------------------------------
+
+_ACCOUNT_LABELS = ("account number", "account no", "account no.", "card number",
+                   "account name", "account")
+_BALANCE_LABELS = ("account balance", "balance", "current balance", "ledger balance")
+OPENING_PHRASES = frozenset({"opening balance", "balance brought forward"})
+CLOSING_PHRASES = frozenset({"closing balance", "balance carried forward"})
+
+
+@dataclass
+class _Preamble:
+    accounts: tuple[str, ...] = ()
+    balance: Decimal | None = None  # "Account Balance:": the balance on the day of export
+    opening: Decimal | None = None
+    closing: Decimal | None = None
+    period: tuple[dt.date, dt.date] | None = None
+
+
+def _read_preamble(rows: list[Row], warnings: list[str]) -> _Preamble:
+    """Key/value rows above the header: Nationwide's ``"Account Name:","FlexDirect
+    ****45678"`` and ``"Account Balance:","£1,234.56"``, midata's ``"Account Number:"``,
+    a "Statement period: 01/04/2026 to 30/04/2026" line. "Available Balance" (which
+    counts an overdraft) is not a balance of the account and is not read."""
+    from .period import declared_in_text
+
+    found = _Preamble()
+    named: dict[str, str] = {}
+    for row in rows:
+        cells = [c.strip() for c in row.cells if c.strip()]
+        if not cells:
+            continue
+        if found.period is None:
+            found.period = declared_in_text(" ".join(cells))
+        label, value = cells[0], " ".join(cells[1:2])
+        if len(cells) == 1 and ":" in label:
+            label, _, value = label.partition(":")
+        label = norm(label).rstrip(":").strip()
+        value = clean_text(value)
+        if not value:
+            continue
+        if label in _ACCOUNT_LABELS:
+            named.setdefault(label, value)
+            continue
+        money = (OPENING_PHRASES, CLOSING_PHRASES, _BALANCE_LABELS)
+        if not any(label in group for group in money):
+            continue
+        try:
+            amount = parse_money(value, line=row.line, field=label)
+        except ImportFailure as exc:
+            warnings.append(f"{exc}; it was not used")
+            continue
+        if label in OPENING_PHRASES:
+            found.opening = amount
+        elif label in CLOSING_PHRASES:
+            found.closing = amount
+        else:
+            found.balance = amount
+    account = next((named[k] for k in _ACCOUNT_LABELS if k in named), None)
+    found.accounts = (account,) if account else ()
+    return found
+
+
+@dataclass
+class _Balances:
+    """Balances stated by pseudo-rows in the body ("Opening Balance", amount 0.00)."""
+
+    opening: Decimal | None = None
+    closing: Decimal | None = None
+    closing_date: dt.date | None = None
 
 
 # --- choosing the layout -------------------------------------------------------------
@@ -243,7 +329,7 @@ def _layout_from_mapping(mapping: dict[str, object]) -> Layout:
 
 def _read_body(
     source: _Source, first: list[Row], layout: Layout, columns: dict[str, int],
-    warnings: list[str], header: Row | None,
+    warnings: list[str], header: Row | None, balances: _Balances,
 ) -> tuple[StatementLine, ...]:
     pick = _picker(layout, columns)
     header_cells = tuple(norm(c) for c in header.cells) if header else None
@@ -255,6 +341,8 @@ def _read_body(
             return None
         if header_cells and tuple(norm(c) for c in row.cells) == header_cells:
             return None  # a repeated header (NatWest puts one per account)
+        if _balance_row(row, layout, pick, warnings, balances):
+            return None
         return _read_row(row, layout, pick, warnings, width)
 
     lines = [line for line in map(read, first) if line is not None]
@@ -413,6 +501,8 @@ def _fast_reader(layout: Layout, columns: dict[str, int], header_cells: tuple[st
             value = into if into else -abs(out or zero)
         if has_fee:
             value -= optional_money(cells[fee_at] if fee_at < size else "") or nothing
+        if not value:
+            raise _Declined  # maybe an "Opening Balance" row: the full rules decide
         balance = None
         if balance_at < size:
             text = cells[balance_at]
@@ -477,6 +567,41 @@ def _read_row(
         mcc=clean_text(pick(row, layout.mcc)) or None,
         line=row.line,
     )
+
+
+def _balance_row(row: Row, layout: Layout, pick: Picker, warnings: list[str],
+                 balances: _Balances) -> bool:
+    """A pseudo-row that states a balance rather than moving money: its description is
+    exactly "Opening balance", "Balance brought forward", "Closing balance" or "Balance
+    carried forward" and its amount is zero or empty. It sets the statement's opening
+    or closing balance (from its balance cell) and is not a line."""
+    description = norm(" ".join(clean_text(pick(row, c)) for c in layout.description))
+    opening = description in OPENING_PHRASES
+    if not opening and description not in CLOSING_PHRASES:
+        return False
+    for column in (layout.amount, layout.paid_out, layout.paid_in):
+        text = pick(row, column).strip()
+        try:
+            if text and parse_money(text):
+                return False  # money moved: an ordinary line
+        except ImportFailure:
+            return False  # the ordinary rules report the bad amount
+    balance = _optional_money(pick(row, layout.balance), row.line, layout.balance)
+    if balance is None:
+        warnings.append(f"line {row.line} skipped: {description!r} row without a balance")
+        return True
+    if opening:
+        if balances.opening is None:
+            balances.opening = balance
+        elif balances.opening != balance:
+            warnings.append(f"line {row.line}: a second opening balance ({balance}) was not "
+                            f"used; the first ({balances.opening}) was")
+        return True
+    date_text = pick(row, layout.date).strip().strip("'").strip()
+    balances.closing = balance
+    balances.closing_date = parse_date(date_text, line=row.line) \
+        if looks_like_date(date_text) else None
+    return True
 
 
 def _refuse_split_amount(row: Row, layout: Layout, pick: Picker) -> None:
