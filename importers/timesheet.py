@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .dates import parse_date
+from .dates import looks_like_date, parse_date
 from .errors import BadValue, ImportFailure, LimitExceeded, UnreadableFile
 from .money import PENNY, parse_money
 from .records import Limits, ParsedTimesheet, TimesheetEntry
@@ -28,21 +28,40 @@ from .text import decode
 HEADER_SEARCH_ROWS = 30
 COLUMNS: dict[str, tuple[str, ...]] = {
     "worker": ("worker", "name", "employee", "pa", "pa name", "carer", "staff",
-               "employee name", "worker name", "personal assistant", "staff name"),
-    "date": ("date", "shift date", "date worked", "work date", "day/date"),
-    "start": ("start", "start time", "time in", "from", "clock in", "started", "time started"),
+               "employee name", "worker name", "personal assistant", "staff name",
+               "name of pa", "pa's name", "carer name", "personal assistant name"),
+    "date": ("date", "shift date", "date worked", "work date", "day/date", "date of shift"),
+    "start": ("start", "start time", "time in", "from", "clock in", "started", "time started",
+              "shift start"),
     "end": ("end", "end time", "finish", "finish time", "time out", "to", "clock out",
-            "finished", "time finished"),
-    "hours": ("hours", "total hours", "hours worked", "paid hours", "hrs", "no. of hours"),
+            "finished", "time finished", "shift end"),
+    "hours": ("hours", "total hours", "hours worked", "paid hours", "hrs", "no. of hours",
+              "number of hours", "total hrs", "hrs worked", "hours worked (decimal)"),
     "breaks": ("break", "breaks", "break (mins)", "break minutes", "unpaid break",
-               "breaks (minutes)", "break mins", "unpaid break (mins)", "break (minutes)"),
-    "sleep_in": ("sleep-in", "sleep in", "sleepin", "sleep-in night", "sleep"),
-    "rate": ("rate", "hourly rate", "rate per hour", "pay rate", "rate (£)", "£ per hour"),
+               "breaks (minutes)", "break mins", "unpaid break (mins)", "break (minutes)",
+               "unpaid break (minutes)", "breaks (mins)", "unpaid breaks",
+               "unpaid breaks (mins)"),
+    "sleep_in": ("sleep-in", "sleep in", "sleepin", "sleep-in night", "sleep in night",
+                 "sleep", "sleep-ins", "sleeping night", "sleep-in shift"),
+    "waking_night": ("waking night", "waking nights", "waking night shift"),
+    "waking_hours": ("waking hours", "hours awake", "hours awake and working",
+                     "waking hours (sleep-in)"),
+    "rate": ("rate", "hourly rate", "rate per hour", "pay rate", "rate (£)", "£ per hour",
+             "hourly rate (£)", "rate per hour (£)", "£/hour", "£/hr"),
 }
-_TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*)?totals?\b|^\s*signed\b|^\s*signature\b", re.I)
+_FLAG_SUFFIX = re.compile(r"\s*\((?:y\s*/\s*n|yes\s*/\s*no|y or n|yes or no|tick)\)$")
+# The label of a row that is no shift: totals, signatures and notes, wherever they sit.
+_SKIP_LABEL = re.compile(
+    r"^(?:(?:grand|weekly|week|monthly|month|daily|overall|period|sub)[\s-]*)?totals?\b"
+    r"|^(?:(?:employer|employee|pa|worker|manager|carer|client|staff|personal assistant)"
+    r"(?:'s|s')?\s+)?(?:signed|signature|sign here)\b"
+    r"|^(?:notes?|comments?|print name|name \(print\)|date signed|authori[sz]ed by"
+    r"|approved by|checked by|declaration)\b",
+    re.IGNORECASE,
+)
 _TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*([ap]\.?m\.?)?", re.I)
 _COMPACT_TIME = re.compile(r"(\d{2})(\d{2})")
-_YES = {"yes", "y", "true", "1", "x", "✓", "✔", "sleep-in", "sleep in"}
+_YES = {"yes", "y", "true", "1", "x", "✓", "✔", "sleep-in", "sleep in", "waking night"}
 _NO = {"", "no", "n", "false", "0"}
 HOURS_TOLERANCE = Decimal("0.02")
 
@@ -61,6 +80,7 @@ class SheetRows:
     rows: Iterator[tuple[int, list[Cell]]]
     epoch: dt.datetime | None = None
     formula_at: Callable[[str], bool] | None = None  # XLSX only
+    merged_below: Callable[[str], bool] | None = None  # XLSX: a cell under a merge's top
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -120,7 +140,8 @@ def parse_xlsx_timesheet(data: bytes, *, limits: Limits) -> ParsedTimesheet:
                 continue  # chart sheets hold no cells
             sheet.reset_dimensions()  # read-only mode trusts the file's (maybe wrong) size
             rows = SheetRows(sheet.title, _xlsx_rows(sheet, limits), workbook.epoch,
-                             formulas.lookup(sheet.title))
+                             formulas.lookup(sheet.title),
+                             _merged_below(data, getattr(sheet, "_worksheet_path", "")))
             entries.extend(_read_sheet(rows, warnings, limits))
     finally:
         workbook.close()
@@ -144,6 +165,42 @@ def _xlsx_rows(sheet: object, limits: Limits) -> Iterator[tuple[int, list[Cell]]
                 raise LimitExceeded("a cell is too long", line=number)
             cells.append(Cell(value, f"{get_column_letter(column)}{number}"))
         yield number, cells
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _merged_below(data: bytes, path: str) -> Callable[[str], bool]:
+    """Whether a cell lies in a merged range below its top row (where a merged date or
+    name shows, but the file stores nothing). The sheet's merges are read on first use."""
+    ranges: list[tuple[int, int, int, int]] | None = None
+
+    def below(ref: str) -> bool:
+        nonlocal ranges
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        if ranges is None:
+            ranges = _merges(data, path.lstrip("/"))
+        column, row = coordinate_from_string(ref)
+        index = column_index_from_string(column)
+        return any(left <= index <= right and top < row <= bottom
+                   for left, top, right, bottom in ranges)
+
+    return below
+
+
+def _merges(data: bytes, path: str) -> list[tuple[int, int, int, int]]:
+    from openpyxl.utils.cell import column_index_from_string
+
+    try:
+        part = zipfile.ZipFile(io.BytesIO(data)).read(path)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return []
+    at = part.find(b"mergeCells")
+    if at < 0:
+        return []
+    return [(column_index_from_string(a.decode()), int(b), column_index_from_string(c.decode()),
+             int(d)) for a, b, c, d in _MERGE.findall(part, at)]
 
 
 class _FormulaLookup:
@@ -212,8 +269,14 @@ def _norm(value: object) -> str:
         if value is not None else ""
 
 
+def _header_name(value: object) -> str:
+    """A header cell compared with the known names: lower case, single spaces, without a
+    trailing colon, question mark or "(Y/N)"."""
+    return _FLAG_SUFFIX.sub("", _norm(value).rstrip("?*: ")).strip()
+
+
 def _find_columns(cells: list[Cell]) -> dict[str, int] | None:
-    names = [_norm(c.value) for c in cells]
+    names = [_header_name(c.value) for c in cells]
     found: dict[str, int] = {}
     for key, options in COLUMNS.items():
         for index, name in enumerate(names):
@@ -224,27 +287,94 @@ def _find_columns(cells: list[Cell]) -> dict[str, int] | None:
     return found if "date" in found and has_time else None
 
 
+def _where(sheet: SheetRows) -> str:
+    return f"sheet {sheet.name!r} " if sheet.name else ""
+
+
+def _check_unread(sheet: SheetRows, cells: list[Cell], columns: dict[str, int],
+                  warnings: list[str]) -> None:
+    """Name every header column that is not read; refuse a sheet whose sleep-in column
+    cannot be read, rather than read its nights as ordinary (or no) shifts."""
+    used = set(columns.values())
+    for index, cell in enumerate(cells):
+        label = " ".join(str(cell.value).split()) if cell.value is not None else ""
+        if index in used or not label:
+            continue
+        if "sleep" in label.lower():
+            raise UnreadableFile(
+                f"{_where(sheet)}column {label!r} looks like a sleep-in column but could not "
+                "be read; head it 'Sleep-in' with Y or N on each row")
+        warnings.append(f"{_where(sheet)}column {label!r} was not read".strip())
+
+
 def _read_sheet(sheet: SheetRows, warnings: list[str], limits: Limits) -> Iterator[TimesheetEntry]:
     columns: dict[str, int] | None = None
-    where = f"sheet {sheet.name!r} " if sheet.name else ""
+    header: list[str] = []
+    where = _where(sheet)
     carried: dict[str, object] = {}
+    idle: list[int] = []  # rows with a date and nothing worked on it (a pre-filled template)
     for number, cells in sheet.rows:
         if columns is None:
             columns = _find_columns(cells)
             if columns is None and number >= HEADER_SEARCH_ROWS:
                 warnings.append(f"{where}has no timesheet header row; not read".strip())
                 return
+            if columns is not None:
+                header = [_norm(c.value) for c in cells]
+                _check_unread(sheet, cells, columns, warnings)
             continue
         if not any(c.value not in (None, "") for c in cells):
             continue
-        if any(isinstance(c.value, str) and _TOTAL.match(c.value) for c in cells[:3]):
-            warnings.append(f"{where}row {number} skipped: a total or signature row".strip())
+        if [_norm(c.value) for c in cells] == header:
+            continue  # the header again, as templates repeat it for each week
+        label = _skip_label(cells, columns)
+        if label is not None:
+            warnings.append(f"{where}row {number} skipped: {label!r} is a total, signature "
+                            "or notes row".strip())
             continue
-        entry = _entry(sheet, columns, cells, number, carried, warnings)
-        if entry is not None:
+        try:
+            entry = _entry(sheet, columns, cells, number, carried, warnings)
+        except ImportFailure as exc:
+            if sheet.name and not exc.reason.startswith("sheet "):
+                exc.reason = f"sheet {sheet.name!r}: {exc.reason}"
+            raise
+        if entry is None:
+            idle.append(number)
+        else:
             yield entry
+    if idle:
+        shown = ", ".join(map(str, idle[:10])) + (f" and {len(idle) - 10} more"
+                                                  if len(idle) > 10 else "")
+        warnings.append(f"{where}row{'s' if len(idle) > 1 else ''} {shown}: a date with no "
+                        "times, hours or sleep-in; nothing worked was read".strip())
     if columns is None and sheet.name:
         warnings.append(f"{where}has no timesheet header row; not read".strip())
+
+
+def _skip_label(cells: list[Cell], columns: dict[str, int]) -> str | None:
+    """The label of a total, signature or notes row: one that says so and has no date
+    and no worker (other than the label itself). None for any other row."""
+    date_at, worker_at = columns["date"], columns.get("worker")
+    for index, cell in enumerate(cells):
+        if isinstance(cell.value, str) and _SKIP_LABEL.match(cell.value.strip()):
+            if (date_at == index or _no_date(cells, date_at)) and (
+                    worker_at is None or worker_at == index or _blank(cells, worker_at)):
+                return " ".join(cell.value.split())[:40]
+            return None
+    return None
+
+
+def _no_date(cells: list[Cell], index: int) -> bool:
+    """The cell holds no date: empty, or words ("see notes") that are not one."""
+    value = cells[index].value if index < len(cells) else None
+    if isinstance(value, str):
+        return not looks_like_date(value)
+    return value is None
+
+
+def _blank(cells: list[Cell], index: int) -> bool:
+    value = cells[index].value if index < len(cells) else None
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _get(cells: list[Cell], columns: dict[str, int], key: str) -> Cell:
@@ -262,32 +392,80 @@ def _entry(
     carried: dict[str, object], warnings: list[str],
 ) -> TimesheetEntry | None:
     get = {key: _get(cells, columns, key) for key in COLUMNS}
-    timed = [k for k in ("start", "end", "hours", "breaks", "sleep_in") if get[k].value is not None]
-    if not timed:
-        _refuse_uncached(sheet, get, number, ("start", "end", "hours"))
-        return None  # a pre-filled date with nothing worked on it
-    worker = _carry(get["worker"].value, "worker", carried) or sheet.name or ""
-    date_value = _carry(get["date"].value, "date", carried)
+    date_cell = get["date"]
+    if date_cell.value is None:
+        _refuse_uncached(sheet, get, number, ("date",))  # never carry a date over a formula
+        merged = sheet.merged_below is not None and bool(date_cell.ref) \
+            and sheet.merged_below(date_cell.ref)
+        if not merged:  # only a merged date cell shows the date above on this row
+            raise BadValue("the row has no date and is not a total, signature or notes row",
+                           line=number, field="date")
+    date_value = _carry(date_cell.value, "date", carried)
     if date_value is None:
-        _refuse_uncached(sheet, get, number, ("date",))
-        raise BadValue("the shift has no date", line=number, field="date")
+        raise BadValue("the row has no date and is not a total, signature or notes row",
+                       line=number, field="date")
     day = _to_date(date_value, sheet.epoch, number)
+    waking_night = _is_yes(get["waking_night"].value, number, "waking_night")
+    timed = [k for k in ("start", "end", "hours", "breaks", "sleep_in", "waking_hours")
+             if get[k].value is not None] + (["waking_night"] if waking_night else [])
+    if not timed:
+        _refuse_uncached(sheet, get, number, ("start", "end", "hours", "sleep_in",
+                                               "waking_hours"))
+        return None  # a pre-filled date with nothing worked on it
+    if get["worker"].value is None:
+        _refuse_uncached(sheet, get, number, ("worker",))
+    worker = _carry(get["worker"].value, "worker", carried) or sheet.name or ""
     start, end = (_to_time(get[k].value, number, k) for k in ("start", "end"))
-    if get["hours"].value is None and (start is None or end is None):
+    if get["sleep_in"].value is None:
+        _refuse_uncached(sheet, get, number, ("sleep_in",))
+    if get["breaks"].value is None:
+        _refuse_uncached(sheet, get, number, ("breaks",))
+    sleep_in = _is_yes(get["sleep_in"].value, number)
+    if sleep_in and waking_night:
+        raise BadValue("the row says both sleep-in and waking night", line=number,
+                       field="sleep_in")
+    written = _written_hours(sheet, get, number, sleep_in, start, end, warnings)
+    if written is None and (start is None or end is None):
         _refuse_uncached(sheet, get, number, ("start", "end", "hours"))
-        if not _is_yes(get["sleep_in"].value, number):
+        if not sleep_in:
             raise BadValue("the shift needs a start and an end time, or hours", line=number,
                            field="hours")
     breaks = _to_minutes(get["breaks"].value, number)
-    sleep_in = _is_yes(get["sleep_in"].value, number)
-    hours = _hours(get["hours"].value, start, end, breaks, sleep_in, number, warnings,
-                   sheet.name)
+    hours = _hours(written, start, end, breaks, sleep_in, number, warnings, sheet.name)
+    rate = get["rate"]
+    if rate.value is None and sheet.formula_at is not None and rate.ref \
+            and sheet.formula_at(rate.ref):
+        warnings.append(f"{_where(sheet)}cell {rate.ref} (rate) is a formula saved without "
+                        "its result; the rate was left unknown".strip())
     return TimesheetEntry(
         worker=str(worker).strip(), date=day, start=start, end=end, hours=hours,
         sleep_in=sleep_in, breaks_minutes=breaks,
-        rate=_to_money(get["rate"].value, number) if get["rate"].value is not None else None,
+        rate=_to_money(rate.value, number) if rate.value is not None else None,
         sheet=sheet.name, row=number,
     )
+
+
+def _written_hours(sheet: SheetRows, get: dict[str, Cell], number: int, sleep_in: bool,
+                   start: dt.time | None, end: dt.time | None,
+                   warnings: list[str]) -> object:
+    """The hours the sheet gives for the row (its hours column, or its waking-hours
+    column for a sleep-in night), or None when it gives none. An hours formula saved
+    without its result is worked out from start, finish and break when the row has them
+    (not for a sleep-in night, whose hours are the time awake, which only the sheet
+    knows); otherwise the file is refused naming the cell."""
+    hours, waking = get["hours"].value, get["waking_hours"].value
+    if sleep_in and waking is not None:
+        return waking
+    if hours is None and waking is not None:
+        return waking
+    cell = get["hours"]
+    if hours is None and cell.ref and sheet.formula_at is not None and sheet.formula_at(cell.ref):
+        if sleep_in or start is None or end is None:
+            _refuse_uncached(sheet, get, number, ("hours",))
+        warnings.append(f"{_where(sheet)}cell {cell.ref} (hours) is a formula saved without "
+                        "its result; the hours were worked out from start, finish and "
+                        "breaks".strip())
+    return hours
 
 
 def _carry(value: object, key: str, carried: dict[str, object]) -> object:
@@ -307,8 +485,9 @@ def _refuse_uncached(sheet: SheetRows, get: dict[str, Cell], number: int,
         cell = get[key]
         if cell.value is None and cell.ref and sheet.formula_at(cell.ref):
             raise BadValue(
-                f"cell {cell.ref} ({key}) is a formula saved without its result; open the "
-                "file in Excel or LibreOffice, save it, and upload it again",
+                f"{_where(sheet)}row {number} cell {cell.ref} ({key}) is a formula saved "
+                "without its result and cannot be worked out; open the file in Excel or "
+                "LibreOffice, save it, and upload it again",
                 line=number, field=key,
             )
 
@@ -461,7 +640,7 @@ def _to_money(value: object, number: int) -> Decimal:
         raise
 
 
-def _is_yes(value: object, number: int) -> bool:
+def _is_yes(value: object, number: int, field: str = "sleep_in") -> bool:
     """A sleep-in cell: a recognised yes or no word (or empty). Anything else is
     refused rather than read as "no", which would hide a night's sleep-in."""
     if value is None or value is False:
@@ -475,7 +654,7 @@ def _is_yes(value: object, number: int) -> bool:
         return True
     if text in _NO:
         return False
-    raise BadValue(f"{str(value)[:20]!r} is not yes or no", line=number, field="sleep_in")
+    raise BadValue(f"{str(value)[:20]!r} is not yes or no", line=number, field=field)
 
 
 def _minutes(moment: dt.time) -> int:
