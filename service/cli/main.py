@@ -104,15 +104,19 @@ def demo() -> None:
 
 @app.command()
 def parse(
-    file: Annotated[Path, typer.Argument(help="A statement or timesheet file.")],
-    kind: Annotated[str | None, typer.Option(help="statement or timesheet (default: detect).")] = None,
+    file: Annotated[Path, typer.Argument(help="A statement, timesheet or payroll file.")],
+    kind: Annotated[str | None, typer.Option(
+        help="statement, timesheet or payroll (default: detect statement or timesheet).")] = None,
     check: Annotated[bool, typer.Option(help="Add each line's category and rule flags.")] = False,
 ) -> None:
     """Print the records in FILE as JSON lines. Needs no database.
 
     Statements: {"date", "amount", "description", "reference", "balance", "account"} with
     amount negative for money out. Timesheets: {"worker", "date", "start", "end", "hours",
-    "sleep_in"}. Exit 0 when read; exit 2 with one line naming the file, line and reason.
+    "sleep_in"}. Payroll (--kind payroll, never detected): {"worker", "period_start",
+    "period_end", "gross", "paye", "employee_ni", "employer_ni", "employee_pension",
+    "employer_pension", "net", "hours"}, money as "1234.56". Warnings go to standard
+    error. Exit 0 when read; exit 2 with one line naming the file, line and reason.
 
     With --check, each statement line also has "category" and "flags": [{"rule", "reason"}]
     from the built-in default rules, with no support plan.

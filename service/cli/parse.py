@@ -1,4 +1,5 @@
-"""`dpaudit parse FILE`: read a statement or timesheet and print its records as JSON lines.
+"""`dpaudit parse FILE`: read a statement, timesheet or payroll CSV and print its records
+as JSON lines.
 
 Standard output carries only records, one JSON object per line; warnings go to
 standard error. Exit 0 when the file was read, 2 with one line naming the file, the
@@ -6,8 +7,10 @@ line and the reason when it was not. Needs no database and no settings.
 
 With ``--check``, each statement line also gets its spend ``"category"`` and the
 ``"flags"`` the built-in default rules raise on it (``[{"rule", "reason"}]``), with no
-support plan to go on: what an upload would flag before a plan is known. Timesheets are
-printed unchanged.
+support plan to go on: what an upload would flag before a plan is known. Timesheets and
+payroll records are printed unchanged.
+
+A payroll CSV is never guessed from its content: ask for it with ``--kind payroll``.
 """
 
 from __future__ import annotations
@@ -16,11 +19,18 @@ import json
 import sys
 from pathlib import Path
 
-from importers import ImportFailure, Limits, detect_kind, parse_statement, parse_timesheet
+from importers import (
+    ImportFailure,
+    Limits,
+    detect_kind,
+    parse_payroll,
+    parse_statement,
+    parse_timesheet,
+)
 from importers.money import format_money
-from importers.records import StatementLine, TimesheetEntry
+from importers.records import PayrollLine, StatementLine, TimesheetEntry
 
-KINDS = ("statement", "timesheet")
+KINDS = ("statement", "timesheet", "payroll")
 
 
 def statement_record(line: StatementLine) -> dict[str, object]:
@@ -42,6 +52,22 @@ def timesheet_record(entry: TimesheetEntry) -> dict[str, object]:
         "end": entry.end.strftime("%H:%M") if entry.end else None,
         "hours": format_money(entry.hours),
         "sleep_in": entry.sleep_in,
+    }
+
+
+def payroll_record(line: PayrollLine) -> dict[str, object]:
+    return {
+        "worker": line.worker,
+        "period_start": line.period_start.isoformat(),
+        "period_end": line.period_end.isoformat(),
+        "gross": format_money(line.gross),
+        "paye": format_money(line.paye),
+        "employee_ni": format_money(line.employee_ni),
+        "employer_ni": format_money(line.employer_ni),
+        "employee_pension": format_money(line.employee_pension),
+        "employer_pension": format_money(line.employer_pension),
+        "net": format_money(line.net),
+        "hours": format_money(line.hours) if line.hours is not None else None,
     }
 
 
@@ -77,14 +103,16 @@ def _records(file: Path, data: bytes, kind: str,
     if kind == "timesheet":
         sheet = parse_timesheet(data, file.name, limits=Limits())
         return [timesheet_record(e) for e in sheet.entries], sheet.warnings
+    if kind == "payroll":
+        return [payroll_record(x) for x in parse_payroll(data, file.name, limits=Limits())], ()
     statement = parse_statement(data, file.name, limits=Limits())
     to_record = checked_record if check else statement_record
     return [to_record(x) for x in statement.lines], statement.warnings
 
 
 def parse(file: Path, kind: str | None = None, check: bool = False) -> None:
-    """Print the records in FILE as JSON lines (statement or timesheet); with `check`,
-    statement lines carry their category and default-rule flags."""
+    """Print the records in FILE as JSON lines (statement, timesheet or payroll); with
+    `check`, statement lines carry their category and default-rule flags."""
     if kind is not None and kind not in KINDS:
         _fail(file, f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     limit = Limits().max_bytes
@@ -118,13 +146,14 @@ def _main(argv: list[str]) -> None:
     if "--kind" in args:
         at = args.index("--kind")
         if at + 1 >= len(args):
-            print("error: --kind needs a value (statement or timesheet)", file=sys.stderr)
+            print("error: --kind needs a value (statement, timesheet or payroll)",
+                  file=sys.stderr)
             raise SystemExit(2)
         kind = args[at + 1]
         del args[at:at + 2]
     if len(args) != 1:
-        print("usage: python -m service.cli.parse FILE [--kind statement|timesheet] [--check]",
-              file=sys.stderr)
+        print("usage: python -m service.cli.parse FILE [--kind statement|timesheet|payroll] "
+              "[--check]", file=sys.stderr)
         raise SystemExit(2)
     try:
         parse(Path(args[0]), kind=kind, check=check)
