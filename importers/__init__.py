@@ -7,6 +7,9 @@ Public API::
     parse_payroll(data, filename=None, *, limits=None)
     detect_kind(data, filename) -> "statement" | "timesheet"
 
+A statement's period is the one the file declares, else the one in its file name,
+else its first and last line; ``ParsedStatement.period_evidence`` says which.
+
 Every failure is an ``ImportFailure`` (``UnreadableFile``, ``BadValue``,
 ``LimitExceeded``) carrying ``.line``, ``.field`` and a plain-English ``.reason``.
 """

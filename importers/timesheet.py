@@ -458,6 +458,9 @@ def _written_hours(sheet: SheetRows, get: dict[str, Cell], number: int, sleep_in
         return waking
     if hours is None and waking is not None:
         return waking
+    if waking is not None:
+        warnings.append(f"{_where(sheet)}row {number}: waking hours ({waking}) on a shift "
+                        "that is not a sleep-in were not used; the hours column was".strip())
     cell = get["hours"]
     if hours is None and cell.ref and sheet.formula_at is not None and sheet.formula_at(cell.ref):
         if sleep_in or start is None or end is None:

@@ -198,6 +198,14 @@ def test_total_hours_column_and_waking_hours_for_a_sleep_in() -> None:
         (Decimal("7.50"), False), (Decimal("2.00"), True)]
 
 
+def test_waking_hours_beside_hours_on_an_ordinary_shift_are_named_not_dropped() -> None:
+    parsed = parse_timesheet(csv_sheet("Ann,06/04/2026,7.5,N,2",
+                                       header="Employee,Date,Total hours,Sleep in,Waking hours"),
+                             "t.csv")
+    assert parsed.entries[0].hours == Decimal("7.50")
+    assert any("row 2: waking hours (2)" in w for w in parsed.warnings)
+
+
 def test_waking_night_is_working_time_and_cannot_also_be_a_sleep_in() -> None:
     header = "Employee,Date,Start,Finish,Sleep-in,Waking night"
     parsed = parse_timesheet(csv_sheet("Ann,06/04/2026,22:00,07:00,N,Y", header=header),
