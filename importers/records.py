@@ -31,6 +31,9 @@ class ParsedStatement:
     period_end: dt.date | None = None
     accounts: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # what period_start/period_end rest on: "statement" (the file declares its period),
+    # "filename" (a period in the file's name) or "lines" (the first and last line's dates)
+    period_evidence: str = "lines"
 
 
 @dataclass(frozen=True)

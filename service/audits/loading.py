@@ -94,7 +94,7 @@ def council_ruleset(council: Council) -> RuleSet:
 
 def load_accounts(session: Session, recipient_id: int) -> list[Any]:
     return list(session.execute(
-        select(Account.id, Account.reference, Account.kind)
+        select(Account.id, Account.reference, Account.kind, Account.masked_number)
         .where(Account.recipient_id == recipient_id).order_by(Account.id)
     ))
 
@@ -102,14 +102,15 @@ def load_accounts(session: Session, recipient_id: int) -> list[Any]:
 def load_statements(session: Session, refs: dict[int, str], end: date) -> list[ai.Statement]:
     rows = session.execute(
         select(Upload.id, Upload.account_id, Upload.period_start, Upload.period_end,
-               Upload.opening_balance, Upload.closing_balance)
+               Upload.opening_balance, Upload.closing_balance, Upload.period_evidence)
         .where(Upload.account_id.in_(list(refs)), Upload.kind == "statement",
                Upload.status == "imported", Upload.period_start.is_not(None),
                Upload.period_end.is_not(None), Upload.period_start <= end + timedelta(days=1))
         .order_by(Upload.period_start, Upload.id)
     )
     return [ai.Statement(refs[r.account_id], r.period_start, r.period_end,
-                         r.opening_balance, r.closing_balance, str(r.id)) for r in rows]
+                         r.opening_balance, r.closing_balance, str(r.id),
+                         r.period_evidence or "lines") for r in rows]
 
 
 def transaction_window(period: ai.AuditPeriod, statements: Sequence[ai.Statement]) -> tuple[date, date]:
@@ -151,7 +152,9 @@ def load_transactions(
                Transaction.plan_line_id, Transaction.worker_id)
         .where(Transaction.account_id.in_(list(refs)),
                Transaction.posted_on.between(window[0], window[1]))
-        .order_by(Transaction.account_id, Transaction.posted_on, Transaction.id)
+        # within a day, the order the bank printed the lines in (counted oldest-first)
+        .order_by(Transaction.account_id, Transaction.posted_on, Transaction.upload_id,
+                  Transaction.position, Transaction.id)
     )
     # Fetched a batch at a time: a year of raw rows never sits in memory beside what is built.
     rows = chain.from_iterable(result.partitions(500))
@@ -233,19 +236,21 @@ def load_plans(session: Session, recipient_id: int) -> tuple[list[ai.PlanVersion
     return versions, line_ids
 
 
-def load_schedule(session: Session, recipient_id: int, period: ai.AuditPeriod) -> ai.PaymentSchedule | None:
-    """The schedule in force at the period's end (the latest one to have started)."""
-    row = session.scalars(
+def load_schedules(session: Session, recipient_id: int, period: ai.AuditPeriod,
+                   refs: dict[int, str]) -> list[ai.PaymentSchedule]:
+    """Every schedule that runs during the period: council payments, contributions, top-ups."""
+    rows = session.scalars(
         select(PaymentSchedule)
         .where(PaymentSchedule.recipient_id == recipient_id,
                PaymentSchedule.first_payment_on <= period.end,
                or_(PaymentSchedule.ends_on.is_(None), PaymentSchedule.ends_on >= period.start))
-        .order_by(PaymentSchedule.first_payment_on.desc(), PaymentSchedule.id.desc()).limit(1)
-    ).first()
-    if row is None:
-        return None
-    return ai.PaymentSchedule(row.council_amount, row.contribution_amount, row.frequency,  # type: ignore[arg-type]
-                              row.first_payment_on, row.funding_model)  # type: ignore[arg-type]
+        .order_by(PaymentSchedule.first_payment_on, PaymentSchedule.id)
+    ).all()
+    return [ai.PaymentSchedule(row.council_amount, row.contribution_amount, row.frequency,  # type: ignore[arg-type]
+                               row.first_payment_on, row.funding_model,  # type: ignore[arg-type]
+                               row.payer_reference or "", row.ends_on,
+                               refs.get(row.account_id) if row.account_id else None)
+            for row in rows]
 
 
 def wage_line(versions: Sequence[ai.PlanVersion]) -> ai.PlanLine | None:
@@ -389,7 +394,8 @@ def load_underspend(session: Session, recipient_id: int, period: ai.AuditPeriod)
             UnderspendReason.period_end >= period.start)
         .order_by(UnderspendReason.id)
     )
-    return [ai.UnderspendReason(r.reason, r.note or "", r.hold_recovery) for r in rows]  # type: ignore[arg-type]
+    return [ai.UnderspendReason(r.reason, r.note or "", r.hold_recovery,  # type: ignore[arg-type]
+                                r.period_start, r.period_end) for r in rows]
 
 
 # --- all of it -----------------------------------------------------------------------------
@@ -415,9 +421,10 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
                    *payroll_commitments(session, recipient.id, list(refs), period.end)]
     inputs = ai.AuditInputs(
         recipient_id=str(recipient.id), period=period,
-        accounts=tuple(ai.Account(a.reference, a.kind) for a in accounts),
+        accounts=tuple(ai.Account(a.reference, a.kind, a.masked_number or "") for a in accounts),
         statements=tuple(statements), transactions=tuple(txns), plan_versions=tuple(versions),
-        schedule=load_schedule(session, recipient.id, period), commitments=tuple(commitments),
+        schedules=tuple(load_schedules(session, recipient.id, period, refs)),
+        commitments=tuple(commitments),
         workers=engine_workers(workers, rates, versions), timesheets=tuple(entries),
         flags=tuple(flags), prior_audits=load_prior_audits(session, recipient.id, period.start),
         final_audit=final_audit, settings=settings,

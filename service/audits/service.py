@@ -37,6 +37,7 @@ from service.models import (
     SupportPlan,
     UnderspendReason,
 )
+from service.review.classify import check_period
 from service.rules.ruleset import load_default_rules
 
 HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
@@ -49,7 +50,13 @@ HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
 def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
                  kind: str = "scheduled", *, corrects: Audit | None = None,
                  note: str | None = None) -> Audit:
-    """Audit all the person's accounts for the period (inclusive) and keep the result."""
+    """Audit all the person's accounts for the period (inclusive) and keep the result.
+
+    The rules that judge a whole period (minimum wage, cash each month) run first, so no
+    separate re-run is needed. Auditing the same person and period again refreshes the
+    open audit of that kind rather than opening a second one beside it.
+    """
+    check_period(ctx, recipient, start, end)
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
     if not loaded.inputs.accounts:
@@ -63,6 +70,9 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
             "underspend_reasons": to_plain(loaded.inputs.underspend_reasons)}
     if note:
         used["correction_reason"] = note
+    existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
+    if existing is not None:
+        return _refresh(ctx, existing, result.tier, result.to_dict(), used, result.proposed_recovery)
     audit = Audit(
         council_id=recipient.council_id, recipient_id=recipient.id, period_start=start,
         period_end=end, kind=kind, status="open", tier=result.tier, result=result.to_dict(),
@@ -71,6 +81,26 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     )
     ctx.session.add(audit)
     record(ctx, "audit.created", audit, after=audit_state(audit))
+    return audit
+
+
+def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str) -> Audit | None:
+    return ctx.session.scalars(
+        select(Audit).where(Audit.recipient_id == recipient.id, Audit.period_start == start,
+                            Audit.period_end == end, Audit.kind == kind, Audit.status == "open")
+        .order_by(Audit.id.desc()).limit(1)).first()
+
+
+def _refresh(ctx: Ctx, audit: Audit, tier: str, result: dict[str, Any], used: dict[str, Any],
+             proposed: Decimal) -> Audit:
+    """Today's figures for an open audit; a decision on a recovery that changed is cleared."""
+    before = audit_state(audit)
+    audit.tier, audit.result, audit.inputs = tier, result, used
+    if proposed != audit.proposed_recovery:
+        audit.agreed_recovery = None
+        audit.decision_reason = None
+    audit.proposed_recovery = proposed
+    record(ctx, "audit.refreshed", audit, before=before, after=audit_state(audit))
     return audit
 
 

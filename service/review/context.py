@@ -23,6 +23,8 @@ from service.models import (
     PayeeCategory,
     PaymentSchedule,
     PlanLine,
+    Recipient,
+    Representative,
     SupportPlan,
     User,
     Worker,
@@ -197,10 +199,28 @@ def _schedule(session: Session, recipient_id: int,
         return None
     # the schedule for this account if there is one, else the latest for the person
     chosen = next((s for s in rows if s.account_id == account_id), rows[0])
-    payers = tuple(s.payer_reference for s in rows if s.payer_reference)
-    return rules.PaymentSchedule(council_amount=chosen.council_amount,
+    # a schedule that carries only a contribution is paid by the person, not the council
+    council = tuple(s.payer_reference for s in rows if s.payer_reference and s.council_amount)
+    contributors = tuple(s.payer_reference for s in rows
+                         if s.payer_reference and not s.council_amount and s.contribution_amount)
+    return rules.PaymentSchedule(council_amount=chosen.council_amount or None,
                                  contribution_amount=chosen.contribution_amount or None,
-                                 council_payers=payers)
+                                 council_payers=council,
+                                 contribution_payers=(*contributors, *_people_paying(session, recipient_id)))
+
+
+def _people_paying(session: Session, recipient_id: int) -> tuple[str, ...]:
+    """The person and those who act for them pay the contribution in, under their names
+    as a bank prints them ("MARGARET HALE", "M HALE")."""
+    names = [session.scalar(select(Recipient.name).where(Recipient.id == recipient_id)) or ""]
+    names += session.scalars(select(Representative.name)
+                             .where(Representative.recipient_id == recipient_id))
+    found: list[str] = []
+    for name in names:
+        words = name.upper().replace(".", " ").split()
+        if len(words) >= 2:
+            found += [" ".join(words), f"{words[0][0]} {words[-1]}"]
+    return tuple(dict.fromkeys(found))
 
 
 def _own_accounts(session: Session, recipient_id: int, account_id: int | None) -> tuple[str, ...]:
