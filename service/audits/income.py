@@ -113,8 +113,7 @@ class Income:
 @dataclass(frozen=True, slots=True)
 class _Cycle:
     due: date
-    opens: date  # a few days before the due date
-    closes: date  # inclusive: the day before the next cycle opens
+    closes: date  # inclusive: the day before the next due date
 
 
 def _next_due(due: date, frequency: PaymentFrequency) -> date:
@@ -124,17 +123,27 @@ def _next_due(due: date, frequency: PaymentFrequency) -> date:
 
 
 def cycles(schedule: PaymentSchedule, window: int, first: date, last: date) -> list[_Cycle]:
-    """The schedule's cycles that touch the days from ``first`` to ``last``."""
+    """The schedule's cycles that touch the days from ``first`` to ``last``, each widened by
+    the days a payment may come early, oldest first."""
     found: list[_Cycle] = []
     until = last + timedelta(days=window + 62)
     if schedule.ends_on is not None:
         until = min(until, schedule.ends_on)
     for due in due_dates(schedule.first_payment_date, schedule.frequency, until):
-        following = _next_due(due, schedule.frequency)
-        cycle = _Cycle(due, due - timedelta(days=window), following - timedelta(days=window + 1))
-        if cycle.closes >= first and cycle.opens <= last:
+        cycle = _Cycle(due, _next_due(due, schedule.frequency) - timedelta(days=1))
+        if cycle.closes >= first - timedelta(days=window) and cycle.due <= last + timedelta(days=window):
             found.append(cycle)
     return found
+
+
+def _cycle_of(day: date, found: Sequence[_Cycle], window: int) -> int | None:
+    """The cycle a payment landed in; one a few days before the first due date is early for it."""
+    for index, cycle in enumerate(found):
+        if cycle.due <= day <= cycle.closes:
+            return index
+    if found and found[0].due - timedelta(days=window) <= day < found[0].due:
+        return 0
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,19 +199,19 @@ def _stream(kind: str, streams: Sequence[_Stream], period: AuditPeriod, paid: Se
     used: set[str] = set()
     for s in streams:
         window = match_window(s.schedule.frequency, window_days)
-        for cycle in cycles(s.schedule, window, period.start, period.end):
-            landed = [t for t in mine[id(s)] if cycle.opens <= t.date <= cycle.closes]
-            used.update(t.id for t in landed)
-            got = total(t.amount for t in landed)
+        found = cycles(s.schedule, window, period.start, period.end)
+        landed = _landed(s, found, mine[id(s)], window, period)
+        for cycle, lines in zip(found, landed, strict=True):
+            used.update(t.id for t in lines)
+            got = total(t.amount for t in lines)
             if cycle.due > period.end:
                 advance += got
                 continue
             if cycle.due < period.start:
                 continue
-            whole = cycle.opens >= period.start - timedelta(days=window) and cycle.closes <= period.end
-            seen = not _uncovered(max(cycle.opens, period.start), min(cycle.closes, period.end), gaps, None)
-            matches.append(PaymentMatch(cycle.due, s.amount, landed[0].id if landed else None, got, seen))
-            if whole and seen:
+            seen = not _uncovered(cycle.due, min(cycle.closes, period.end), gaps, None)
+            matches.append(PaymentMatch(cycle.due, s.amount, lines[0].id if lines else None, got, seen))
+            if cycle.closes <= period.end and seen:  # complete, and shown in full
                 due_seen += s.amount
                 received_seen += got
     in_period = tuple(sorted(matches, key=lambda m: m.due))
@@ -216,6 +225,27 @@ def _stream(kind: str, streams: Sequence[_Stream], period: AuditPeriod, paid: Se
         due_seen,
         received_seen,
     )
+
+
+def _landed(stream: _Stream, found: Sequence[_Cycle], paid: Sequence[Transaction], window: int,
+            period: AuditPeriod) -> list[list[Transaction]]:
+    """Each cycle's payments. A payment in the last few days of a cycle that already has
+    what it was due (or that lies before the audit) is early for the next one; an
+    instalment still owed to its own cycle stays there."""
+    landed: list[list[Transaction]] = [[] for _ in found]
+    got = [ZERO for _ in found]
+    for t in sorted(paid, key=lambda x: x.date):
+        index = _cycle_of(t.date, found, window)
+        if index is None:
+            continue
+        following = index + 1
+        if following < len(found) and t.date >= found[following].due - timedelta(days=window):
+            settled = found[index].due < period.start or got[index] >= stream.amount
+            if settled:
+                index = following
+        landed[index].append(t)
+        got[index] += t.amount
+    return landed
 
 
 def check_income(

@@ -87,11 +87,20 @@ def import_(
     account: Annotated[str, typer.Option(help="The account's reference.")],
     council: Annotated[str | None, typer.Option(help="Council code, if references repeat.")] = None,
     dry_run: Annotated[bool, typer.Option(help="Check and count without storing.")] = False,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="First day the statement covers, YYYY-MM-DD, when the file does not say.")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", help="Last day it covers (inclusive), YYYY-MM-DD, when the file does not say.")] = None,
 ) -> None:
-    """Import statements into an account, each file whole or not at all, with progress."""
+    """Import statements into an account, each file whole or not at all, with progress.
+
+    A statement covers the period it declares (OFX, a preamble, or dates in its file name);
+    --from and --to declare it for files that do not say, so days without lines at either
+    end count as covered. Every line must fall inside the period given.
+    """
     from service.cli import ingest
 
-    ingest.import_path(path, account, council, dry_run)
+    ingest.import_path(path, account, council, dry_run, ingest.declared_period(start, end))
 
 
 @app.command()

@@ -145,8 +145,9 @@ def _replay(first: Upload, dry_run: bool) -> StatementResult:
 
 
 def lines_for_account(account: Account, parsed: ParsedStatement) -> list[StatementLine]:
-    """The file's lines for this account; a file for another account is refused."""
-    in_file = sorted({line.account for line in parsed.lines if line.account})
+    """The file's lines for this account; a file for another account is refused, whether
+    its lines name the account or only its preamble does ("FlexDirect ****45678")."""
+    in_file = sorted({line.account for line in parsed.lines if line.account} | set(parsed.accounts))
     if not in_file:
         return list(parsed.lines)
     last4 = (account.masked_number or "")[-4:]
