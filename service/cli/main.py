@@ -155,9 +155,23 @@ def audit(
 ) -> None:
     """Audit all of a person's accounts for a period and save the audit.
 
-    JSON money is decimal strings: opening_balance, closing_balance, money_in, money_out,
-    reconciliation_difference (opening + in - out + difference = closing), contingency,
-    commitments, surplus, proposed_recovery; with tier, tier_reasons, gaps and flags.
+    Running it again for the same person, period and kind refreshes the open audit.
+    The rules that judge a whole period (minimum wage, cash each month) run first.
+
+    --json prints one object, a contract kept from release to release. Money is a decimal
+    string ("1234.50"):
+
+    opening_balance, closing_balance, money_in, money_out, reconciliation_difference
+    (opening + in - out + difference = closing; transfers between the person's own accounts
+    are neither in nor out); weekly_plan_value, contingency_weeks (an integer), contingency,
+    commitments, surplus (closing - contingency - commitments - paid in advance);
+    proposed_recovery, council_share, contribution_share, recovery_held (true or false);
+    tier (light, standard or full), tier_reasons ([{label, points}]); accounts (the account
+    references); gaps (sentences, "no statement from 1 July to 31 July 2026"); flags
+    ([{rule_id, status, transaction_date, transaction_amount, transaction_description, ...}]);
+    findings ([{code, severity (info or question), message}]). Also audit_id, recipient_id,
+    recipient_reference, period_start, period_end, kind, status, score, agreed_recovery.
+
     Exit 2 with one line when the account is unknown or ambiguous, or a date is wrong.
     """
     from service.cli import audit as audit_command
