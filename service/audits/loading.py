@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import chain
@@ -23,22 +23,19 @@ from sqlalchemy.types import NullType
 from service.audits import inputs as ai
 from service.core.types import from_hundredths
 from service.models import (
-    Account,
     Audit,
     Commitment,
     Council,
     Flag,
-    PaymentSchedule,
     PayrollLine,
-    PlanLine,
     Recipient,
-    SupportPlan,
     TimesheetEntry,
     Transaction,
     UnderspendReason,
     Upload,
     Worker,
 )
+from service.people.context import load_person
 from service.rules.categories import LABELS
 from service.rules.ruleset import RuleSet
 
@@ -65,39 +62,13 @@ def audit_category(code: str | None) -> str:
 # --- council settings and rules ------------------------------------------------------------
 
 def council_settings(council: Council) -> ai.CouncilSettings:
-    """The council's own settings; unknown or malformed risk-weight keys are left at default."""
-    overrides = council.risk_weights or {}
-    return ai.CouncilSettings(
-        contingency_weeks=council.contingency_weeks,
-        first_review_weeks=council.first_review_weeks,
-        review_interval_months=council.review_interval_months,
-        risk_weights=_with_ints(ai.RiskWeights(), overrides),
-        tier_thresholds=_with_ints(ai.TierThresholds(), overrides),
-    )
+    """The council's own settings, read as every audit reads them."""
+    from service.people.context import council_settings as settings_of
 
-
-def _with_ints(default: Any, overrides: dict[str, Any]) -> Any:
-    names = {f.name for f in fields(default)}
-    chosen = {k: v for k, v in overrides.items()
-              if k in names and isinstance(v, int) and not isinstance(v, bool)}
-    return type(default)(**{**{n: getattr(default, n) for n in names}, **chosen})
-
-
-def council_ruleset(council: Council) -> RuleSet:
-    """The rules in force, read exactly as the classifier reads them."""
-    from service.review.context import council_ruleset as classifier_ruleset
-
-    return classifier_ruleset(council)
+    return settings_of(council)
 
 
 # --- statements and transactions -----------------------------------------------------------
-
-def load_accounts(session: Session, recipient_id: int) -> list[Any]:
-    return list(session.execute(
-        select(Account.id, Account.reference, Account.kind, Account.masked_number)
-        .where(Account.recipient_id == recipient_id).order_by(Account.id)
-    ))
-
 
 def load_statements(session: Session, refs: dict[int, str], end: date) -> list[ai.Statement]:
     rows = session.execute(
@@ -209,58 +180,9 @@ def _money(hundredths: Any) -> tuple[Decimal, str]:
 
 # --- the plan, the schedule, the people ----------------------------------------------------
 
-def stable_line_id(line: Any) -> str:
-    """The same line in two plan versions: same category and same description."""
-    return f"{line.category}:{' '.join(line.description.lower().split())}"
-
-
-def load_plans(session: Session, recipient_id: int) -> tuple[list[ai.PlanVersion], dict[int, str]]:
-    plans = session.execute(
-        select(SupportPlan.id, SupportPlan.version, SupportPlan.effective_from,
-               SupportPlan.effective_to, SupportPlan.period, SupportPlan.actual_budget)
-        .where(SupportPlan.recipient_id == recipient_id, SupportPlan.status == "approved")
-        .order_by(SupportPlan.effective_from)
-    ).all()
-    lines = session.execute(
-        select(PlanLine).where(PlanLine.plan_id.in_([p.id for p in plans]))
-        .order_by(PlanLine.plan_id, PlanLine.position)
-    ).scalars().all()
-    line_ids = {line.id: stable_line_id(line) for line in lines}
-    by_plan: dict[int, list[ai.PlanLine]] = defaultdict(list)
-    for line in lines:
-        by_plan[line.plan_id].append(ai.PlanLine(
-            line_ids[line.id], line.category, line.description, line.amount,
-            line.amount_basis, line.planned_hours_per_week, line.hourly_rate))  # type: ignore[arg-type]
-    versions = [ai.PlanVersion(p.effective_from, p.effective_to, p.period, p.actual_budget,
-                               tuple(by_plan[p.id]), str(p.version)) for p in plans]
-    return versions, line_ids
-
-
-def load_schedules(session: Session, recipient_id: int, period: ai.AuditPeriod,
-                   refs: dict[int, str]) -> list[ai.PaymentSchedule]:
-    """Every schedule that runs during the period: council payments, contributions, top-ups."""
-    rows = session.scalars(
-        select(PaymentSchedule)
-        .where(PaymentSchedule.recipient_id == recipient_id,
-               PaymentSchedule.first_payment_on <= period.end,
-               or_(PaymentSchedule.ends_on.is_(None), PaymentSchedule.ends_on >= period.start))
-        .order_by(PaymentSchedule.first_payment_on, PaymentSchedule.id)
-    ).all()
-    return [ai.PaymentSchedule(row.council_amount, row.contribution_amount, row.frequency,  # type: ignore[arg-type]
-                               row.first_payment_on, row.funding_model,  # type: ignore[arg-type]
-                               row.payer_reference or "", row.ends_on,
-                               refs.get(row.account_id) if row.account_id else None)
-            for row in rows]
-
-
 def wage_line(versions: Sequence[ai.PlanVersion]) -> ai.PlanLine | None:
     lines = [line for v in versions for line in v.lines if line.category == ai.PA_WAGES]
     return lines[-1] if lines else None
-
-
-def load_workers(session: Session, recipient_id: int) -> list[Worker]:
-    return list(session.scalars(select(Worker).where(Worker.recipient_id == recipient_id)
-                                .order_by(Worker.id)))
 
 
 def with_timesheets(workers: Sequence[Worker], entries: Sequence[ai.TimesheetEntry]) -> list[Worker]:
@@ -402,39 +324,34 @@ def load_underspend(session: Session, recipient_id: int, period: ai.AuditPeriod)
 
 def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPeriod,
                       *, final_audit: bool = False) -> Loaded:
-    council = session.get(Council, recipient.council_id)
-    assert council is not None
-    rules = council_ruleset(council)
-    settings = council_settings(council)
-    accounts = load_accounts(session, recipient.id)
-    refs = {a.id: a.reference for a in accounts}
+    person = load_person(session, recipient.id)
+    council, rules = person.council, person.ruleset
+    refs = {a.id: a.reference for a in person.accounts}
     statements = load_statements(session, refs, period.end)
-    versions, line_ids = load_plans(session, recipient.id)
+    versions, line_ids = person.audit_plans()
     window = transaction_window(period, statements)
     txns, shown = load_transactions(session, refs, window, line_ids,
                                     flag_rules_by_transaction(session, recipient.id))
     entries, rates = load_timesheets(session, recipient.id, period.start - LOOKBACK, period.end)
     # only workers with timesheets are checked: with none in the window there is nobody to load
-    workers = with_timesheets(load_workers(session, recipient.id), entries) if entries else []
+    workers = with_timesheets(person.workers, entries) if entries else []
     flags, flag_rows = load_flags(session, recipient.id, period, rules)
     commitments = [*load_commitments(session, recipient.id, period.end),
                    *payroll_commitments(session, recipient.id, list(refs), period.end)]
     inputs = ai.AuditInputs(
-        recipient_id=str(recipient.id), period=period,
-        accounts=tuple(ai.Account(a.reference, a.kind, a.masked_number or "") for a in accounts),
+        recipient_id=str(recipient.id), period=period, accounts=person.audit_accounts(),
         statements=tuple(statements), transactions=tuple(txns), plan_versions=tuple(versions),
-        schedules=tuple(load_schedules(session, recipient.id, period, refs)),
-        commitments=tuple(commitments),
+        schedules=person.audit_schedules(period), commitments=tuple(commitments),
         workers=engine_workers(workers, rates, versions), timesheets=tuple(entries),
         flags=tuple(flags), prior_audits=load_prior_audits(session, recipient.id, period.start),
-        final_audit=final_audit, settings=settings,
+        final_audit=final_audit, settings=person.audit_settings(),
         underspend_reasons=tuple(load_underspend(session, recipient.id, period)),
     )
     first, last = period.start, period.end
     record = {
         "council_name": council.name,
         "recipient": {"id": recipient.id, "reference": recipient.reference, "name": recipient.name},
-        "accounts": [{"id": a.id, "reference": a.reference, "kind": a.kind} for a in accounts],
+        "accounts": [{"id": a.id, "reference": a.reference, "kind": a.kind} for a in person.accounts],
         "rules": rules.describe(),
         "rates": wage_rates_in_force(period),
         "workers": worker_rows(workers, inputs.workers),

@@ -46,7 +46,7 @@ from service.ingest.schemas import (
     RowCounts,
     StatementResult,
 )
-from service.models import Account, Council, Transaction, Upload
+from service.models import Account, Transaction, Upload
 from service.rules import payee_key
 from service.rules.model import ref_id
 
@@ -461,12 +461,10 @@ Classifier = Callable[[StatementLine, "int | None"], rules.Classification]
 
 def classifier(ctx: Ctx, account: Account) -> Classifier:
     """Classify lines against this person's plan, workers, schedule and remembered payees."""
-    from service.review.context import council_ruleset, recipient_context
+    from service.people.context import load_person
 
-    context = recipient_context(ctx.session, account.recipient_id, account.id)
-    council = ctx.session.get(Council, account.council_id)
-    assert council is not None
-    ruleset = council_ruleset(council)
+    person = load_person(ctx.session, account.recipient_id)
+    context, ruleset = person.classification(account.id), person.ruleset
 
     def classify(line: StatementLine, stored_id: int | None) -> rules.Classification:
         txn = rules.Txn(date=line.date, amount=line.amount, description=line.description,
