@@ -307,7 +307,7 @@ def pay_cadence(days: Sequence[dt.date]) -> int | None:
         return 7
     if 12 <= middle <= 16:
         return 14
-    if middle == 28 and gaps[-1] <= 31:
+    if gaps[0] >= 27 and gaps[-1] <= 29 and gaps.count(28) * 2 >= len(gaps):
         return 28  # every fourth week: a monthly payer's gaps reach 30 or more
     if 26 <= middle <= 35:
         return MONTHLY
@@ -336,7 +336,7 @@ def wage_payment_periods(payments: Iterable[tuple[str, dt.date, Decimal]],
     """Pay records ("bank") from wage payments: (worker ref, date paid, amount paid out).
 
     Each worker's pay pattern (weekly, fortnightly, four-weekly or monthly) comes from
-    the gaps between their payment dates, and each payment pays for its period in
+    the gaps between their usual payment dates (not small top-ups), and each payment pays for its period in
     arrears (`paid_for`); payments for the same period add up. With no pattern a payment
     pays for the days since the worker's previous one (the first: since their first day
     on a timesheet, `first_worked`), at most 31 days. Periods depend only on the payment
@@ -349,7 +349,7 @@ def wage_payment_periods(payments: Iterable[tuple[str, dt.date, Decimal]],
     totals: dict[tuple[str, dt.date, dt.date], Decimal] = {}
     for ref, by_day in paid.items():
         days = sorted(by_day)
-        cadence = pay_cadence(days)
+        cadence = pay_cadence(_regular(by_day))
         previous: dt.date | None = None
         for day in days:
             period = paid_for(day, cadence) or _since(previous, first_worked.get(ref), day)
@@ -359,6 +359,14 @@ def wage_payment_periods(payments: Iterable[tuple[str, dt.date, Decimal]],
                 totals[key] = totals.get(key, Decimal(0)) + by_day[day]
     return [PayRecord(ref, start, end, amount, "bank")
             for (ref, start, end), amount in sorted(totals.items())]
+
+
+def _regular(by_day: Mapping[dt.date, Decimal]) -> list[dt.date]:
+    """Days of the usual payments: a top-up under half the middle payment would otherwise
+    split a month's gap into a week and three."""
+    amounts = sorted(by_day.values())
+    middle = amounts[(len(amounts) - 1) // 2]
+    return sorted(day for day, amount in by_day.items() if amount * 2 >= middle)
 
 
 def _since(previous: dt.date | None, first: dt.date | None,
