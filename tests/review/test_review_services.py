@@ -31,12 +31,13 @@ def test_check_period_compares_wage_payments_with_timesheet_hours(
     h = person.council.auth()
     post_ok(client, f"/v1/recipients/{person.recipient_id}/workers", h,
             {"name": "Jane Smith", "age_band": "21_plus"})
-    sheet = "Worker,Date,Hours\n" + "".join(f"Jane Smith,0{d}/03/2026,10\n" for d in range(2, 7))
+    sheet = "Worker,Date,Hours\n" + "".join(f"Jane Smith,0{d}/03/2026,4\n" for d in range(2, 7))
     response = client.post(f"/v1/recipients/{person.recipient_id}/timesheets", headers=h,
                            files={"file": ("mar.csv", sheet.encode())})
     assert response.status_code == 201, response.text
-    # 50 hours for £300 (before any tax) is £6 an hour
-    upload(client, person, statement([("09/03/2026", "J SMITH WAGES", "-300.00")]))
+    # 20 hours for £150 is £7.50 an hour (21+ rate £12.21); £150 for 2 to 9 March is under
+    # the £192 a week below which nothing is taken off, so £150 was the whole gross pay
+    upload(client, person, statement([("09/03/2026", "J SMITH WAGES", "-150.00")]))
     with session_scope() as session:
         ctx = system_ctx(session, person.council.id)
         recipient = session.get(Recipient, person.recipient_id)
