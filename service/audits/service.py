@@ -37,7 +37,7 @@ from service.models import (
     SupportPlan,
     UnderspendReason,
 )
-from service.review.classify import check_period
+from service.review.flags import run_period_rules
 from service.rules.ruleset import load_default_rules
 
 HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
@@ -56,7 +56,7 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     separate re-run is needed. Auditing the same person and period again refreshes the
     open audit of that kind rather than opening a second one beside it.
     """
-    check_period(ctx, recipient, start, end)
+    run_period_rules(ctx, recipient, start, end)
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
     if not loaded.inputs.accounts:

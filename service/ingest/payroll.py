@@ -42,7 +42,7 @@ from service.ingest.uploads import (
     store_blob,
 )
 from service.models import PayrollLine, Recipient, Upload, Worker
-from service.review.classify import check_period
+from service.review.flags import run_period_rules
 
 _MONEY_FIELDS = ("gross", "paye", "employee_ni", "employer_ni", "employee_pension",
                  "employer_pension", "net")
@@ -113,7 +113,7 @@ def import_payroll_lines(ctx: Ctx, recipient: Recipient, lines: list[ParsedPayro
                            period_end=max(r["period_end"] for r in rows))
     new = _insert(ctx, upload, rows)
     # gross pay may complete a pay period: judge it now, in this upload's transaction
-    check_period(ctx, recipient, min(r["period_start"] for r in rows),
+    run_period_rules(ctx, recipient, min(r["period_start"] for r in rows),
                  max(r["period_end"] for r in rows))
     kept = _as_kept(rows, _held(ctx, recipient, rows))
     result = _result(kept, names, recipient, fmt, filename, warnings, upload_id=upload.id, new=new,

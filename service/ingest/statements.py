@@ -179,7 +179,7 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
                  filename: str | None, file_format: str | None, parsed: ParsedStatement | None,
                  declared: Declared, dry_run: bool) -> StatementResult:
     """One straight pipeline: check, order, keys, write, classify, flags, summary."""
-    check_dates(lines, declared)
+    check_line_dates(lines, declared)
     chronological = oldest_first(lines)
     keyed = assign_keys(chronological)
     _resolve_id_collisions(ctx, account, keyed)
@@ -478,7 +478,7 @@ def classifier(ctx: Ctx, account: Account) -> Classifier:
 def _raise_flags(ctx: Ctx, account: Account, keyed: list[Keyed], outcome: Outcome,
                  classify: Classifier) -> list[dict[str, Any]]:
     """One flag per rule hit on a newly stored line (flags are keyed, so never twice)."""
-    from service.review.classify import Found, sync_flags
+    from service.review.flags import Found, sync_flags
 
     stored = dict(zip(outcome.new_keys, outcome.new_ids, strict=True))
     found = []
@@ -581,7 +581,7 @@ def _period(lines: list[StatementLine], parsed: ParsedStatement | None,
     return Period(start=start, end=end), "lines"
 
 
-def check_dates(lines: list[StatementLine], declared: Declared) -> None:
+def check_line_dates(lines: list[StatementLine], declared: Declared) -> None:
     """Dates a statement can hold, and a declared period that contains its lines."""
     start, end = declared.period_start, declared.period_end
     if start and end and start > end:

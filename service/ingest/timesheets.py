@@ -35,7 +35,7 @@ from service.ingest.uploads import (
     store_blob,
 )
 from service.models import Recipient, TimesheetEntry, Upload, Worker
-from service.review.classify import check_period
+from service.review.flags import run_period_rules
 from service.rules import model as rules_model
 from service.rules.people import match_worker
 
@@ -154,7 +154,7 @@ def import_timesheet(ctx: Ctx, recipient: Recipient, data: bytes, filename: str 
     upload = _store(ctx, recipient, data, filename, parsed, prepared)
     if upload.period_start is not None and upload.period_end is not None:
         # new hours may complete a pay period: judge it now, in this upload's transaction
-        check_period(ctx, recipient, upload.period_start, upload.period_end)
+        run_period_rules(ctx, recipient, upload.period_start, upload.period_end)
     return result_of(upload, duplicate_file=False, dry_run=False)
 
 

@@ -29,7 +29,7 @@ from service.models import (
     SupportPlan,
     Worker,
 )
-from service.review.context import council_ruleset, load_overrides
+from service.review.rule_settings import council_ruleset, load_overrides
 
 # Our worker relationship codes, in words `service.rules.relationship_code` reads.
 _RELATIONSHIP_WORDS = {"spouse_partner": "partner", "aunt_uncle": "aunt"}

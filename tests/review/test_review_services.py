@@ -16,8 +16,8 @@ from service.core.errors import Unprocessable
 from service.models import Council as CouncilRow
 from service.models import Flag, Recipient, Transaction
 from service.onboarding.service import system_ctx
-from service.review.classify import check_period, release_transactions
-from service.review.context import council_ruleset, optional_settings
+from service.review.flags import run_period_rules, release_transactions
+from service.review.rule_settings import council_ruleset, optional_settings
 from service.review.service import validate_optional_rules
 
 
@@ -42,12 +42,12 @@ def test_check_period_compares_wage_payments_with_timesheet_hours(
         ctx = system_ctx(session, person.council.id)
         recipient = session.get(Recipient, person.recipient_id)
         assert recipient is not None
-        found = check_period(ctx, recipient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-        again = check_period(ctx, recipient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+        found = run_period_rules(ctx, recipient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+        again = run_period_rules(ctx, recipient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
         assert [f.rule_id for f in found] == ["unlawful.below_minimum_wage"]
         assert [f.id for f in again] == [f.id for f in found]
         assert found[0].evidence["pay_source"] == "bank"
-        assert check_period(ctx, recipient, dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == []
+        assert run_period_rules(ctx, recipient, dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == []
 
 
 def test_flags_let_go_of_lines_that_are_deleted(client: Any, person: Person) -> None:

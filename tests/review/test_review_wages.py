@@ -19,7 +19,7 @@ from review_helpers import Person, flags, make_person, statement, upload
 from service.core.db import session_scope
 from service.models import Recipient
 from service.onboarding.service import system_ctx
-from service.review.classify import check_period, wage_questions_for
+from service.review.flags import run_period_rules, wage_questions_for
 
 RULE = "unlawful.below_minimum_wage"
 APRIL = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
@@ -113,7 +113,7 @@ def test_hours_without_pay_are_not_judged(client: Any, person: Person) -> None:
     with session_scope() as session:
         recipient = session.get(Recipient, person.recipient_id)
         assert recipient is not None
-        assert check_period(system_ctx(session, person.council.id), recipient, *APRIL) == []
+        assert run_period_rules(system_ctx(session, person.council.id), recipient, *APRIL) == []
 
 
 def test_bank_pay_under_the_thresholds_is_flagged_as_gross(client: Any, person: Person) -> None:

@@ -2,7 +2,7 @@
 
 The statement importer classifies lines before storing them and raises flags through
 `sync_flags` inside the upload's transaction; officers re-run everything for a person
-with `rerun_rules`; audits call `check_period` for the
+with `rerun_rules`; audits call `run_period_rules` for the
 rules that look at a whole period (minimum wage, cash each month, care home stays).
 Services flush, never commit. Flags are keyed per recipient (`Hit.key`), so running the
 rules again never raises the same flag twice, and decided flags are never touched.
@@ -33,7 +33,7 @@ from service.models import (
     TimesheetEntry,
     Transaction,
 )
-from service.review.context import RecipientContext, council_ruleset, load_workers, recipient_context
+from service.people.context import PersonContext, RecipientContext, load_person
 from service.rules.local import CARE_HOME_RULE, check_care_home_stays, check_cash_over_limit
 from service.rules.model import WageQuestion, ref_id
 from service.rules.wages import RULE_ID as WAGE_RULE
@@ -200,17 +200,14 @@ def rerun_rules(ctx: Ctx, recipient: Recipient) -> dict[str, Any]:
     reason "rule no longer applies"; cleared and upheld flags are left as decided.
     Returns {"classified", "categories", "flags_raised", "flags_cleared"}.
     """
-    ruleset = council_ruleset(_council(ctx, recipient.council_id))
-    accounts = ctx.session.scalars(select(Account).where(Account.recipient_id == recipient.id)
-                                   .order_by(Account.id)).all()
+    person = load_person(ctx.session, recipient.id)
     classified: list[tuple[Any, rules.Classification]] = []
-    for account in accounts:
-        context = recipient_context(ctx.session, recipient.id, account.id)
+    for account in person.accounts:
         rows = ctx.session.execute(select(*_TXN_COLUMNS).where(
             Transaction.account_id == account.id).order_by(Transaction.id)).all()
-        classified += _classify_rows(rows, context, ruleset)
+        classified += _classify_rows(rows, person.classification(account.id), person.ruleset)
     _write_categories(ctx, classified)
-    found = _found_hits(classified) + _period_hits(ctx, recipient.id, ruleset, None, None)
+    found = _found_hits(classified) + _period_hits(ctx, person, None, None)
     new, _ = sync_flags(ctx, recipient.council_id, recipient.id, found)
     cleared = _clear_stale(ctx, recipient.id, {f.hit.key[:200] for f in found})
     return {"classified": len(classified), "categories": _categories(classified),
@@ -230,8 +227,8 @@ def _clear_stale(ctx: Ctx, recipient_id: int, still_hit: set[str]) -> list[Flag]
 
 # --- period rules --------------------------------------------------------------------------
 
-def check_period(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date,
-                 stays: Sequence[rules.CareStay] = ()) -> list[Flag]:
+def run_period_rules(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date,
+                     stays: Sequence[rules.CareStay] = ()) -> list[Flag]:
     """Run the rules that look at a whole period and return their flags (new or not).
 
     Minimum wage for each pay period overlapping start..end (payroll gross, else wage
@@ -241,26 +238,26 @@ def check_period(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date,
     switched them on. Uploads of timesheets and payroll runs call this for the dates
     they cover; `wage_questions_for` gives what the minimum wage rule asks instead.
     """
-    ruleset = council_ruleset(_council(ctx, recipient.council_id))
-    found = _period_hits(ctx, recipient.id, ruleset, start, end)
+    person = load_person(ctx.session, recipient.id)
+    found = _period_hits(ctx, person, start, end)
     found += [Found(h, occurred_on=dt.date.fromisoformat(dict(h.evidence)["start"]))
-              for h in check_care_home_stays(stays, ruleset)]
+              for h in check_care_home_stays(stays, person.ruleset)]
     new, existing = sync_flags(ctx, recipient.council_id, recipient.id, found)
     return sorted(new + existing, key=lambda f: f.id)
 
 
-def _period_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
+def _period_hits(ctx: Ctx, person: PersonContext,
                  start: dt.date | None, end: dt.date | None) -> list[Found]:
-    return (_wage_hits(ctx, recipient_id, ruleset, start, end)
-            + _cash_hits(ctx, recipient_id, ruleset, start, end))
+    return (_wage_hits(ctx, person, start, end)
+            + _cash_hits(ctx, person.recipient_id, person.ruleset, start, end))
 
 
-def _wage_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
+def _wage_hits(ctx: Ctx, person: PersonContext,
                start: dt.date | None, end: dt.date | None) -> list[Found]:
-    if not ruleset.is_on(WAGE_RULE):
+    if not person.ruleset.is_on(WAGE_RULE):
         return []
-    workers, entries, pay = _wage_inputs(ctx, recipient_id, start, end)
-    hits = check_minimum_wage(workers, entries, pay, ruleset)
+    workers, entries, pay = _wage_inputs(ctx, person, start, end)
+    hits = check_minimum_wage(workers, entries, pay, person.ruleset)
     return [Found(h, occurred_on=dt.date.fromisoformat(h.subject.rsplit(":", 1)[1]))
             for h in hits]
 
@@ -271,17 +268,18 @@ def wage_questions_for(ctx: Ctx, recipient: Recipient, start: dt.date,
     in pay periods overlapping start..end, but whose pay is high enough that tax, National
     Insurance or pension may have been taken off: one question per worker, asking for
     payslips. Reads only; writes nothing. Empty when the minimum wage rule is off."""
-    ruleset = council_ruleset(_council(ctx, recipient.council_id))
-    if not ruleset.is_on(WAGE_RULE):
+    person = load_person(ctx.session, recipient.id)
+    if not person.ruleset.is_on(WAGE_RULE):
         return []
-    workers, entries, pay = _wage_inputs(ctx, recipient.id, start, end)
-    return wage_questions(workers, entries, pay, ruleset)
+    workers, entries, pay = _wage_inputs(ctx, person, start, end)
+    return wage_questions(workers, entries, pay, person.ruleset)
 
 
-def _wage_inputs(ctx: Ctx, recipient_id: int, start: dt.date | None, end: dt.date | None,
+def _wage_inputs(ctx: Ctx, person: PersonContext, start: dt.date | None, end: dt.date | None,
                  ) -> tuple[Sequence[rules.Worker], list[rules.TimesheetEntry], list[rules.PayRecord]]:
     """Workers, their hours, and the pay periods overlapping start..end (all when None)."""
-    workers = load_workers(ctx.session, recipient_id)
+    recipient_id = person.recipient_id
+    workers = person.rule_workers()
     if not workers:
         return [], [], []
     pay = [p for p in _payroll_records(ctx, recipient_id)
