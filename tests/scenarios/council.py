@@ -212,6 +212,7 @@ def jones_lines() -> list[Line]:
         lines.append(Line(day, "K BROWN / WAGES", -JONES_WAGE, "FASTER PAYMENT"))
     for day in every(date(2026, 4, 11), 14, END):  # every other Saturday: 13
         lines.append(Line(day, "LOADSHIRE ARTS CENTRE / ", -JONES_ARTS, "CONTACTLESS"))
+    lines.append(Line(END, "SAINSBURYS / ", money("-6.80"), "CONTACTLESS"))  # the period's last day
     return lines
 
 

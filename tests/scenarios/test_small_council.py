@@ -116,24 +116,26 @@ EXPECTED_B: dict[str, Any] = {
 # opening      2,500.00
 # money in     council 7 x 484.00 = 3,388.00 + contribution 7 x 40.00 = 280.00  ->  3,668.00
 # money out    wages 26 x 77.00 = 2,002.00 + arts centre 13 x 25.00 (every other Saturday
-#              11 Apr .. 26 Sep) = 325.00  ->  2,327.00
-# closing      2,500.00 + 3,668.00 - 2,327.00 = 3,841.00; difference 0.00
+#              11 Apr .. 26 Sep) = 325.00 + Sainsbury's 6.80 (4 Oct, flexible use)  ->  2,333.80
+# closing      2,500.00 + 3,668.00 - 2,333.80 = 3,834.20; difference 0.00
+# gaps         none: each month's file opens with an "Opening Balance" row on its first day that
+#              equals the last balance of the month before, and the last file has a line on 4 Oct
 # weekly plan  524.00 x 7 / 28 = 131.00; contingency 8 x 131.00 = 1,048.00
 # commitments  0.00: no payroll, every timesheet week paid on its Friday. The minimum-wage
 #              arrears ((12.71 - 11.00) x 182 h = 311.22) become owed once an officer upholds
 #              the flags; until then they are a question, not a known commitment.
-# surplus      3,841.00 - 1,048.00 - 0.00 = 2,793.00
-# shares       council 2,793.00 x 3,388.00 / 3,668.00 = 9,462,684 / 3,668 = 2,579.7939 -> 2,579.79;
-#              contribution 2,793.00 - 2,579.79 = 213.21; proposed recovery = council share 2,579.79
+# surplus      3,834.20 - 1,048.00 - 0.00 = 2,786.20
+# shares       council 2,786.20 x 3,388.00 / 3,668.00 = 9,439,645.60 / 3,668 = 2,573.5129 -> 2,573.51;
+#              contribution 2,786.20 - 2,573.51 = 212.69; proposed recovery = council share 2,573.51
 # flags        unlawful.below_minimum_wage on each of the 26 weekly wage payments
-# tier         full: 26 unlawful flags x 10 points (and 2,793.00 / 131.00 = 21.32 weeks of surplus)
+# tier         full: 26 unlawful flags x 10 points (and 2,786.20 / 131.00 = 21.27 weeks of surplus)
 # questions    26 open flags + 1 question about the surplus (is any of it spoken for?) = 27
 EXPECTED_C: dict[str, Any] = {
-    "opening_balance": "2500.00", "closing_balance": "3841.00",
-    "money_in": "3668.00", "money_out": "2327.00", "reconciliation_difference": "0.00",
+    "opening_balance": "2500.00", "closing_balance": "3834.20",
+    "money_in": "3668.00", "money_out": "2333.80", "reconciliation_difference": "0.00",
     "weekly_plan_value": "131.00", "contingency_weeks": 8, "contingency": "1048.00",
-    "commitments": "0.00", "surplus": "2793.00", "proposed_recovery": "2579.79",
-    "council_share": "2579.79", "contribution_share": "213.21", "recovery_held": False,
+    "commitments": "0.00", "surplus": "2786.20", "proposed_recovery": "2573.51",
+    "council_share": "2573.51", "contribution_share": "212.69", "recovery_held": False,
     "tier": "full", "gaps": [], "flags": {"unlawful.below_minimum_wage": 26}, "questions": 27,
 }
 
