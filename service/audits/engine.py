@@ -15,7 +15,7 @@ from typing import Any
 
 from service.audits.coverage import Gap, coverage
 from service.audits.findings import Finding
-from service.audits.income import Income, check_income, cycles, match_window
+from service.audits.income import Income, check_income
 from service.audits.inputs import (
     CONTRIBUTION,
     COUNCIL_PAYMENT,
@@ -211,23 +211,26 @@ def surplus_inputs(
     )
 
 
-def due_days(inputs: AuditInputs) -> list[tuple[date, str | None]]:
-    """Every scheduled payment's due date in the period, with the account it goes to."""
-    window = inputs.settings.payment_match_days
-    found = []
-    for schedule in inputs.all_schedules:
-        days = match_window(schedule.frequency, window)
-        for cycle in cycles(schedule, days, inputs.period.start, inputs.period.end):
-            if inputs.period.contains(cycle.due):
-                found.append((cycle.due, schedule.account))
-    return found
+def unseen_dues(inputs: AuditInputs, transactions: Sequence[Transaction]) -> list[tuple[date, str | None]]:
+    """Due dates in the period whose payment no statement line shows, with the account the
+    schedule pays into: a stretch without statements that holds one may hide money that came
+    and went. A payment seen arriving, even a few days late, accounts for its due date."""
+    income = check_income(inputs.all_schedules, inputs.period, transactions,
+                          inputs.settings.payment_match_days)
+    if income is None:
+        return []
+    accounts = {s.account for s in inputs.all_schedules}
+    where = accounts.pop() if len(accounts) == 1 else None
+    unpaid = {m.due for stream in (income.council, income.contribution)
+              for m in stream.matches if m.transaction_id is None}
+    return [(day, where) for day in sorted(unpaid)]
 
 
 def run_audit(inputs: AuditInputs) -> AuditResult:
     period, settings = inputs.period, inputs.settings
     txns, transfers = pair_transfers(inputs.transactions, inputs.accounts)
     inputs = replace(inputs, transactions=txns)
-    covered = coverage(period, inputs.accounts, inputs.statements, due_days(inputs))
+    covered = coverage(period, inputs.accounts, inputs.statements, unseen_dues(inputs, txns))
     gaps = covered.gaps
     rec = explain_by_gaps(reconcile(inputs.accounts, period, inputs.statements, txns), gaps, txns)
     plan = spend_against_plan(period, inputs.plan_versions, txns)

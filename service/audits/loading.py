@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import func, or_, select, type_coerce
+from sqlalchemy import BigInteger, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -236,10 +236,10 @@ def payroll_commitments(session: Session, recipient_id: int, account_ids: list[i
     """HMRC and pension the payroll says are due, less what the statements show was paid."""
     due = session.execute(
         select(func.min(PayrollLine.period_start),
-               func.coalesce(func.sum(PayrollLine.paye + PayrollLine.employee_ni
-                                      + PayrollLine.employer_ni), 0),
-               func.coalesce(func.sum(PayrollLine.employee_pension
-                                      + PayrollLine.employer_pension), 0))
+               func.coalesce(func.sum(_raw(PayrollLine.paye) + _raw(PayrollLine.employee_ni)
+                                      + _raw(PayrollLine.employer_ni)), 0),
+               func.coalesce(func.sum(_raw(PayrollLine.employee_pension)
+                                      + _raw(PayrollLine.employer_pension)), 0))
         .where(PayrollLine.recipient_id == recipient_id, PayrollLine.period_end <= end)
     ).one()
     since = due[0]
@@ -255,6 +255,11 @@ def payroll_commitments(session: Session, recipient_id: int, account_ids: list[i
     return owed
 
 
+def _raw(column: Any) -> Any:
+    """A money column as stored (integer hundredths), so a SQL sum stays in hundredths."""
+    return type_coerce(column, BigInteger)
+
+
 def _hundredths(value: Any) -> Decimal:
     """SQL sums over exact-hundredths columns come back as integers of hundredths."""
     return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
@@ -262,7 +267,8 @@ def _hundredths(value: Any) -> Decimal:
 
 def paid_since(session: Session, account_ids: list[int], category: str, since: date, end: date) -> Decimal:
     paid = session.scalar(
-        select(func.coalesce(func.sum(Transaction.amount), 0))
+        # summed as stored (integer hundredths), converted once below
+        select(func.coalesce(func.sum(type_coerce(Transaction.amount, BigInteger)), 0))
         .select_from(Transaction.__table__)
         .where(Transaction.account_id.in_(account_ids), Transaction.category == category,
                Transaction.amount < 0, Transaction.posted_on.between(since, end))
