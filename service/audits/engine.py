@@ -178,6 +178,7 @@ def asks_for(
     others = [
         f"{f.message} Can you help us understand this?" for f in asked_about if f.severity == "question"
     ]
+    others += inputs.rule_questions
     if surplus.surplus > 0 and not inputs.final_audit:
         others.append(
             f"There is {gbp(surplus.surplus)} more than the person keeps for contingencies and "
@@ -260,6 +261,7 @@ def run_audit(inputs: AuditInputs) -> AuditResult:
         *plan.findings,
         *(income.findings if income else ()),
         *sheets.findings,
+        *(Finding("rule_question", "question", q) for q in inputs.rule_questions),
         *_underspend_findings(inputs),
         *_surplus_findings(surplus),
     )

@@ -239,6 +239,8 @@ class AuditInputs:
     final_audit: bool = False  # DP ended (death, care home, move): no contingency
     settings: CouncilSettings = field(default_factory=CouncilSettings)
     underspend_reasons: tuple[UnderspendReason, ...] = ()
+    # questions the period rules ask instead of flagging (low bank pay that may be net)
+    rule_questions: tuple[str, ...] = ()
 
     @property
     def all_schedules(self) -> tuple[PaymentSchedule, ...]:

@@ -8,7 +8,7 @@ Services flush, never commit. A closed audit never changes: a correction is a ne
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,7 +37,7 @@ from service.models import (
     SupportPlan,
     UnderspendReason,
 )
-from service.review.flags import run_period_rules
+from service.review.flags import run_period_rules, wage_questions_for
 from service.rules.ruleset import load_default_rules
 
 HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
@@ -59,6 +59,8 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     run_period_rules(ctx, recipient, start, end)
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
+    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end))
+    loaded = replace(loaded, inputs=replace(loaded.inputs, rule_questions=asked))
     if not loaded.inputs.accounts:
         raise Unprocessable(
             f"{recipient.reference} has no account recorded, so there is nothing to audit yet. "

@@ -46,7 +46,7 @@ from service.ingest.schemas import (
     RowCounts,
     StatementResult,
 )
-from service.models import Account, Transaction, Upload
+from service.models import Account, Flag, Recipient, Transaction, Upload
 from service.rules import payee_key
 from service.rules.model import ref_id
 
@@ -201,6 +201,8 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
         outcome = _store(ctx, account, upload, keyed)
     upload_id = upload.id if upload is not None else None
     flags = _raise_flags(ctx, account, keyed, outcome, classify) if upload else _preview_flags(keyed, outcome)
+    if upload is not None and outcome.new_ids and period.start and period.end:
+        flags += _period_flags(ctx, account, period.start, period.end)
     result = _summary(
         upload_id=upload_id, dry_run=dry_run, file_format=file_format, filename=filename,
         period=period, lines=lines, outcome=outcome, opening=opening, closing=closing,
@@ -493,6 +495,19 @@ def _raise_flags(ctx: Ctx, account: Account, keyed: list[Keyed], outcome: Outcom
     new, _ = sync_flags(ctx, account.council_id, account.recipient_id, found)
     return [{"rule": f.rule_id, "reason": f.explanation, "transaction_id": f.transaction_id}
             for f in new]
+
+
+def _period_flags(ctx: Ctx, account: Account, start: date, end: date) -> list[dict[str, Any]]:
+    """The rules that judge whole pay periods (the minimum wage on bank pay) see the new lines
+    at once; a flag they raise is listed with the upload's."""
+    from service.review.flags import run_period_rules
+
+    recipient = ctx.session.get(Recipient, account.recipient_id)
+    assert recipient is not None
+    before = set(ctx.session.scalars(select(Flag.id).where(Flag.recipient_id == recipient.id)))
+    found = run_period_rules(ctx, recipient, start, end)
+    return [{"rule": f.rule_id, "reason": f.explanation, "transaction_id": f.transaction_id}
+            for f in found if f.id not in before]
 
 
 def _preview_flags(keyed: list[Keyed], outcome: Outcome) -> list[dict[str, Any]]:
