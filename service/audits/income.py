@@ -317,7 +317,7 @@ def _not_seen_findings(*streams: IncomeStream) -> list[Finding]:
     unseen = [m for s in streams for m in s.not_seen]
     if not unseen:
         return []
-    days = list_words([day_words(m.due) for m in sorted(unseen, key=lambda m: m.due)])
+    days = list_words([day_words(due) for due in sorted({m.due for m in unseen})])
     return [
         Finding(
             "payment_not_seen",

@@ -16,7 +16,7 @@ from service.core.errors import Unprocessable
 from service.models import Council as CouncilRow
 from service.models import Flag, Recipient, Transaction
 from service.onboarding.service import system_ctx
-from service.review.flags import run_period_rules, release_transactions
+from service.review.flags import release_transactions, run_period_rules
 from service.review.rule_settings import council_ruleset, optional_settings
 from service.review.service import validate_optional_rules
 
