@@ -231,8 +231,8 @@ def test_a_line_read_as_a_transfer_that_pairs_with_nothing_counts_as_money_out()
 
 def test_a_proposed_recovery_makes_a_clean_audit_standard() -> None:
     # closing 5,000.00 - contingency 2,600.00 = 2,400.00 surplus, all the council's.
-    # score: 4 (surplus weeks, capped) + 1 (bank) = 5... with a prior clean audit and no
-    # bank points it would be light; the recovery alone lifts it to standard.
+    # A prepaid card, an earlier clean audit and no points for surplus weeks: score 0, light
+    # by the score; the proposed recovery alone lifts it to standard.
     clean = inputs(statements=(statement("5000.00", "5000.00"),),
                    transactions=tuple(ordinary_quarter()),
                    accounts=(Account("A1", "prepaid"),),
