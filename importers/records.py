@@ -44,6 +44,8 @@ class ParsedStatement:
     period_end: dt.date | None = None
     accounts: tuple[str, ...] = ()  # every account the file names, as written
     warnings: tuple[str, ...] = ()
+    # what period_start/period_end rest on: "statement" (the file declares its period),
+    # "filename" (a period in the file's name) or "lines" (the first and last line's dates)
     period_evidence: str = "lines"  # one of PERIOD_EVIDENCE
     closing_balance_date: dt.date | None = None  # the day the closing balance is as of
 

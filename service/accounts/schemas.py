@@ -61,7 +61,10 @@ class PaymentScheduleIn(In):
     first_payment_on: Day
     ends_on: Day | None = None
     payer_reference: Text | None = Field(
-        default=None, description="How the council's payment appears on statements."
+        default=None, description=(
+            "Who pays it in, as statements print it: the council's payment, or the person's for a "
+            "schedule that carries only a contribution. Who paid decides council money or "
+            "contribution before the words on the line do.")
     )
 
     @model_validator(mode="after")

@@ -25,7 +25,7 @@ from service.audits.schemas import (
     NoteOut,
     UnderspendReasonIn,
     UnderspendReasonOut,
-    check_period,
+    check_audit_period,
 )
 from service.core.deps import CtxDep
 from service.core.errors import NotFound, Unprocessable, field_error
@@ -222,7 +222,7 @@ def _summary(ctx: CtxDep, council_id: int, start: date | None, end: date | None)
     end = end or today_uk()
     start = start or max(EARLIEST, end - timedelta(days=365))
     try:
-        check_period(start, end)
+        check_audit_period(start, end)
     except ValueError as exc:
         raise Unprocessable(str(exc), errors=[field_error("from", str(exc))]) from exc
     return service.council_summary(ctx, start, end)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from service.audits.coverage import Gap, coverage_gaps
+from service.audits.coverage import Gap, coverage
 from service.audits.findings import Finding
 from service.audits.income import Income, check_income
 from service.audits.inputs import (
@@ -30,9 +30,11 @@ from service.audits.inputs import (
 from service.audits.money import ZERO, gbp, total
 from service.audits.plan import SpendAgainstPlan, spend_against_plan
 from service.audits.reconcile import Reconciliation, explain_by_gaps, in_period, reconcile
-from service.audits.surplus import Surplus, SurplusInputs, compute_surplus
+from service.audits.surplus import REASON_WORDS, Surplus, SurplusInputs, compute_surplus
 from service.audits.tier import Asks, Reason, RiskSignals, Tier, TierDecision, decide_tier
 from service.audits.timesheets import TimesheetReview, review_timesheets
+from service.audits.transfers import TransferPair, pair_transfers
+from service.audits.words import range_words
 
 ENGINE_VERSION = "1"
 
@@ -71,6 +73,7 @@ class AuditResult:
     timesheets: TimesheetReview
     decision: TierDecision
     findings: tuple[Finding, ...]
+    transfers: tuple[TransferPair, ...]
     # what it was decided with
     settings: CouncilSettings
     engine_version: str = ENGINE_VERSION
@@ -175,6 +178,7 @@ def asks_for(
     others = [
         f"{f.message} Can you help us understand this?" for f in asked_about if f.severity == "question"
     ]
+    others += inputs.rule_questions
     if surplus.surplus > 0 and not inputs.final_audit:
         others.append(
             f"There is {gbp(surplus.surplus)} more than the person keeps for contingencies and "
@@ -202,25 +206,42 @@ def surplus_inputs(
         paid_in_advance=income.paid_in_advance if income else ZERO,
         council_paid_in=paid.get(COUNCIL_PAYMENT, ZERO),
         contribution_paid_in=paid.get(CONTRIBUTION, ZERO),
-        funding_model=inputs.schedule.funding_model if inputs.schedule else "net",
+        funding_model=inputs.funding_model,
         final_audit=inputs.final_audit,
         underspend_reasons=inputs.underspend_reasons,
     )
 
 
+def unseen_dues(inputs: AuditInputs, transactions: Sequence[Transaction]) -> list[tuple[date, str | None]]:
+    """Due dates in the period whose payment no statement line shows, with the account the
+    schedule pays into: a stretch without statements that holds one may hide money that came
+    and went. A payment seen arriving, even a few days late, accounts for its due date."""
+    income = check_income(inputs.all_schedules, inputs.period, transactions,
+                          inputs.settings.payment_match_days)
+    if income is None:
+        return []
+    accounts = {s.account for s in inputs.all_schedules}
+    where = accounts.pop() if len(accounts) == 1 else None
+    unpaid = {m.due for stream in (income.council, income.contribution)
+              for m in stream.matches if m.transaction_id is None}
+    return [(day, where) for day in sorted(unpaid)]
+
+
 def run_audit(inputs: AuditInputs) -> AuditResult:
     period, settings = inputs.period, inputs.settings
-    gaps = coverage_gaps(period, inputs.accounts, inputs.statements)
-    rec = explain_by_gaps(reconcile(inputs.accounts, period, inputs.statements, inputs.transactions),
-                          gaps, inputs.transactions)
-    plan = spend_against_plan(period, inputs.plan_versions, inputs.transactions)
-    income = check_income(inputs.schedule, period, inputs.transactions, settings.payment_match_days)
+    txns, transfers = pair_transfers(inputs.transactions, inputs.accounts)
+    inputs = replace(inputs, transactions=txns)
+    covered = coverage(period, inputs.accounts, inputs.statements, unseen_dues(inputs, txns))
+    gaps = covered.gaps
+    rec = explain_by_gaps(reconcile(inputs.accounts, period, inputs.statements, txns), gaps, txns)
+    plan = spend_against_plan(period, inputs.plan_versions, txns)
+    income = check_income(inputs.all_schedules, period, txns, settings.payment_match_days, gaps)
     sheets = review_timesheets(
         period,
         inputs.plan_versions,
         inputs.workers,
         inputs.timesheets,
-        inputs.transactions,
+        txns,
         settings,
     )
     commitments = known_commitments(inputs, sheets)
@@ -232,12 +253,16 @@ def run_audit(inputs: AuditInputs) -> AuditResult:
         settings.risk_weights,
         settings.tier_thresholds,
         asks_for(inputs, income, rec, gaps, surplus, sheets),
+        proposed_recovery=surplus.proposed_recovery,
     )
     findings = (
         *rec.findings,
+        *covered.notes,
         *plan.findings,
         *(income.findings if income else ()),
         *sheets.findings,
+        *(Finding("rule_question", "question", q) for q in inputs.rule_questions),
+        *_underspend_findings(inputs),
         *_surplus_findings(surplus),
     )
     return AuditResult(
@@ -271,8 +296,20 @@ def run_audit(inputs: AuditInputs) -> AuditResult:
         timesheets=sheets,
         decision=decision,
         findings=findings,
+        transfers=transfers,
         settings=settings,
     )
+
+
+def _underspend_findings(inputs: AuditInputs) -> list[Finding]:
+    """A recorded reason for not spending (unmet need) is shown, with its dates."""
+    found = []
+    for r in inputs.underspend_reasons:
+        when = f" from {range_words(r.start, r.end)}" if r.start and r.end else ""
+        note = f" ({r.note})" if r.note else ""
+        found.append(Finding("underspend_reason", "info",
+                             f"Recorded reason for spending less{when}: {REASON_WORDS[r.reason]}{note}."))
+    return found
 
 
 def _surplus_findings(surplus: Surplus) -> list[Finding]:

@@ -1,8 +1,14 @@
-"""Income: what the payment schedule says should have come in, against what did.
+"""Income: what the payment schedules say should have come in, against what did.
 
-Each expected payment is matched to the nearest unmatched payment of its kind within a
-few days of its due date. A payment that arrived inside the audit period for a due date
-after it is money paid in advance for the next period: it is not surplus.
+A person may have several schedules (the council four-weekly, a contribution weekly or
+monthly, a one-off top-up). Each payment in is given to one schedule, by who paid it, then
+by amount. A schedule's time is cut into cycles, one per due date, each starting a few days
+early so a payment that lands before its date still counts; the instalments that land in a
+cycle add up to what the cycle received.
+
+We say something is outstanding only for complete cycles that the statements show in full:
+a payment due while no statement came in is "not seen", never "missed". Money that arrived
+inside the audit period for a cycle that starts after it is paid in advance: not surplus.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from service.audits.coverage import Gap
 from service.audits.findings import Finding
 from service.audits.inputs import (
     CONTRIBUTION,
@@ -23,7 +30,7 @@ from service.audits.inputs import (
     Transaction,
 )
 from service.audits.money import ZERO, gbp, total
-from service.audits.words import day_words
+from service.audits.words import day_words, list_words
 
 
 def add_months(day: date, months: int) -> date:
@@ -56,29 +63,39 @@ def match_window(frequency: PaymentFrequency, setting_days: int) -> int:
 class PaymentMatch:
     due: date
     amount_due: Decimal
-    transaction_id: str | None  # None: not received
-    received: Decimal
+    transaction_id: str | None  # the first payment seen in the cycle; None: none seen
+    received: Decimal  # everything that landed in the cycle
+    seen: bool = True  # False: the cycle's days are not all on a statement
 
 
 @dataclass(frozen=True, slots=True)
 class IncomeStream:
-    """Council payments, or contributions, over the audit period."""
+    """Council payments, or contributions, over the audit period, from every schedule."""
 
     kind: str  # COUNCIL_PAYMENT or CONTRIBUTION
     expected: Decimal  # due inside the period
     received: Decimal  # arrived inside the period, whatever it was for
-    paid_in_advance: Decimal  # arrived inside the period for a due date after it
-    matches: tuple[PaymentMatch, ...]
-    unexpected: tuple[str, ...]  # transaction ids matched to no due date
+    paid_in_advance: Decimal  # arrived inside the period for a cycle starting after it
+    matches: tuple[PaymentMatch, ...]  # one per due date inside the period
+    unexpected: tuple[str, ...]  # transaction ids given to no cycle
+    # what complete cycles, shown in full, were due and received
+    due_when_seen: Decimal = ZERO
+    received_when_seen: Decimal = ZERO
 
     @property
     def missed(self) -> tuple[PaymentMatch, ...]:
-        return tuple(m for m in self.matches if m.transaction_id is None)
+        """Cycles shown in full on the statements in which nothing arrived."""
+        return tuple(m for m in self.matches if m.transaction_id is None and m.seen)
+
+    @property
+    def not_seen(self) -> tuple[PaymentMatch, ...]:
+        """Due while no statement came in: nobody can say whether they arrived."""
+        return tuple(m for m in self.matches if m.transaction_id is None and not m.seen)
 
     @property
     def shortfall(self) -> Decimal:
-        """What was due in the period and did not arrive (never negative)."""
-        return max(ZERO, self.expected - (self.received - self.paid_in_advance))
+        """What complete cycles shown in full were due and did not get (never negative)."""
+        return max(ZERO, self.due_when_seen - self.received_when_seen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,104 +110,191 @@ class Income:
         return self.council.paid_in_advance + self.contribution.paid_in_advance
 
 
-def income_stream(
-    kind: str,
-    amount: Decimal,
-    schedule: PaymentSchedule,
-    period: AuditPeriod,
-    transactions: Sequence[Transaction],
-    window_days: int,
-) -> IncomeStream:
-    paid = [t for t in transactions if t.category == kind and t.amount > 0 and period.contains(t.date)]
-    return _income_stream(kind, amount, schedule, period, paid, window_days)
+@dataclass(frozen=True, slots=True)
+class _Cycle:
+    due: date
+    closes: date  # inclusive: the day before the next due date
 
 
-def _income_stream(
-    kind: str,
-    amount: Decimal,
-    schedule: PaymentSchedule,
-    period: AuditPeriod,
-    paid: Sequence[Transaction],
-    window_days: int,
-) -> IncomeStream:
-    """``income_stream`` given the payments of its kind received in the period, in order."""
-    window = match_window(schedule.frequency, window_days)
-    horizon = period.end + timedelta(days=window)
-    dues = (
-        [
-            d
-            for d in due_dates(schedule.first_payment_date, schedule.frequency, horizon)
-            if d >= period.start - timedelta(days=window)
-        ]
-        if amount
-        else []
-    )
-    matches, used = _match(dues, amount, paid, window)
-    in_period = [m for m in matches if period.contains(m.due)]
-    advance = total(m.received for m in matches if m.due > period.end)
+def _next_due(due: date, frequency: PaymentFrequency) -> date:
+    if frequency == "month":
+        return add_months(due, 1)
+    return due + timedelta(days=7 if frequency == "week" else 28)
+
+
+def cycles(schedule: PaymentSchedule, window: int, first: date, last: date) -> list[_Cycle]:
+    """The schedule's cycles that touch the days from ``first`` to ``last``, each widened by
+    the days a payment may come early, oldest first."""
+    found: list[_Cycle] = []
+    until = last + timedelta(days=window + 62)
+    if schedule.ends_on is not None:
+        until = min(until, schedule.ends_on)
+    for due in due_dates(schedule.first_payment_date, schedule.frequency, until):
+        cycle = _Cycle(due, _next_due(due, schedule.frequency) - timedelta(days=1))
+        if cycle.closes >= first - timedelta(days=window) and cycle.due <= last + timedelta(days=window):
+            found.append(cycle)
+    return found
+
+
+def _cycle_of(day: date, found: Sequence[_Cycle], window: int) -> int | None:
+    """The cycle a payment landed in; one a few days before the first due date is early for it."""
+    for index, cycle in enumerate(found):
+        if cycle.due <= day <= cycle.closes:
+            return index
+    if found and found[0].due - timedelta(days=window) <= day < found[0].due:
+        return 0
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Stream:
+    kind: str
+    amount: Decimal
+    schedule: PaymentSchedule
+
+
+def _streams(schedules: Sequence[PaymentSchedule]) -> list[_Stream]:
+    found = []
+    for s in schedules:
+        if s.council_amount > 0:
+            found.append(_Stream(COUNCIL_PAYMENT, s.council_amount, s))
+        if s.contribution_amount > 0 and s.funding_model == "net":
+            found.append(_Stream(CONTRIBUTION, s.contribution_amount, s))
+    return found
+
+
+def _owner(t: Transaction, streams: Sequence[_Stream]) -> _Stream:
+    """Who paid it first, then the amount, then the schedule running on the day."""
+    text = " ".join(t.description.upper().split())
+    named = [s for s in streams if s.schedule.payer and _names(text, s.schedule.payer)]
+    if len(named) == 1:
+        return named[0]
+    pool = named or list(streams)
+    same = [s for s in pool if s.amount == t.amount]
+    if same:
+        return same[0]
+    running = [s for s in pool if s.schedule.first_payment_date <= t.date
+               and (s.schedule.ends_on is None or t.date <= s.schedule.ends_on)]
+    return (running or pool)[-1]
+
+
+def _names(text: str, payer: str) -> bool:
+    phrase = " ".join(payer.upper().split())
+    return bool(phrase) and f" {phrase} " in f" {text} "
+
+
+def _uncovered(day_from: date, day_to: date, gaps: Sequence[Gap], account: str | None) -> bool:
+    return any(g.start <= day_to and day_from <= g.end and (account is None or g.account == account)
+               for g in gaps)
+
+
+def _stream(kind: str, streams: Sequence[_Stream], period: AuditPeriod, paid: Sequence[Transaction],
+            window_days: int, gaps: Sequence[Gap]) -> IncomeStream:
+    mine: dict[int, list[Transaction]] = {id(s): [] for s in streams}
+    if streams:
+        for t in paid:
+            mine[id(_owner(t, streams))].append(t)
+    matches: list[PaymentMatch] = []
+    advance = due_seen = received_seen = ZERO
+    used: set[str] = set()
+    for s in streams:
+        window = match_window(s.schedule.frequency, window_days)
+        found = cycles(s.schedule, window, period.start, period.end)
+        landed = _landed(s, found, mine[id(s)], window, period)
+        for cycle, lines in zip(found, landed, strict=True):
+            used.update(t.id for t in lines)
+            got = total(t.amount for t in lines)
+            if cycle.due > period.end:
+                advance += got
+                continue
+            if cycle.due < period.start:
+                continue
+            seen = not _uncovered(cycle.due, min(cycle.closes, period.end), gaps, None)
+            matches.append(PaymentMatch(cycle.due, s.amount, lines[0].id if lines else None, got, seen))
+            if cycle.closes <= period.end and seen:  # complete, and shown in full
+                due_seen += s.amount
+                received_seen += got
+    in_period = tuple(sorted(matches, key=lambda m: m.due))
     return IncomeStream(
         kind,
         total(m.amount_due for m in in_period),
-        total(t.amount for t in paid),
+        total(t.amount for t in paid if period.contains(t.date)),
         advance,
-        tuple(in_period),
-        tuple(t.id for t in paid if t.id not in used),
+        in_period,
+        tuple(t.id for t in paid if t.id not in used and period.contains(t.date)),
+        due_seen,
+        received_seen,
     )
 
 
-def _match(
-    dues: Sequence[date], amount: Decimal, paid: Sequence[Transaction], window: int
-) -> tuple[list[PaymentMatch], set[str]]:
-    used: set[str] = set()
-    matches: list[PaymentMatch] = []
-    for due in dues:
-        near = [t for t in paid if t.id not in used and abs((t.date - due).days) <= window]
-        best = min(near, key=lambda t: abs((t.date - due).days), default=None)
-        if best is None:
-            matches.append(PaymentMatch(due, amount, None, ZERO))
+def _landed(stream: _Stream, found: Sequence[_Cycle], paid: Sequence[Transaction], window: int,
+            period: AuditPeriod) -> list[list[Transaction]]:
+    """Each cycle's payments. A payment in the last few days of a cycle that already has
+    what it was due (or that lies before the audit) is early for the next one; an
+    instalment still owed to its own cycle stays there."""
+    landed: list[list[Transaction]] = [[] for _ in found]
+    got = [ZERO for _ in found]
+    for t in sorted(paid, key=lambda x: x.date):
+        index = _cycle_of(t.date, found, window)
+        if index is None:
             continue
-        used.add(best.id)
-        matches.append(PaymentMatch(due, amount, best.id, best.amount))
-    return matches, used
+        following = index + 1
+        if following < len(found) and t.date >= found[following].due - timedelta(days=window):
+            settled = found[index].due < period.start or got[index] >= stream.amount
+            if settled:
+                index = following
+        landed[index].append(t)
+        got[index] += t.amount
+    return landed
 
 
 def check_income(
-    schedule: PaymentSchedule | None,
+    schedule: PaymentSchedule | Sequence[PaymentSchedule] | None,
     period: AuditPeriod,
     transactions: Sequence[Transaction],
     window_days: int = 7,
+    gaps: Sequence[Gap] = (),
 ) -> Income | None:
     """None when there is no schedule to check against."""
-    if schedule is None:
+    schedules = (schedule,) if isinstance(schedule, PaymentSchedule) else tuple(schedule or ())
+    if not schedules:
         return None
-    contribution = schedule.contribution_amount if schedule.funding_model == "net" else ZERO
+    streams = _streams(schedules)
     paid: dict[str, list[Transaction]] = {COUNCIL_PAYMENT: [], CONTRIBUTION: []}
-    start, end = period.start, period.end
+    # a payment may land a few days before the period for a cycle due inside it
+    start, end = period.start - timedelta(days=window_days), period.end
     for t in transactions:  # one pass for both streams
         if t.category in paid and t.amount > 0 and start <= t.date <= end:
             paid[t.category].append(t)
-    council = _income_stream(
-        COUNCIL_PAYMENT, schedule.council_amount, schedule, period, paid[COUNCIL_PAYMENT], window_days
-    )
-    contrib = _income_stream(CONTRIBUTION, contribution, schedule, period, paid[CONTRIBUTION], window_days)
+    council = _stream(COUNCIL_PAYMENT, [s for s in streams if s.kind == COUNCIL_PAYMENT], period,
+                      paid[COUNCIL_PAYMENT], window_days, gaps)
+    contrib = _stream(CONTRIBUTION, [s for s in streams if s.kind == CONTRIBUTION], period,
+                      paid[CONTRIBUTION], window_days, gaps)
     findings = [
         *_council_findings(council),
         *_contribution_findings(contrib),
+        *_not_seen_findings(council, contrib),
         *_advance_findings(council, contrib),
     ]
-    return Income(council, contrib, schedule.funding_model, tuple(findings))
+    return Income(council, contrib, schedules[-1].funding_model, tuple(findings))
 
 
 def _council_findings(stream: IncomeStream) -> list[Finding]:
+    missed = stream.missed
+    if not missed:
+        return []
+    days = list_words([day_words(m.due) for m in missed])
+    amount = total(m.amount_due for m in missed)
+    one = len(missed) == 1
     return [
         Finding(
             "missed_council_payment",
             "info",
-            f"The council payment of {gbp(m.amount_due)} due on {day_words(m.due)} has not "
-            "been seen on the statements. This is for the council to check, not the person.",
-            m.amount_due,
+            f"The council payment{'' if one else 's'} due on {days} ({gbp(amount)}) "
+            f"{'has' if one else 'have'} not been seen on the statements. This is for the "
+            "council to check, not the person.",
+            amount,
         )
-        for m in stream.missed
     ]
 
 
@@ -201,10 +305,25 @@ def _contribution_findings(stream: IncomeStream) -> list[Finding]:
         Finding(
             "contribution_arrears",
             "question",
-            f"Contributions due in the period: {gbp(stream.expected)}; paid in: "
-            f"{gbp(stream.received - stream.paid_in_advance)}; "
+            f"Contributions due in the weeks the statements show in full: "
+            f"{gbp(stream.due_when_seen)}; paid in: {gbp(stream.received_when_seen)}; "
             f"{gbp(stream.shortfall)} is outstanding.",
             stream.shortfall,
+        )
+    ]
+
+
+def _not_seen_findings(*streams: IncomeStream) -> list[Finding]:
+    unseen = [m for s in streams for m in s.not_seen]
+    if not unseen:
+        return []
+    days = list_words([day_words(due) for due in sorted({m.due for m in unseen})])
+    return [
+        Finding(
+            "payment_not_seen",
+            "info",
+            f"Payments due on {days} fell while no statement came in, so we have not seen them.",
+            total(m.amount_due for m in unseen),
         )
     ]
 

@@ -46,6 +46,7 @@ class AuditPeriod:
 class Account:
     reference: str
     kind: AccountKind
+    number: str = ""  # the account number (or its last digits) as recorded, for transfers
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,14 @@ class Statement:
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
     upload_id: str = ""
+    # what start and end rest on: "statement", "filename", "declared" (by the uploader or
+    # at import) or "lines" (only the first and last line's dates)
+    evidence: str = "lines"
+
+    @property
+    def declared(self) -> bool:
+        """The statement says which days it covers, so days without lines are covered."""
+        return self.evidence != "lines"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +116,9 @@ class PaymentSchedule:
     frequency: PaymentFrequency
     first_payment_date: date
     funding_model: FundingModel = "net"
+    payer: str = ""  # who pays it in, as the bank prints it, when recorded
+    ends_on: date | None = None  # inclusive; None = still running
+    account: str | None = None  # Account.reference it is paid into, when recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +179,8 @@ class UnderspendReason:
     reason: UnderspendReasonCode
     note: str = ""
     hold_recovery: bool = False
+    start: date | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +229,8 @@ class AuditInputs:
     statements: tuple[Statement, ...] = ()
     transactions: tuple[Transaction, ...] = ()
     plan_versions: tuple[PlanVersion, ...] = ()
-    schedule: PaymentSchedule | None = None
+    schedule: PaymentSchedule | None = None  # one schedule; ``schedules`` for several
+    schedules: tuple[PaymentSchedule, ...] = ()
     commitments: tuple[Commitment, ...] = ()
     workers: tuple[Worker, ...] = ()
     timesheets: tuple[TimesheetEntry, ...] = ()
@@ -224,3 +239,16 @@ class AuditInputs:
     final_audit: bool = False  # DP ended (death, care home, move): no contingency
     settings: CouncilSettings = field(default_factory=CouncilSettings)
     underspend_reasons: tuple[UnderspendReason, ...] = ()
+    # questions the period rules ask instead of flagging (low bank pay that may be net)
+    rule_questions: tuple[str, ...] = ()
+
+    @property
+    def all_schedules(self) -> tuple[PaymentSchedule, ...]:
+        """Every payment schedule: council payments, contributions, top-ups."""
+        if self.schedules:
+            return self.schedules
+        return (self.schedule,) if self.schedule is not None else ()
+
+    @property
+    def funding_model(self) -> FundingModel:
+        return self.all_schedules[-1].funding_model if self.all_schedules else "net"

@@ -10,35 +10,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import func, or_, select, type_coerce
+from sqlalchemy import BigInteger, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from service.audits import inputs as ai
 from service.core.types import from_hundredths
 from service.models import (
-    Account,
     Audit,
     Commitment,
     Council,
     Flag,
-    PaymentSchedule,
     PayrollLine,
-    PlanLine,
     Recipient,
-    SupportPlan,
     TimesheetEntry,
     Transaction,
     UnderspendReason,
     Upload,
     Worker,
 )
+from service.people.context import load_person
 from service.rules.categories import LABELS
 from service.rules.ruleset import RuleSet
 
@@ -65,51 +62,26 @@ def audit_category(code: str | None) -> str:
 # --- council settings and rules ------------------------------------------------------------
 
 def council_settings(council: Council) -> ai.CouncilSettings:
-    """The council's own settings; unknown or malformed risk-weight keys are left at default."""
-    overrides = council.risk_weights or {}
-    return ai.CouncilSettings(
-        contingency_weeks=council.contingency_weeks,
-        first_review_weeks=council.first_review_weeks,
-        review_interval_months=council.review_interval_months,
-        risk_weights=_with_ints(ai.RiskWeights(), overrides),
-        tier_thresholds=_with_ints(ai.TierThresholds(), overrides),
-    )
+    """The council's own settings, read as every audit reads them."""
+    from service.people.context import council_settings as settings_of
 
-
-def _with_ints(default: Any, overrides: dict[str, Any]) -> Any:
-    names = {f.name for f in fields(default)}
-    chosen = {k: v for k, v in overrides.items()
-              if k in names and isinstance(v, int) and not isinstance(v, bool)}
-    return type(default)(**{**{n: getattr(default, n) for n in names}, **chosen})
-
-
-def council_ruleset(council: Council) -> RuleSet:
-    """The rules in force, read exactly as the classifier reads them."""
-    from service.review.context import council_ruleset as classifier_ruleset
-
-    return classifier_ruleset(council)
+    return settings_of(council)
 
 
 # --- statements and transactions -----------------------------------------------------------
 
-def load_accounts(session: Session, recipient_id: int) -> list[Any]:
-    return list(session.execute(
-        select(Account.id, Account.reference, Account.kind)
-        .where(Account.recipient_id == recipient_id).order_by(Account.id)
-    ))
-
-
 def load_statements(session: Session, refs: dict[int, str], end: date) -> list[ai.Statement]:
     rows = session.execute(
         select(Upload.id, Upload.account_id, Upload.period_start, Upload.period_end,
-               Upload.opening_balance, Upload.closing_balance)
+               Upload.opening_balance, Upload.closing_balance, Upload.period_evidence)
         .where(Upload.account_id.in_(list(refs)), Upload.kind == "statement",
                Upload.status == "imported", Upload.period_start.is_not(None),
                Upload.period_end.is_not(None), Upload.period_start <= end + timedelta(days=1))
         .order_by(Upload.period_start, Upload.id)
     )
     return [ai.Statement(refs[r.account_id], r.period_start, r.period_end,
-                         r.opening_balance, r.closing_balance, str(r.id)) for r in rows]
+                         r.opening_balance, r.closing_balance, str(r.id),
+                         r.period_evidence or "lines") for r in rows]
 
 
 def transaction_window(period: ai.AuditPeriod, statements: Sequence[ai.Statement]) -> tuple[date, date]:
@@ -151,7 +123,9 @@ def load_transactions(
                Transaction.plan_line_id, Transaction.worker_id)
         .where(Transaction.account_id.in_(list(refs)),
                Transaction.posted_on.between(window[0], window[1]))
-        .order_by(Transaction.account_id, Transaction.posted_on, Transaction.id)
+        # within a day, the order the bank printed the lines in (counted oldest-first)
+        .order_by(Transaction.account_id, Transaction.posted_on, Transaction.upload_id,
+                  Transaction.position, Transaction.id)
     )
     # Fetched a batch at a time: a year of raw rows never sits in memory beside what is built.
     rows = chain.from_iterable(result.partitions(500))
@@ -206,56 +180,9 @@ def _money(hundredths: Any) -> tuple[Decimal, str]:
 
 # --- the plan, the schedule, the people ----------------------------------------------------
 
-def stable_line_id(line: Any) -> str:
-    """The same line in two plan versions: same category and same description."""
-    return f"{line.category}:{' '.join(line.description.lower().split())}"
-
-
-def load_plans(session: Session, recipient_id: int) -> tuple[list[ai.PlanVersion], dict[int, str]]:
-    plans = session.execute(
-        select(SupportPlan.id, SupportPlan.version, SupportPlan.effective_from,
-               SupportPlan.effective_to, SupportPlan.period, SupportPlan.actual_budget)
-        .where(SupportPlan.recipient_id == recipient_id, SupportPlan.status == "approved")
-        .order_by(SupportPlan.effective_from)
-    ).all()
-    lines = session.execute(
-        select(PlanLine).where(PlanLine.plan_id.in_([p.id for p in plans]))
-        .order_by(PlanLine.plan_id, PlanLine.position)
-    ).scalars().all()
-    line_ids = {line.id: stable_line_id(line) for line in lines}
-    by_plan: dict[int, list[ai.PlanLine]] = defaultdict(list)
-    for line in lines:
-        by_plan[line.plan_id].append(ai.PlanLine(
-            line_ids[line.id], line.category, line.description, line.amount,
-            line.amount_basis, line.planned_hours_per_week, line.hourly_rate))  # type: ignore[arg-type]
-    versions = [ai.PlanVersion(p.effective_from, p.effective_to, p.period, p.actual_budget,
-                               tuple(by_plan[p.id]), str(p.version)) for p in plans]
-    return versions, line_ids
-
-
-def load_schedule(session: Session, recipient_id: int, period: ai.AuditPeriod) -> ai.PaymentSchedule | None:
-    """The schedule in force at the period's end (the latest one to have started)."""
-    row = session.scalars(
-        select(PaymentSchedule)
-        .where(PaymentSchedule.recipient_id == recipient_id,
-               PaymentSchedule.first_payment_on <= period.end,
-               or_(PaymentSchedule.ends_on.is_(None), PaymentSchedule.ends_on >= period.start))
-        .order_by(PaymentSchedule.first_payment_on.desc(), PaymentSchedule.id.desc()).limit(1)
-    ).first()
-    if row is None:
-        return None
-    return ai.PaymentSchedule(row.council_amount, row.contribution_amount, row.frequency,  # type: ignore[arg-type]
-                              row.first_payment_on, row.funding_model)  # type: ignore[arg-type]
-
-
 def wage_line(versions: Sequence[ai.PlanVersion]) -> ai.PlanLine | None:
     lines = [line for v in versions for line in v.lines if line.category == ai.PA_WAGES]
     return lines[-1] if lines else None
-
-
-def load_workers(session: Session, recipient_id: int) -> list[Worker]:
-    return list(session.scalars(select(Worker).where(Worker.recipient_id == recipient_id)
-                                .order_by(Worker.id)))
 
 
 def with_timesheets(workers: Sequence[Worker], entries: Sequence[ai.TimesheetEntry]) -> list[Worker]:
@@ -309,10 +236,10 @@ def payroll_commitments(session: Session, recipient_id: int, account_ids: list[i
     """HMRC and pension the payroll says are due, less what the statements show was paid."""
     due = session.execute(
         select(func.min(PayrollLine.period_start),
-               func.coalesce(func.sum(PayrollLine.paye + PayrollLine.employee_ni
-                                      + PayrollLine.employer_ni), 0),
-               func.coalesce(func.sum(PayrollLine.employee_pension
-                                      + PayrollLine.employer_pension), 0))
+               func.coalesce(func.sum(_raw(PayrollLine.paye) + _raw(PayrollLine.employee_ni)
+                                      + _raw(PayrollLine.employer_ni)), 0),
+               func.coalesce(func.sum(_raw(PayrollLine.employee_pension)
+                                      + _raw(PayrollLine.employer_pension)), 0))
         .where(PayrollLine.recipient_id == recipient_id, PayrollLine.period_end <= end)
     ).one()
     since = due[0]
@@ -328,6 +255,11 @@ def payroll_commitments(session: Session, recipient_id: int, account_ids: list[i
     return owed
 
 
+def _raw(column: Any) -> Any:
+    """A money column as stored (integer hundredths), so a SQL sum stays in hundredths."""
+    return type_coerce(column, BigInteger)
+
+
 def _hundredths(value: Any) -> Decimal:
     """SQL sums over exact-hundredths columns come back as integers of hundredths."""
     return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
@@ -335,7 +267,8 @@ def _hundredths(value: Any) -> Decimal:
 
 def paid_since(session: Session, account_ids: list[int], category: str, since: date, end: date) -> Decimal:
     paid = session.scalar(
-        select(func.coalesce(func.sum(Transaction.amount), 0))
+        # summed as stored (integer hundredths), converted once below
+        select(func.coalesce(func.sum(type_coerce(Transaction.amount, BigInteger)), 0))
         .select_from(Transaction.__table__)
         .where(Transaction.account_id.in_(account_ids), Transaction.category == category,
                Transaction.amount < 0, Transaction.posted_on.between(since, end))
@@ -389,45 +322,42 @@ def load_underspend(session: Session, recipient_id: int, period: ai.AuditPeriod)
             UnderspendReason.period_end >= period.start)
         .order_by(UnderspendReason.id)
     )
-    return [ai.UnderspendReason(r.reason, r.note or "", r.hold_recovery) for r in rows]  # type: ignore[arg-type]
+    return [ai.UnderspendReason(r.reason, r.note or "", r.hold_recovery,  # type: ignore[arg-type]
+                                r.period_start, r.period_end) for r in rows]
 
 
 # --- all of it -----------------------------------------------------------------------------
 
 def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPeriod,
                       *, final_audit: bool = False) -> Loaded:
-    council = session.get(Council, recipient.council_id)
-    assert council is not None
-    rules = council_ruleset(council)
-    settings = council_settings(council)
-    accounts = load_accounts(session, recipient.id)
-    refs = {a.id: a.reference for a in accounts}
+    person = load_person(session, recipient.id)
+    council, rules = person.council, person.ruleset
+    refs = {a.id: a.reference for a in person.accounts}
     statements = load_statements(session, refs, period.end)
-    versions, line_ids = load_plans(session, recipient.id)
+    versions, line_ids = person.audit_plans()
     window = transaction_window(period, statements)
     txns, shown = load_transactions(session, refs, window, line_ids,
                                     flag_rules_by_transaction(session, recipient.id))
     entries, rates = load_timesheets(session, recipient.id, period.start - LOOKBACK, period.end)
     # only workers with timesheets are checked: with none in the window there is nobody to load
-    workers = with_timesheets(load_workers(session, recipient.id), entries) if entries else []
+    workers = with_timesheets(person.workers, entries) if entries else []
     flags, flag_rows = load_flags(session, recipient.id, period, rules)
     commitments = [*load_commitments(session, recipient.id, period.end),
                    *payroll_commitments(session, recipient.id, list(refs), period.end)]
     inputs = ai.AuditInputs(
-        recipient_id=str(recipient.id), period=period,
-        accounts=tuple(ai.Account(a.reference, a.kind) for a in accounts),
+        recipient_id=str(recipient.id), period=period, accounts=person.audit_accounts(),
         statements=tuple(statements), transactions=tuple(txns), plan_versions=tuple(versions),
-        schedule=load_schedule(session, recipient.id, period), commitments=tuple(commitments),
+        schedules=person.audit_schedules(period), commitments=tuple(commitments),
         workers=engine_workers(workers, rates, versions), timesheets=tuple(entries),
         flags=tuple(flags), prior_audits=load_prior_audits(session, recipient.id, period.start),
-        final_audit=final_audit, settings=settings,
+        final_audit=final_audit, settings=person.audit_settings(),
         underspend_reasons=tuple(load_underspend(session, recipient.id, period)),
     )
     first, last = period.start, period.end
     record = {
         "council_name": council.name,
         "recipient": {"id": recipient.id, "reference": recipient.reference, "name": recipient.name},
-        "accounts": [{"id": a.id, "reference": a.reference, "kind": a.kind} for a in accounts],
+        "accounts": [{"id": a.id, "reference": a.reference, "kind": a.kind} for a in person.accounts],
         "rules": rules.describe(),
         "rates": wage_rates_in_force(period),
         "workers": worker_rows(workers, inputs.workers),

@@ -19,7 +19,7 @@ LATEST = date(2099, 12, 31)
 MAX_PERIOD_DAYS = 3 * 366
 
 
-def check_period(start: date, end: date) -> None:
+def check_audit_period(start: date, end: date) -> None:
     if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
         raise ValueError(f"dates must be between {EARLIEST} and {LATEST}")
     if end < start:
@@ -36,7 +36,7 @@ class AuditIn(In):
 
     @model_validator(mode="after")
     def _period(self) -> AuditIn:
-        check_period(self.period_start, self.period_end)
+        check_audit_period(self.period_start, self.period_end)
         return self
 
 
@@ -74,7 +74,7 @@ class UnderspendReasonIn(In):
 
     @model_validator(mode="after")
     def _period(self) -> UnderspendReasonIn:
-        check_period(self.period_start, self.period_end)
+        check_audit_period(self.period_start, self.period_end)
         return self
 
 

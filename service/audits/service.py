@@ -8,7 +8,7 @@ Services flush, never commit. A closed audit never changes: a correction is a ne
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,6 +37,7 @@ from service.models import (
     SupportPlan,
     UnderspendReason,
 )
+from service.review.flags import run_period_rules, wage_questions_for
 from service.rules.ruleset import load_default_rules
 
 HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
@@ -49,9 +50,17 @@ HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
 def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
                  kind: str = "scheduled", *, corrects: Audit | None = None,
                  note: str | None = None) -> Audit:
-    """Audit all the person's accounts for the period (inclusive) and keep the result."""
+    """Audit all the person's accounts for the period (inclusive) and keep the result.
+
+    The rules that judge a whole period (minimum wage, cash each month) run first, so no
+    separate re-run is needed. Auditing the same person and period again refreshes the
+    open audit of that kind rather than opening a second one beside it.
+    """
+    run_period_rules(ctx, recipient, start, end)
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
+    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end))
+    loaded = replace(loaded, inputs=replace(loaded.inputs, rule_questions=asked))
     if not loaded.inputs.accounts:
         raise Unprocessable(
             f"{recipient.reference} has no account recorded, so there is nothing to audit yet. "
@@ -63,6 +72,9 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
             "underspend_reasons": to_plain(loaded.inputs.underspend_reasons)}
     if note:
         used["correction_reason"] = note
+    existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
+    if existing is not None:
+        return _refresh(ctx, existing, result.tier, result.to_dict(), used, result.proposed_recovery)
     audit = Audit(
         council_id=recipient.council_id, recipient_id=recipient.id, period_start=start,
         period_end=end, kind=kind, status="open", tier=result.tier, result=result.to_dict(),
@@ -71,6 +83,26 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     )
     ctx.session.add(audit)
     record(ctx, "audit.created", audit, after=audit_state(audit))
+    return audit
+
+
+def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str) -> Audit | None:
+    return ctx.session.scalars(
+        select(Audit).where(Audit.recipient_id == recipient.id, Audit.period_start == start,
+                            Audit.period_end == end, Audit.kind == kind, Audit.status == "open")
+        .order_by(Audit.id.desc()).limit(1)).first()
+
+
+def _refresh(ctx: Ctx, audit: Audit, tier: str, result: dict[str, Any], used: dict[str, Any],
+             proposed: Decimal) -> Audit:
+    """Today's figures for an open audit; a decision on a recovery that changed is cleared."""
+    before = audit_state(audit)
+    audit.tier, audit.result, audit.inputs = tier, result, used
+    if proposed != audit.proposed_recovery:
+        audit.agreed_recovery = None
+        audit.decision_reason = None
+    audit.proposed_recovery = proposed
+    record(ctx, "audit.refreshed", audit, before=before, after=audit_state(audit))
     return audit
 
 

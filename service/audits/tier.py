@@ -185,10 +185,21 @@ def documents_for(asks: Asks) -> tuple[str, ...]:
 
 
 def decide_tier(
-    signals: RiskSignals, weights: RiskWeights, thresholds: TierThresholds, asks: Asks
+    signals: RiskSignals, weights: RiskWeights, thresholds: TierThresholds, asks: Asks,
+    proposed_recovery: Decimal = Decimal(0),
 ) -> TierDecision:
+    """The tier from the score, with two limits: money is recovered only after a
+    conversation, so a proposed recovery makes the audit at least standard; and a surplus
+    alone never makes it full."""
     score, reasons = score_risk(signals, weights)
     tier = choose_tier(score, thresholds)
+    surplus_points = sum(r.points for r in _surplus_reason(signals.weeks_above_contingency, weights))
+    if tier == "full" and choose_tier(score - surplus_points, thresholds) != "full":
+        tier = "standard"
+    if proposed_recovery > 0 and tier == "light":
+        tier = "standard"
+        reasons = (*reasons, Reason(f"a recovery of {gbp(proposed_recovery)} is proposed, "
+                                    "which we talk about first", 0))
     questions = questions_for(asks) if tier != "light" else ()
     documents = documents_for(asks) if tier == "full" else ()
     return TierDecision(tier, score, reasons, questions, documents)

@@ -16,3 +16,10 @@ def range_words(first: date, last: date) -> str:
     if first.year == last.year:
         return f"{first.day} {first:%B} to {day_words(last)}"
     return f"{day_words(first)} to {day_words(last)}"
+
+
+def list_words(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

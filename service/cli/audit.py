@@ -26,8 +26,8 @@ def parse_day(text: str, option: str) -> date:
         fail(f"{option} {text!r} is not a date (YYYY-MM-DD)")
 
 
-def check_period(start: date, end: date) -> None:
-    from service.audits.schemas import check_period as allowed
+def period_or_fail(start: date, end: date) -> None:
+    from service.audits.schemas import check_audit_period as allowed
 
     try:
         allowed(start, end)
@@ -38,7 +38,7 @@ def check_period(start: date, end: date) -> None:
 def run(reference: str, start_text: str, end_text: str, *, as_json: bool, xlsx: Path | None,
         letter: Path | None, kind: str = "on_demand", council_code: str | None = None) -> None:
     start, end = parse_day(start_text, "--from"), parse_day(end_text, "--to")
-    check_period(start, end)
+    period_or_fail(start, end)
     if kind not in KINDS:
         fail(f"--kind must be one of {', '.join(KINDS)}")
     if letter is not None and letter.suffix.lower() not in (".html", ".htm", ".pdf"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -11,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from service.cli.common import fail, find_account
 from service.core.db import session_scope
 from service.core.errors import DpauditError
-from service.ingest.statements import import_statement
+from service.ingest.statements import Declared, import_statement
 from service.ingest.uploads import clean_filename
 from service.models import Account
 from service.onboarding.service import system_ctx
@@ -38,7 +39,21 @@ def _account_ids(reference: str, council_code: str | None) -> tuple[int, int]:
         return account.id, account.council_id
 
 
-def import_path(path: Path, account_ref: str, council_code: str | None, dry_run: bool) -> None:
+def declared_period(start: str | None, end: str | None) -> Declared:
+    """--from and --to as the period the files cover; one line naming the fault if wrong."""
+    days = []
+    for option, text in (("--from", start), ("--to", end)):
+        try:
+            days.append(date.fromisoformat(text) if text else None)
+        except ValueError:
+            fail(f"{option} {text!r} is not a date (YYYY-MM-DD)")
+    if days[0] and days[1] and days[0] > days[1]:
+        fail(f"--from {start} is after --to {end}")
+    return Declared(period_start=days[0], period_end=days[1])
+
+
+def import_path(path: Path, account_ref: str, council_code: str | None, dry_run: bool,
+                declared: Declared | None = None) -> None:
     files = statement_files(path)
     if not files:
         fail(f"{path}: no files to import")
@@ -50,7 +65,7 @@ def import_path(path: Path, account_ref: str, council_code: str | None, dry_run:
         task = progress.add_task("importing", total=len(files))
         for file in files:
             progress.update(task, description=f"importing {file.name}")
-            failed = _import_one(file, account_id, council_id, dry_run, totals)
+            failed = _import_one(file, account_id, council_id, dry_run, totals, declared)
             failures += failed
             progress.advance(task)
     verb = "would add" if dry_run else "added"
@@ -61,14 +76,15 @@ def import_path(path: Path, account_ref: str, council_code: str | None, dry_run:
         raise typer.Exit(2)
 
 
-def _import_one(file: Path, account_id: int, council_id: int, dry_run: bool, totals: dict[str, int]) -> int:
+def _import_one(file: Path, account_id: int, council_id: int, dry_run: bool, totals: dict[str, int],
+                declared: Declared | None = None) -> int:
     try:
         with session_scope() as session:
             account = session.get(Account, account_id)
             assert account is not None
             result, new = import_statement(system_ctx(session, council_id), account,
                                            file.read_bytes(), clean_filename(file.name),
-                                           dry_run=dry_run)
+                                           declared=declared, dry_run=dry_run)
     except DpauditError as exc:
         typer.echo(f"{_shown(file)}: {exc.detail}", err=True)
         return 1

@@ -87,11 +87,20 @@ def import_(
     account: Annotated[str, typer.Option(help="The account's reference.")],
     council: Annotated[str | None, typer.Option(help="Council code, if references repeat.")] = None,
     dry_run: Annotated[bool, typer.Option(help="Check and count without storing.")] = False,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="First day the statement covers, YYYY-MM-DD, when the file does not say.")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", help="Last day it covers (inclusive), YYYY-MM-DD, when the file does not say.")] = None,
 ) -> None:
-    """Import statements into an account, each file whole or not at all, with progress."""
+    """Import statements into an account, each file whole or not at all, with progress.
+
+    A statement covers the period it declares (OFX, a preamble, or dates in its file name);
+    --from and --to declare it for files that do not say, so days without lines at either
+    end count as covered. Every line must fall inside the period given.
+    """
     from service.cli import ingest
 
-    ingest.import_path(path, account, council, dry_run)
+    ingest.import_path(path, account, council, dry_run, ingest.declared_period(start, end))
 
 
 @app.command()
@@ -150,9 +159,23 @@ def audit(
 ) -> None:
     """Audit all of a person's accounts for a period and save the audit.
 
-    JSON money is decimal strings: opening_balance, closing_balance, money_in, money_out,
-    reconciliation_difference (opening + in - out + difference = closing), contingency,
-    commitments, surplus, proposed_recovery; with tier, tier_reasons, gaps and flags.
+    Running it again for the same person, period and kind refreshes the open audit.
+    The rules that judge a whole period (minimum wage, cash each month) run first.
+
+    --json prints one object, a contract kept from release to release. Money is a decimal
+    string ("1234.50"):
+
+    opening_balance, closing_balance, money_in, money_out, reconciliation_difference
+    (opening + in - out + difference = closing; transfers between the person's own accounts
+    are neither in nor out); weekly_plan_value, contingency_weeks (an integer), contingency,
+    commitments, surplus (closing - contingency - commitments - paid in advance);
+    proposed_recovery, council_share, contribution_share, recovery_held (true or false);
+    tier (light, standard or full), tier_reasons ([{label, points}]); accounts (the account
+    references); gaps (sentences, "no statement from 1 July to 31 July 2026"); flags
+    ([{rule_id, status, transaction_date, transaction_amount, transaction_description, ...}]);
+    findings ([{code, severity (info or question), message}]). Also audit_id, recipient_id,
+    recipient_reference, period_start, period_end, kind, status, score, agreed_recovery.
+
     Exit 2 with one line when the account is unknown or ambiguous, or a date is wrong.
     """
     from service.cli import audit as audit_command

@@ -1,7 +1,8 @@
 """Payroll runs from providers: one line per worker per pay period, added once.
 
 A provider may push the same run again (a retry, a re-send of the whole month): lines for a
-worker and pay period already held change nothing and are counted as duplicates.
+worker and pay period already held change nothing and are counted as duplicates. The
+minimum wage rule runs for the run's pay periods in the same transaction.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from service.ingest.uploads import (
     store_blob,
 )
 from service.models import PayrollLine, Recipient, Upload, Worker
+from service.review.flags import run_period_rules
 
 _MONEY_FIELDS = ("gross", "paye", "employee_ni", "employer_ni", "employee_pension",
                  "employer_pension", "net")
@@ -110,6 +112,9 @@ def import_payroll_lines(ctx: Ctx, recipient: Recipient, lines: list[ParsedPayro
                            format=fmt, period_start=min(r["period_start"] for r in rows),
                            period_end=max(r["period_end"] for r in rows))
     new = _insert(ctx, upload, rows)
+    # gross pay may complete a pay period: judge it now, in this upload's transaction
+    run_period_rules(ctx, recipient, min(r["period_start"] for r in rows),
+                 max(r["period_end"] for r in rows))
     kept = _as_kept(rows, _held(ctx, recipient, rows))
     result = _result(kept, names, recipient, fmt, filename, warnings, upload_id=upload.id, new=new,
                      dry_run=False)

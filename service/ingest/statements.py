@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Column, MetaData, Table, bindparam, select, true, update
@@ -29,6 +30,7 @@ from sqlalchemy import Column, MetaData, Table, bindparam, select, true, update
 from importers import ImportFailure, Limits, parse_statement
 from importers.records import ParsedStatement, StatementLine
 from service import rules
+from service.audits import balances
 from service.core.config import get_settings
 from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
@@ -44,7 +46,7 @@ from service.ingest.schemas import (
     RowCounts,
     StatementResult,
 )
-from service.models import Account, Council, Transaction, Upload
+from service.models import Account, Flag, Recipient, Transaction, Upload
 from service.rules import payee_key
 from service.rules.model import ref_id
 
@@ -75,6 +77,7 @@ class Keyed:
     review: str | None = None
     duplicate_of: int | None = None
     found: rules.Classification | None = None
+    position: int = 0  # place in the file, counted oldest-first
 
 
 @dataclass
@@ -142,8 +145,9 @@ def _replay(first: Upload, dry_run: bool) -> StatementResult:
 
 
 def lines_for_account(account: Account, parsed: ParsedStatement) -> list[StatementLine]:
-    """The file's lines for this account; a file for another account is refused."""
-    in_file = sorted({line.account for line in parsed.lines if line.account})
+    """The file's lines for this account; a file for another account is refused, whether
+    its lines name the account or only its preamble does ("FlexDirect ****45678")."""
+    in_file = sorted({line.account for line in parsed.lines if line.account} | set(parsed.accounts))
     if not in_file:
         return list(parsed.lines)
     last4 = (account.masked_number or "")[-4:]
@@ -174,15 +178,16 @@ def lines_for_account(account: Account, parsed: ParsedStatement) -> list[Stateme
 def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind: str, raw: bytes,
                  filename: str | None, file_format: str | None, parsed: ParsedStatement | None,
                  declared: Declared, dry_run: bool) -> StatementResult:
-    check_dates(lines, declared)
-    keyed = assign_keys(lines)
+    """One straight pipeline: check, order, keys, write, classify, flags, summary."""
+    check_line_dates(lines, declared)
+    chronological = oldest_first(lines)
+    keyed = assign_keys(chronological)
     _resolve_id_collisions(ctx, account, keyed)
     classify = classifier(ctx, account)
     for item in keyed:
         item.found = classify(item.line, None)
-    chronological = _chronological(lines)
     opening, closing, balance_warnings = _balances(chronological, parsed, declared)
-    period = _period(chronological, parsed, declared)
+    period, evidence = _period(chronological, parsed, declared)
     upload: Upload | None = None
     if dry_run:
         outcome = _preview(ctx, account, keyed)
@@ -192,9 +197,12 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
             sha256=uploads.store_blob(ctx.session, raw), filename=filename, format=file_format,
             period_start=period.start, period_end=period.end, opening_balance=opening,
             closing_balance=closing, summary={})
+        upload.period_evidence = evidence
         outcome = _store(ctx, account, upload, keyed)
     upload_id = upload.id if upload is not None else None
     flags = _raise_flags(ctx, account, keyed, outcome, classify) if upload else _preview_flags(keyed, outcome)
+    if upload is not None and outcome.new_ids and period.start and period.end:
+        flags += _period_flags(ctx, account, period.start, period.end)
     result = _summary(
         upload_id=upload_id, dry_run=dry_run, file_format=file_format, filename=filename,
         period=period, lines=lines, outcome=outcome, opening=opening, closing=closing,
@@ -221,16 +229,17 @@ def _text(description: str) -> str:
 
 
 def assign_keys(lines: Iterable[StatementLine]) -> list[Keyed]:
+    """Keys for the lines, given oldest-first: each keeps its place as its position."""
     keyed: list[Keyed] = []
     seen: dict[str, int] = defaultdict(int)
-    for line in lines:
+    for position, line in enumerate(lines):
         if line.reference:
             rule, key = "bank_id", "id:" + _digest(line.reference)
         elif line.balance is not None:
             rule, key = "balance_chain", "bal:" + _digest(line.date, line.amount, line.balance)
         else:
             rule, key = "content", "txt:" + _digest(line.date, line.amount, _text(line.description))
-        keyed.append(Keyed(line, rule, key, seen[key]))
+        keyed.append(Keyed(line, rule, key, seen[key], position=position))
         seen[key] += 1
     return keyed
 
@@ -289,7 +298,7 @@ def _row(account: Account, upload: Upload, item: Keyed, now: Any) -> dict[str, A
         "council_id": account.council_id, "account_id": account.id, "upload_id": upload.id,
         "posted_on": line.date, "amount": line.amount, "description": line.description,
         "reference": (line.reference or "")[:255] or None, "balance": line.balance,
-        "mcc": line.mcc, "source_line": line.line, "dedup_key": item.key,
+        "mcc": line.mcc, "source_line": line.line, "position": item.position, "dedup_key": item.key,
         "dedup_rule": item.rule, "occurrence": item.occurrence,
         "payee_key": _payee_key(line.description), "review": item.review,
         "possible_duplicate_of": item.duplicate_of, "created_at": now,
@@ -300,7 +309,7 @@ def _row(account: Account, upload: Upload, item: Keyed, now: Any) -> dict[str, A
 
 
 _STAGED = ("council_id", "account_id", "upload_id", "posted_on", "amount", "description", "reference",
-           "balance", "mcc", "source_line", "dedup_key", "dedup_rule", "occurrence", "payee_key",
+           "balance", "mcc", "source_line", "position", "dedup_key", "dedup_rule", "occurrence", "payee_key",
            "review", "possible_duplicate_of", "created_at", "category", "category_reason",
            "worker_id", "plan_line_id")
 
@@ -454,12 +463,10 @@ Classifier = Callable[[StatementLine, "int | None"], rules.Classification]
 
 def classifier(ctx: Ctx, account: Account) -> Classifier:
     """Classify lines against this person's plan, workers, schedule and remembered payees."""
-    from service.review.context import council_ruleset, recipient_context
+    from service.people.context import load_person
 
-    context = recipient_context(ctx.session, account.recipient_id, account.id)
-    council = ctx.session.get(Council, account.council_id)
-    assert council is not None
-    ruleset = council_ruleset(council)
+    person = load_person(ctx.session, account.recipient_id)
+    context, ruleset = person.classification(account.id), person.ruleset
 
     def classify(line: StatementLine, stored_id: int | None) -> rules.Classification:
         txn = rules.Txn(date=line.date, amount=line.amount, description=line.description,
@@ -473,7 +480,7 @@ def classifier(ctx: Ctx, account: Account) -> Classifier:
 def _raise_flags(ctx: Ctx, account: Account, keyed: list[Keyed], outcome: Outcome,
                  classify: Classifier) -> list[dict[str, Any]]:
     """One flag per rule hit on a newly stored line (flags are keyed, so never twice)."""
-    from service.review.classify import Found, sync_flags
+    from service.review.flags import Found, sync_flags
 
     stored = dict(zip(outcome.new_keys, outcome.new_ids, strict=True))
     found = []
@@ -488,6 +495,19 @@ def _raise_flags(ctx: Ctx, account: Account, keyed: list[Keyed], outcome: Outcom
     new, _ = sync_flags(ctx, account.council_id, account.recipient_id, found)
     return [{"rule": f.rule_id, "reason": f.explanation, "transaction_id": f.transaction_id}
             for f in new]
+
+
+def _period_flags(ctx: Ctx, account: Account, start: date, end: date) -> list[dict[str, Any]]:
+    """The rules that judge whole pay periods (the minimum wage on bank pay) see the new lines
+    at once; a flag they raise is listed with the upload's."""
+    from service.review.flags import run_period_rules
+
+    recipient = ctx.session.get(Recipient, account.recipient_id)
+    assert recipient is not None
+    before = set(ctx.session.scalars(select(Flag.id).where(Flag.recipient_id == recipient.id)))
+    found = run_period_rules(ctx, recipient, start, end)
+    return [{"rule": f.rule_id, "reason": f.explanation, "transaction_id": f.transaction_id}
+            for f in found if f.id not in before]
 
 
 def _preview_flags(keyed: list[Keyed], outcome: Outcome) -> list[dict[str, Any]]:
@@ -518,34 +538,30 @@ def hand_over_shared_lines(ctx: Ctx, voided: Upload) -> int:
 
 # --- balances, period, coverage ------------------------------------------------------------
 
-def _chronological(lines: list[StatementLine]) -> list[StatementLine]:
-    """Files come newest-first or oldest-first; the balance chain needs oldest-first."""
-    if len(lines) > 1 and lines[0].date > lines[-1].date:
-        return list(reversed(lines))
-    return lines
+def oldest_first(lines: list[StatementLine]) -> list[StatementLine]:
+    """Files come newest-first or oldest-first; each day's lines keep the file's order."""
+    return balances.oldest_first(lines, _DAY, _AMOUNT, _BALANCE)
+
+
+_DAY = attrgetter("date")
+_AMOUNT = attrgetter("amount")
+_BALANCE = attrgetter("balance")
 
 
 def chain_breaks(lines: list[StatementLine]) -> list[ChainBreak]:
-    breaks = []
-    previous = None
-    for line in lines:
-        if line.balance is None:
-            previous = None
-            continue
-        if previous is not None and previous + line.amount != line.balance:
-            breaks.append(ChainBreak(line=line.line, expected_balance=previous + line.amount,
-                                     balance=line.balance))
-        previous = line.balance
-    return breaks
+    """Where a printed balance does not follow from the one before (lines oldest-first)."""
+    return [ChainBreak(line=lines[b.index].line, expected_balance=b.expected, balance=b.found)
+            for b in balances.breaks(lines, _AMOUNT, _BALANCE)]
 
 
 def _balances(lines: list[StatementLine], parsed: ParsedStatement | None,
               declared: Declared) -> tuple[Decimal | None, Decimal | None, list[str]]:
-    first = lines[0] if lines else None
-    from_lines_open = first.balance - first.amount if first and first.balance is not None else None
-    from_lines_close = lines[-1].balance if lines and lines[-1].balance is not None else None
-    opening = _first_known(from_lines_open, parsed.opening_balance if parsed else None)
-    closing = _first_known(from_lines_close, parsed.closing_balance if parsed else None)
+    """Opening and closing balances: the file's own statement balances, else its earliest
+    line's balance less that line's amount and its latest line's balance, else declared."""
+    opening = _first_known(parsed.opening_balance if parsed else None,
+                           balances.opening_balance(lines, _AMOUNT, _BALANCE))
+    closing = _first_known(parsed.closing_balance if parsed else None,
+                           balances.closing_balance(lines, _AMOUNT, _BALANCE))
     warnings = []
     for name, found, given in (("opening", opening, declared.opening_balance),
                                ("closing", closing, declared.closing_balance)):
@@ -560,18 +576,27 @@ def _first_known(*values: Decimal | None) -> Decimal | None:
     return next((v for v in values if v is not None), None)
 
 
-def _period(lines: list[StatementLine], parsed: ParsedStatement | None, declared: Declared) -> Period:
-    """An OFX file's own statement period when it has one; else what the uploader declared
-    (checked to contain every line); else the first and last day with a line."""
-    stated = parsed if parsed is not None and parsed.format == "ofx" else None
-    start = _first_date(stated.period_start if stated else None, declared.period_start,
-                        min((line.date for line in lines), default=None))
-    end = _first_date(stated.period_end if stated else None, declared.period_end,
-                      max((line.date for line in lines), default=None))
-    return Period(start=start, end=end)
+def _period(lines: list[StatementLine], parsed: ParsedStatement | None,
+            declared: Declared) -> tuple[Period, str]:
+    """The period the statement covers, and what that rests on: the file's own statement
+    period (OFX, a preamble), else the period in its name, else what the uploader declared
+    (checked to contain every line), else only the first and last day with a line."""
+    evidence = parsed.period_evidence if parsed is not None else "lines"
+    if parsed is not None and evidence == "lines" and parsed.format == "ofx" and parsed.period_start:
+        evidence = "statement"  # an OFX statement always states its own period
+    if parsed is not None and evidence != "lines":
+        return Period(start=parsed.period_start, end=parsed.period_end), evidence
+    if declared.period_start is not None or declared.period_end is not None:
+        start = _first_date(declared.period_start, min((ln.date for ln in lines), default=None))
+        end = _first_date(declared.period_end, max((ln.date for ln in lines), default=None))
+        complete = declared.period_start is not None and declared.period_end is not None
+        return Period(start=start, end=end), "declared" if complete else "lines"
+    start = min((line.date for line in lines), default=None)
+    end = max((line.date for line in lines), default=None)
+    return Period(start=start, end=end), "lines"
 
 
-def check_dates(lines: list[StatementLine], declared: Declared) -> None:
+def check_line_dates(lines: list[StatementLine], declared: Declared) -> None:
     """Dates a statement can hold, and a declared period that contains its lines."""
     start, end = declared.period_start, declared.period_end
     if start and end and start > end:

@@ -1,7 +1,9 @@
 """Timesheet uploads: parse, match each name to a personal assistant, add only new shifts.
 
 The whole file is one unit of work: it is refused before anything is written, or all of its
-new shifts are added together with the upload record (the request commits once).
+new shifts are added together with the upload record (the request commits once). The
+period rules (minimum wage) run for the dates the file covers in the same transaction, so
+their flags exist when the reply is sent.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from service.ingest.uploads import (
     store_blob,
 )
 from service.models import Recipient, TimesheetEntry, Upload, Worker
+from service.review.flags import run_period_rules
 from service.rules import model as rules_model
 from service.rules.people import match_worker
 
@@ -149,6 +152,9 @@ def import_timesheet(ctx: Ctx, recipient: Recipient, data: bytes, filename: str 
         new = _count_new_keys(ctx, recipient, [r["dedup_key"] for r in prepared.rows])
         return _result(parsed, prepared, filename, recipient, upload_id=None, new=new, dry_run=True)
     upload = _store(ctx, recipient, data, filename, parsed, prepared)
+    if upload.period_start is not None and upload.period_end is not None:
+        # new hours may complete a pay period: judge it now, in this upload's transaction
+        run_period_rules(ctx, recipient, upload.period_start, upload.period_end)
     return result_of(upload, duplicate_file=False, dry_run=False)
 
 

@@ -61,7 +61,7 @@ def create_upload(ctx: Ctx, **fields: Any) -> Upload:
 
 def _release_lines(ctx: Ctx, upload: Upload) -> None:
     """Nothing may point at lines about to go: flags keep their evidence, twins lose the link."""
-    from service.review.classify import release_transactions
+    from service.review.flags import release_transactions
 
     ids = list(ctx.session.scalars(select(Transaction.id).where(Transaction.upload_id == upload.id)))
     # only council staff may settle a flag by voiding; a holder's open flags wait for them

@@ -30,6 +30,9 @@ class Transaction(CreatedMixin, CouncilScoped, Base):
     balance: Mapped[Decimal | None] = mapped_column(Money())
     mcc: Mapped[str | None] = mapped_column(String(4))
     source_line: Mapped[int | None]
+    # the line's place in its file counted oldest-first, so lines of one day keep the
+    # order the bank printed them in whether the file ran newest-first or oldest-first
+    position: Mapped[int | None]
     dedup_key: Mapped[str] = mapped_column(String(80))
     # which layer made the key: "bank_id", "balance_chain" or "content" (see service/ingest)
     dedup_rule: Mapped[str] = mapped_column(String(16), default="content")

@@ -30,6 +30,9 @@ class Upload(IdMixin, CreatedMixin, CouncilScoped, Base):
     status: Mapped[str] = mapped_column(choice(*UPLOAD_STATUSES, name="status"), default="imported")
     period_start: Mapped[date | None]
     period_end: Mapped[date | None]
+    # what the period rests on: "statement" (the file declares it), "filename", "declared"
+    # (the uploader said so), or "lines" (only the first and last line's dates)
+    period_evidence: Mapped[str | None] = mapped_column(String(16))
     opening_balance: Mapped[Decimal | None] = mapped_column(Money())
     closing_balance: Mapped[Decimal | None] = mapped_column(Money())
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -17,7 +17,7 @@ from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.models import Account, Council, Flag, Note, Recipient, Transaction
 from service.review import service
-from service.review.classify import rerun_rules
+from service.review.flags import rerun_rules
 from service.review.schemas import (
     CategoryCode,
     DecisionIn,

@@ -18,7 +18,7 @@ from service.core.events import record, snapshot
 from service.core.principal import STAFF, visible_recipient_ids
 from service.core.types import utcnow
 from service.models import Account, Council, Event, Flag, Note, PayeeCategory, Transaction
-from service.review.context import (
+from service.review.rule_settings import (
     HOLDER_CATEGORIES,
     checked_parameters,
     council_ruleset,

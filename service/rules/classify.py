@@ -214,10 +214,14 @@ class _PlanView:
         council_payer = _names_payer(text, self.council_payers)
         if lexicon().refund.search(text):
             return council_payer, "refund"
-        if council_payer or lexicon().council.search(text):
+        # who paid decides before what the words say: "M HALE DP CONTRIBUTION" is the
+        # person's contribution although it says DP, and the council's payer is the council
+        if council_payer:
             return council_payer, "council_payment"
         if _names_payer(text, self.contribution_payers) or lexicon().contribution.search(text):
             return council_payer, "client_contribution"
+        if lexicon().council.search(text):
+            return council_payer, "council_payment"
         return council_payer, None
 
     def is_own_account(self, txn: Txn) -> bool:

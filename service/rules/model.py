@@ -112,7 +112,13 @@ class TimesheetEntry:
 
 @dataclass(frozen=True, slots=True)
 class PayRecord:
-    """Gross pay for a pay reference period, from a payroll run or from wage payments."""
+    """Pay for a pay reference period, from a payroll run or from wage payments.
+
+    `source` is "payroll" (then `gross` is gross pay) or "bank" (then `gross` holds what
+    the bank paid, which is net of any tax, National Insurance or pension). `hours` are
+    the hours the payroll paid for, when the payroll says; otherwise hours come from
+    timesheets. The two are never added together.
+    """
 
     worker_ref: str
     period_start: dt.date
@@ -120,6 +126,24 @@ class PayRecord:
     gross: Decimal
     source: str = "payroll"
     accommodation_days: int = 0
+    hours: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WageQuestion:
+    """Not a flag: a worker whose bank payments look low for their hours, while their pay
+    is high enough that tax, National Insurance or pension may have been taken off first.
+    Only the payslips can say, so an audit asks for them once per worker.
+    """
+
+    worker_ref: str
+    worker_name: str
+    periods: tuple[tuple[dt.date, dt.date], ...]
+    question: str
+
+    @property
+    def key(self) -> str:
+        return f"wage_question|worker:{self.worker_ref}"
 
 
 @dataclass(frozen=True, slots=True)

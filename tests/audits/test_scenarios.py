@@ -138,7 +138,10 @@ def test_statement_gap_is_listed_in_words_and_asked_for() -> None:
     # bank 1 + one gap 3 = 4: standard, asking for the missing statement
     assert result.tier == "standard"
     assert "There is no statement from 2 May to 31 May 2026: please upload it." in (result.decision.questions)
-    assert any(f.code == "missed_council_payment" for f in result.findings)
+    # the council's 4 May payment fell inside the gap: not seen, never "missed"
+    assert not any(f.code == "missed_council_payment" for f in result.findings)
+    assert [f.message for f in result.findings if f.code == "payment_not_seen"] == [
+        "Payments due on 4 May 2026 fell while no statement came in, so we have not seen them."]
 
 
 def _with_gambling(status: str) -> object:
@@ -210,8 +213,8 @@ def test_transfer_between_own_accounts_is_neither_income_nor_spending() -> None:
     on_card = [replace(t, account="A2") for t in quarter if t.category == "day_activities"]
     rest = [t for t in quarter if t.category != "day_activities"]
     transfers = (
-        txn("t-out", "2026-04-10", "-500.00", "own_transfer"),
-        txn("t-in", "2026-04-10", "500.00", "own_transfer", account="A2"),
+        txn("t-out", "2026-04-10", "-500.00", "own_transfer", description="TOP UP CARD"),
+        txn("t-in", "2026-04-11", "500.00", "own_transfer", account="A2", description="LOAD"),
     )
     result = run_audit(
         inputs(
@@ -233,18 +236,20 @@ def test_transfer_between_own_accounts_is_neither_income_nor_spending() -> None:
     assert sum(c.amount for c in result.plan.by_category) == result.money_out
 
 
-def test_transfer_seen_on_one_side_only_is_a_difference() -> None:
-    # 500.00 left A1 "to A2", but A2's statement never shows it arriving
+def test_transfer_seen_on_one_side_only_is_ordinary_money_out() -> None:
+    # 500.00 left A1 "to A2", but A2's statement never shows it arriving: with no pair it is
+    # not a transfer, so it counts as money out and the pot still balances (1,000 - 500 = 500)
     result = run_audit(
         inputs(
             accounts=(Account("A1", "bank"), Account("A2", "prepaid")),
             statements=(statement("1000.00", "500.00"), statement("0.00", "0.00", account="A2", upload="S2")),
-            transactions=(txn("t-out", "2026-04-10", "-500.00", "own_transfer"),),
+            transactions=(txn("t-out", "2026-04-10", "-500.00", "own_transfer", description="TOP UP CARD"),),
             schedule=None,
         )
     )
-    assert result.reconciliation_difference == m("-500.00")
-    assert any(f.code == "transfer_unmatched" for f in result.findings)
+    assert (result.money_out, result.reconciliation_difference) == (m("500.00"), m("0.00"))
+    assert result.transfers == ()
+    assert not any(f.code == "transfer_unmatched" for f in result.findings)
 
 
 def test_final_audit_keeps_no_contingency() -> None:

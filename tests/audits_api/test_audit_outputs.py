@@ -48,8 +48,10 @@ def test_workbook_figures_match_the_json(client: Any, council: Any) -> None:
                         ("Contingency", "contingency"), ("Surplus", "surplus"),
                         ("Council share", "council_share"), ("Proposed recovery", "proposed_recovery")):
         assert D(str(sheet[label])).quantize(D("0.01")) == D(s[name]), label
-    # 4 (flag) + 4 (5 weeks above contingency, capped) + 1 (first audit) + 1 (bank) = 10: full
-    assert sheet["Tier"] == "Full" and s["tier"] == "full"
+    # 4 (flag) + 4 (5 weeks above contingency, capped) + 1 (first audit) + 1 (bank) = 10, but
+    # without the surplus's 4 it is 6: a surplus alone never makes an audit full, so standard
+    assert s["score"] == 10
+    assert sheet["Tier"] == "Standard" and s["tier"] == "standard"
     # (4,530 - 2,600) x 3,600 / 3,900 = 1,781.538... to the penny
     assert D(s["proposed_recovery"]) == D("1781.54")
 

@@ -116,7 +116,7 @@ def test_council_summary_figures(client: Any, council: Any) -> None:
     url = f"/v1/councils/{council.id}/summary?from=2026-01-01&to=2026-12-31"
     body = client.get(url, headers=council.auth()).json()
     assert body["audits"]["done"] == 2
-    assert {t["tier"]: t["done"] for t in body["audits"]["by_tier"]} == {"light": 0, "standard": 1, "full": 1}
+    assert {t["tier"]: t["done"] for t in body["audits"]["by_tier"]} == {"light": 0, "standard": 2, "full": 0}
     # held: 1,800.00 (its proposal is 0.00); the other proposes and agrees 1,781.54
     assert body["surplus"] == {"proposed": "1781.54", "agreed": "1781.54", "held": "1800.00"}
     assert [(f["rule_id"], f["open"], f["total"]) for f in body["flags_by_rule"]] == [("harmful.gambling", 1, 1)]

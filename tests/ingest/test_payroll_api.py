@@ -222,3 +222,26 @@ def test_pay_that_cannot_add_up_is_refused(client: Any, council: Council) -> Non
     far = client.post(f"/v1/recipients/{rid}/payroll-runs", headers=h,
                       json={"lines": [{**base, "period_start": "0001-01-01", "net": "90.00"}]})
     assert far.status_code == 422
+
+
+def _wage_flags(client: Any, rid: int, headers: dict[str, str]) -> list[dict[str, Any]]:
+    response = client.get("/v1/flags", headers=headers, params={
+        "recipient_id": rid, "rule": "unlawful.below_minimum_wage", "limit": 200})
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+def test_a_csv_run_below_the_minimum_wage_is_flagged_by_the_upload(
+        client: Any, council: Council) -> None:
+    h = council.auth()
+    rid = recipient(client, council)
+    # Jane's age is not recorded, so the lowest rate is used: 40 hours x £8.00 (April 2026)
+    # = £320.00 at the least; £280.00 gross is £40.00 short
+    run = (CSV.splitlines()[0] + "\n"
+           "Jane Smith,01/04/2026,30/04/2026,280.00,0,0,0,0,0,280.00,40\n")
+    assert upload_csv(client, rid, run, h, "?dry_run=true").status_code == 200
+    assert _wage_flags(client, rid, h) == []  # a dry run writes nothing, flags included
+    assert upload_csv(client, rid, run, h).status_code == 201
+    (flag,) = _wage_flags(client, rid, h)
+    assert flag["explanation"].startswith(
+        "You paid Jane Smith £40.00 less than the law says for 1 to 30 April 2026.")

@@ -320,3 +320,20 @@ def test_shift_dates_outside_2000_to_2099_are_refused(client: Any, council: Coun
                            files={"file": ("t.csv", data)})
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "date" and response.json()["errors"][0]["line"] == 2
+
+
+def test_a_timesheet_that_completes_an_underpaid_period_raises_the_flag(
+        client: Any, council: Council) -> None:
+    h = council.auth()
+    rid = recipient_with_workers(client, council)
+    post_ok(client, f"/v1/recipients/{rid}/payroll-runs", h, {"lines": [
+        {"worker": "Jane Smith", "period_start": "2026-01-05", "period_end": "2026-01-11",
+         "gross": "40.00", "net": "40.00"}]})
+    flagged = {"recipient_id": rid, "rule": "unlawful.below_minimum_wage", "limit": 200}
+    assert client.get("/v1/flags", headers=h, params=flagged).json()["items"] == []
+    # 4h + 3.5h = 7.5 hours; Jane's age is unknown, so the lowest rate (£7.55 in January
+    # 2026) gives at least £56.63; £40.00 gross is £16.63 short
+    assert upload(client, rid, WEEK_1, h).status_code == 201
+    (flag,) = client.get("/v1/flags", headers=h, params=flagged).json()["items"]
+    assert flag["explanation"].startswith(
+        "You paid Jane Smith £16.63 less than the law says for 5 to 11 January 2026.")

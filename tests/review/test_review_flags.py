@@ -89,8 +89,7 @@ def test_pay_below_the_minimum_wage_is_flagged_from_payroll_and_timesheets(
             {"worker": "Sam Carter", "period_start": "2026-02-02", "period_end": "2026-02-08",
              "gross": "260.00", "net": "250.00"},
         ]})
-    result = _rerun(client, person)
-    assert [f["rule"] for f in result["flags_raised"]] == ["unlawful.below_minimum_wage"]
+    # the payroll run completes the pay period, so the flag is raised by the upload itself
     (flag,) = flags(client, person, rule="unlawful.below_minimum_wage")
     assert "Jane Smith" in flag["explanation"] and flag["evidence"]["hours"] == "40.00"
     assert flag["evidence"]["pay_source"] == "payroll" and flag["occurred_on"] == "2026-02-08"

@@ -8,7 +8,7 @@ import pytest
 from conftest import Council
 
 from service.core.errors import Unprocessable
-from service.review.context import optional_settings
+from service.review.rule_settings import optional_settings
 from service.review.service import validate_optional_rules
 
 

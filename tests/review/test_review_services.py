@@ -16,8 +16,8 @@ from service.core.errors import Unprocessable
 from service.models import Council as CouncilRow
 from service.models import Flag, Recipient, Transaction
 from service.onboarding.service import system_ctx
-from service.review.classify import check_period, release_transactions
-from service.review.context import council_ruleset, optional_settings
+from service.review.flags import release_transactions, run_period_rules
+from service.review.rule_settings import council_ruleset, optional_settings
 from service.review.service import validate_optional_rules
 
 
@@ -31,22 +31,23 @@ def test_check_period_compares_wage_payments_with_timesheet_hours(
     h = person.council.auth()
     post_ok(client, f"/v1/recipients/{person.recipient_id}/workers", h,
             {"name": "Jane Smith", "age_band": "21_plus"})
-    sheet = "Worker,Date,Hours\n" + "".join(f"Jane Smith,0{d}/03/2026,10\n" for d in range(2, 7))
+    sheet = "Worker,Date,Hours\n" + "".join(f"Jane Smith,0{d}/03/2026,4\n" for d in range(2, 7))
     response = client.post(f"/v1/recipients/{person.recipient_id}/timesheets", headers=h,
                            files={"file": ("mar.csv", sheet.encode())})
     assert response.status_code == 201, response.text
-    # 50 hours for £300 (before any tax) is £6 an hour
-    upload(client, person, statement([("09/03/2026", "J SMITH WAGES", "-300.00")]))
+    # 20 hours for £150 is £7.50 an hour (21+ rate £12.21); £150 for 2 to 9 March is under
+    # the £192 a week below which nothing is taken off, so £150 was the whole gross pay
+    upload(client, person, statement([("09/03/2026", "J SMITH WAGES", "-150.00")]))
     with session_scope() as session:
         ctx = system_ctx(session, person.council.id)
         recipient = session.get(Recipient, person.recipient_id)
         assert recipient is not None
-        found = check_period(ctx, recipient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-        again = check_period(ctx, recipient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+        found = run_period_rules(ctx, recipient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+        again = run_period_rules(ctx, recipient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
         assert [f.rule_id for f in found] == ["unlawful.below_minimum_wage"]
         assert [f.id for f in again] == [f.id for f in found]
         assert found[0].evidence["pay_source"] == "bank"
-        assert check_period(ctx, recipient, dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == []
+        assert run_period_rules(ctx, recipient, dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == []
 
 
 def test_flags_let_go_of_lines_that_are_deleted(client: Any, person: Person) -> None:

@@ -97,8 +97,10 @@ def test_pay_below_the_21_plus_rate_is_flagged():
     adult = worker(date_of_birth=dt.date(1980, 1, 1))
     (hit,) = _wage_hits(adult, _shifts("8"), [_pay("960.00")])  # 80h at £12.00
     assert hit.rule_id == "unlawful.below_minimum_wage"
+    # 80h x £12.21 = £976.80 required; £976.80 - £960.00 = £16.80 owed
+    assert hit.reason.startswith(
+        "You paid Jane Smith £16.80 less than the law says for 1 to 30 June 2025.")
     assert "£12.00 an hour" in hit.reason and "£12.21 an hour" in hit.reason
-    assert "£16.80 too little" in hit.reason
     assert hit.key == "unlawful.below_minimum_wage|worker:w1:2025-06-01:2025-06-30"
 
 

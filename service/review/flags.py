@@ -2,7 +2,7 @@
 
 The statement importer classifies lines before storing them and raises flags through
 `sync_flags` inside the upload's transaction; officers re-run everything for a person
-with `rerun_rules`; audits call `check_period` for the
+with `rerun_rules`; audits call `run_period_rules` for the
 rules that look at a whole period (minimum wage, cash each month, care home stays).
 Services flush, never commit. Flags are keyed per recipient (`Hit.key`), so running the
 rules again never raises the same flag twice, and decided flags are never touched.
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 
 from service import rules
 from service.core.deps import Ctx
@@ -33,11 +33,11 @@ from service.models import (
     TimesheetEntry,
     Transaction,
 )
-from service.review.context import RecipientContext, council_ruleset, load_workers, recipient_context
+from service.people.context import PersonContext, RecipientContext, load_person
 from service.rules.local import CARE_HOME_RULE, check_care_home_stays, check_cash_over_limit
-from service.rules.model import ref_id
+from service.rules.model import WageQuestion, ref_id
 from service.rules.wages import RULE_ID as WAGE_RULE
-from service.rules.wages import check_minimum_wage
+from service.rules.wages import check_minimum_wage, wage_payment_periods, wage_questions
 
 K = TypeVar("K", int, str)
 NO_LONGER_APPLIES = "rule no longer applies"
@@ -200,17 +200,14 @@ def rerun_rules(ctx: Ctx, recipient: Recipient) -> dict[str, Any]:
     reason "rule no longer applies"; cleared and upheld flags are left as decided.
     Returns {"classified", "categories", "flags_raised", "flags_cleared"}.
     """
-    ruleset = council_ruleset(_council(ctx, recipient.council_id))
-    accounts = ctx.session.scalars(select(Account).where(Account.recipient_id == recipient.id)
-                                   .order_by(Account.id)).all()
+    person = load_person(ctx.session, recipient.id)
     classified: list[tuple[Any, rules.Classification]] = []
-    for account in accounts:
-        context = recipient_context(ctx.session, recipient.id, account.id)
+    for account in person.accounts:
         rows = ctx.session.execute(select(*_TXN_COLUMNS).where(
             Transaction.account_id == account.id).order_by(Transaction.id)).all()
-        classified += _classify_rows(rows, context, ruleset)
+        classified += _classify_rows(rows, person.classification(account.id), person.ruleset)
     _write_categories(ctx, classified)
-    found = _found_hits(classified) + _period_hits(ctx, recipient.id, ruleset, None, None)
+    found = _found_hits(classified) + _period_hits(ctx, person, None, None)
     new, _ = sync_flags(ctx, recipient.council_id, recipient.id, found)
     cleared = _clear_stale(ctx, recipient.id, {f.hit.key[:200] for f in found})
     return {"classified": len(classified), "categories": _categories(classified),
@@ -230,95 +227,120 @@ def _clear_stale(ctx: Ctx, recipient_id: int, still_hit: set[str]) -> list[Flag]
 
 # --- period rules --------------------------------------------------------------------------
 
-def check_period(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date,
-                 stays: Sequence[rules.CareStay] = ()) -> list[Flag]:
+def run_period_rules(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date,
+                     stays: Sequence[rules.CareStay] = ()) -> list[Flag]:
     """Run the rules that look at a whole period and return their flags (new or not).
 
-    Minimum wage per pay period (payroll gross, else wage payments, against timesheet
-    hours), cash over the council's monthly limit, and - given the stays, which we do not
-    store - care home stays. Local rules fire only where the council switched them on.
+    Minimum wage for each pay period overlapping start..end (payroll gross, else wage
+    payments that must be gross, against payroll or timesheet hours; see
+    `service.rules.wages`), cash over the council's monthly limit, and - given the stays,
+    which we do not store - care home stays. Local rules fire only where the council
+    switched them on. Uploads of timesheets and payroll runs call this for the dates
+    they cover; `wage_questions_for` gives what the minimum wage rule asks instead.
     """
-    ruleset = council_ruleset(_council(ctx, recipient.council_id))
-    found = _period_hits(ctx, recipient.id, ruleset, start, end)
+    person = load_person(ctx.session, recipient.id)
+    found = _period_hits(ctx, person, start, end)
     found += [Found(h, occurred_on=dt.date.fromisoformat(dict(h.evidence)["start"]))
-              for h in check_care_home_stays(stays, ruleset)]
+              for h in check_care_home_stays(stays, person.ruleset)]
     new, existing = sync_flags(ctx, recipient.council_id, recipient.id, found)
     return sorted(new + existing, key=lambda f: f.id)
 
 
-def _period_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
+def _period_hits(ctx: Ctx, person: PersonContext,
                  start: dt.date | None, end: dt.date | None) -> list[Found]:
-    return (_wage_hits(ctx, recipient_id, ruleset, start, end)
-            + _cash_hits(ctx, recipient_id, ruleset, start, end))
+    return (_wage_hits(ctx, person, start, end)
+            + _cash_hits(ctx, person.recipient_id, person.ruleset, start, end))
 
 
-def _wage_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
+def _wage_hits(ctx: Ctx, person: PersonContext,
                start: dt.date | None, end: dt.date | None) -> list[Found]:
-    if not ruleset.is_on(WAGE_RULE):
+    if not person.ruleset.is_on(WAGE_RULE):
         return []
-    workers = load_workers(ctx.session, recipient_id)
-    if not workers:
-        return []
-    entries = _timesheet_entries(ctx, recipient_id)
-    pay = _payroll_records(ctx, recipient_id) + _wage_payment_records(ctx, recipient_id, entries)
-    pay = [p for p in pay if _within(p.period_end, start, end)]
-    hits = check_minimum_wage(workers, entries, pay, ruleset)
+    workers, entries, pay = _wage_inputs(ctx, person, start, end)
+    hits = check_minimum_wage(workers, entries, pay, person.ruleset)
     return [Found(h, occurred_on=dt.date.fromisoformat(h.subject.rsplit(":", 1)[1]))
             for h in hits]
 
 
-def _within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
-    return (start is None or day >= start) and (end is None or day <= end)
+def wage_questions_for(ctx: Ctx, recipient: Recipient, start: dt.date,
+                       end: dt.date) -> list[WageQuestion]:
+    """What to ask (never flag) about workers whose bank payments look low for their hours
+    in pay periods overlapping start..end, but whose pay is high enough that tax, National
+    Insurance or pension may have been taken off: one question per worker, asking for
+    payslips. Reads only; writes nothing. Empty when the minimum wage rule is off."""
+    person = load_person(ctx.session, recipient.id)
+    if not person.ruleset.is_on(WAGE_RULE):
+        return []
+    workers, entries, pay = _wage_inputs(ctx, person, start, end)
+    return wage_questions(workers, entries, pay, person.ruleset)
 
 
-def _timesheet_entries(ctx: Ctx, recipient_id: int) -> list[rules.TimesheetEntry]:
-    rows = ctx.session.execute(
-        select(TimesheetEntry.worker_id, TimesheetEntry.worked_on, TimesheetEntry.hours,
-               TimesheetEntry.sleep_in, TimesheetEntry.woken_hours)
-        .where(TimesheetEntry.recipient_id == recipient_id,
-               TimesheetEntry.worker_id.is_not(None))).all()
+def _wage_inputs(ctx: Ctx, person: PersonContext, start: dt.date | None, end: dt.date | None,
+                 ) -> tuple[Sequence[rules.Worker], list[rules.TimesheetEntry], list[rules.PayRecord]]:
+    """Workers, their hours, and the pay periods overlapping start..end (all when None)."""
+    recipient_id = person.recipient_id
+    workers = person.rule_workers()
+    if not workers:
+        return [], [], []
+    pay = [p for p in _payroll_records(ctx, recipient_id)
+           + _wage_payment_records(ctx, recipient_id, _first_worked(ctx, recipient_id))
+           if _overlaps(p, start, end)]
+    if not pay:
+        return workers, [], []
+    first = min(p.period_start for p in pay)
+    last = max(p.period_end for p in pay)
+    return workers, _timesheet_entries(ctx, recipient_id, first, last), pay
+
+
+def _overlaps(pay: rules.PayRecord, start: dt.date | None, end: dt.date | None) -> bool:
+    return (start is None or pay.period_end >= start) and (end is None or pay.period_start <= end)
+
+
+def _timesheet_entries(ctx: Ctx, recipient_id: int, first: dt.date | None = None,
+                       last: dt.date | None = None) -> list[rules.TimesheetEntry]:
+    stmt = (select(TimesheetEntry.worker_id, TimesheetEntry.worked_on, TimesheetEntry.hours,
+                   TimesheetEntry.sleep_in, TimesheetEntry.woken_hours)
+            .where(TimesheetEntry.recipient_id == recipient_id,
+                   TimesheetEntry.worker_id.is_not(None)))
+    if first is not None:
+        stmt = stmt.where(TimesheetEntry.worked_on >= first)
+    if last is not None:
+        stmt = stmt.where(TimesheetEntry.worked_on <= last)
     return [rules.TimesheetEntry(str(r.worker_id), r.worked_on, r.hours, bool(r.sleep_in),
-                                 r.woken_hours or Decimal(0)) for r in rows]
+                                 r.woken_hours or Decimal(0)) for r in ctx.session.execute(stmt)]
+
+
+def _first_worked(ctx: Ctx, recipient_id: int) -> dict[str, dt.date]:
+    rows = ctx.session.execute(
+        select(TimesheetEntry.worker_id, func.min(TimesheetEntry.worked_on))
+        .where(TimesheetEntry.recipient_id == recipient_id, TimesheetEntry.worker_id.is_not(None))
+        .group_by(TimesheetEntry.worker_id)).all()
+    return {str(worker_id): day for worker_id, day in rows}
 
 
 def _payroll_records(ctx: Ctx, recipient_id: int) -> list[rules.PayRecord]:
+    """Payroll lines as gross pay, with the hours the line carries (None when it does not)."""
     rows = ctx.session.execute(
         select(PayrollLine.worker_id, PayrollLine.period_start, PayrollLine.period_end,
-               PayrollLine.gross)
+               PayrollLine.gross, PayrollLine.hours)
         .where(PayrollLine.recipient_id == recipient_id, PayrollLine.worker_id.is_not(None))
     ).all()
-    return [rules.PayRecord(str(r.worker_id), r.period_start, r.period_end, r.gross, "payroll")
-            for r in rows]
+    return [rules.PayRecord(str(r.worker_id), r.period_start, r.period_end, r.gross, "payroll",
+                            hours=r.hours) for r in rows]
 
 
 def _wage_payment_records(ctx: Ctx, recipient_id: int,
-                          entries: Sequence[rules.TimesheetEntry]) -> list[rules.PayRecord]:
-    """Each wage payment pays for the days since the worker's previous one.
-
-    The first payment covers from the worker's first timesheet day. Periods come from the
-    data alone, so a flag's key is the same however often the rules run.
-    """
+                          first_worked: Mapping[str, dt.date]) -> list[rules.PayRecord]:
+    """Wage payments from the person's accounts, each given the pay period it pays for
+    (`wage_payment_periods`: weekly, fortnightly, four-weekly or monthly in arrears)."""
     rows = ctx.session.execute(
         select(Transaction.worker_id, Transaction.posted_on, Transaction.amount)
         .join(Account, Account.id == Transaction.account_id)
         .where(Account.recipient_id == recipient_id, Transaction.category == "pa_wages",
                Transaction.worker_id.is_not(None), Transaction.amount < 0)
         .order_by(Transaction.worker_id, Transaction.posted_on)).all()
-    paid: dict[tuple[str, dt.date], Decimal] = {}
-    for row in rows:
-        key = (str(row.worker_id), row.posted_on)
-        paid[key] = paid.get(key, Decimal(0)) - row.amount
-    first_day: dict[str, dt.date] = {}
-    for entry in entries:
-        first_day[entry.worker_ref] = min(entry.date, first_day.get(entry.worker_ref, entry.date))
-    records: list[rules.PayRecord] = []
-    previous: dict[str, dt.date] = {}
-    for (ref, day), amount in sorted(paid.items()):
-        opening = previous[ref] + dt.timedelta(days=1) if ref in previous else first_day.get(ref)
-        previous[ref] = day
-        if opening is not None and opening <= day:
-            records.append(rules.PayRecord(ref, opening, day, amount, "bank"))
-    return records
+    return wage_payment_periods(((str(r.worker_id), r.posted_on, -r.amount) for r in rows),
+                                first_worked)
 
 
 def _month_bounds(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
