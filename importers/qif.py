@@ -23,8 +23,6 @@ def parse_qif(data: bytes, *, limits: Limits) -> ParsedStatement:
     record: dict[str, str] = {}
     start = 0
     kind = ""
-    account: str | None = None  # the "!Account" block's N line the transactions follow
-    accounts: dict[str, None] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         row = raw.strip()
         if len(row) > limits.max_cell_chars:
@@ -40,14 +38,7 @@ def parse_qif(data: bytes, *, limits: Limits) -> ParsedStatement:
                 entry = _entry(record, start, warnings)
                 if entry:
                     lines.append(entry)
-                    if account:
-                        accounts[account] = None
-            elif "!ACCOUNT" in kind:
-                account = record.get("N") or None
             record, start = {}, 0
-            continue
-        if "!ACCOUNT" in kind and row[0] == "N":
-            record["N"] = row[1:].strip()
             continue
         if "!ACCOUNT" in kind or kind.startswith(("!TYPE:CAT", "!TYPE:CLASS", "!TYPE:MEMORIZED",
                                                   "!TYPE:SECURITY", "!TYPE:PRICES")):
@@ -61,14 +52,12 @@ def parse_qif(data: bytes, *, limits: Limits) -> ParsedStatement:
             raise ImportFailure(f"the file has more than {limits.max_rows:,} transactions")
     if record and "!ACCOUNT" not in kind and (entry := _entry(record, start, warnings)):
         lines.append(entry)
-        if account:
-            accounts[account] = None
     if not lines:
         raise UnreadableFile("no transactions found in this QIF file")
     return ParsedStatement(
         format="qif", lines=tuple(lines),
         period_start=min(x.date for x in lines), period_end=max(x.date for x in lines),
-        accounts=tuple(accounts), warnings=tuple(warnings),
+        warnings=tuple(warnings),
     )
 
 

@@ -336,10 +336,3 @@ def test_corpus_ofx_v2_spec_example_declares_its_period() -> None:
     parsed = parse_statement(path.read_bytes(), path.name)
     assert parsed.period_evidence == "statement"
     assert parsed.closing_balance is not None and parsed.closing_balance_date is not None
-
-
-def test_qif_account_block_names_the_account_its_transactions_follow() -> None:
-    data = (b"!Option:AutoSwitch\n!Account\nNSavings 9999\nTBank\n^\nNDP account 1234\nTBank\n^\n"
-            b"!Clear:AutoSwitch\n!Account\nNDP account 1234\nTBank\n^\n"
-            b"!Type:Bank\nD10/04/2026\nT-5.00\nPSHOP\n^\n")
-    assert parse_statement(data, "dp.qif").accounts == ("DP account 1234",)
