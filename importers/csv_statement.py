@@ -192,7 +192,10 @@ def _read_preamble(rows: list[Row], warnings: list[str]) -> _Preamble:
             found.closing = amount
         else:
             found.balance = amount
-    account = next((named[k] for k in _ACCOUNT_LABELS if k in named), None)
+    # Only a value with digits identifies an account ("FlexDirect ****45678"); a bare name
+    # ("Mega_Money") cannot be compared with an account's last four digits.
+    account = next((named[k] for k in _ACCOUNT_LABELS
+                    if k in named and any(ch.isdigit() for ch in named[k])), None)
     found.accounts = (account,) if account else ()
     return found
 

@@ -299,10 +299,12 @@ def test_preamble_balance_is_the_closing_balance_when_there_is_no_balance_column
 
 
 def test_legacy_nationwide_and_midata_preambles_name_their_accounts() -> None:
-    legacy = ("Account name: ,Mega_Money,,,,\nAccount balance: ,£10.00,,,,\n"
+    legacy = ("Account name: ,Mega_Money 12345678,,,,\nAccount balance: ,£10.00,,,,\n"
               "Available balance: ,£10.00,,,,\nDate,Transactions,Debits,Credits,Balance\n\n"
               "01 Jan 2026,Salary,,£100.00,£10.00\n").encode("latin-1")
-    assert parse_statement(legacy, "nw.csv").accounts == ("Mega_Money",)
+    assert parse_statement(legacy, "nw.csv").accounts == ("Mega_Money 12345678",)
+    unnumbered = legacy.replace(b"Mega_Money 12345678", b"Mega_Money")
+    assert parse_statement(unnumbered, "nw.csv").accounts == ()  # a name alone is no number
     midata = ('"Account Number:","****12345"\n\n'
               '"Date","Type","Merchant/Description","Debit/Credit","Balance"\n'
               '"11/04/2026","POS","TESCO","-£5.00","£95.00"\n').encode("latin-1")
