@@ -582,8 +582,6 @@ def _period(lines: list[StatementLine], parsed: ParsedStatement | None,
     period (OFX, a preamble), else the period in its name, else what the uploader declared
     (checked to contain every line), else only the first and last day with a line."""
     evidence = parsed.period_evidence if parsed is not None else "lines"
-    if parsed is not None and evidence == "lines" and parsed.format == "ofx" and parsed.period_start:
-        evidence = "statement"  # an OFX statement always states its own period
     if parsed is not None and evidence != "lines":
         return Period(start=parsed.period_start, end=parsed.period_end), evidence
     if declared.period_start is not None or declared.period_end is not None:
