@@ -16,7 +16,7 @@ from service.audits import balances
 from service.audits.coverage import coverage
 from service.audits.engine import run_audit
 from service.audits.income import check_income
-from service.audits.inputs import Account, AuditPeriod, PaymentSchedule, Statement
+from service.audits.inputs import Account, AuditPeriod, PaymentSchedule, Statement, UnderspendReason
 from service.audits.transfers import pair_transfers
 
 from .factories import d, inputs, m, ordinary_quarter, schedule, statement, txn
@@ -253,3 +253,15 @@ def test_a_surplus_alone_never_makes_an_audit_full() -> None:
                               settings=replace(inputs().settings, risk_weights=heavy)))
     assert result.score >= 10
     assert result.tier == "standard"
+
+
+# underspend ------------------------------------------------------------------------------
+
+def test_a_recorded_underspend_reason_is_shown_with_its_dates() -> None:
+    reason = UnderspendReason("hospital_stay", "in hospital after a fall", False,
+                              d("2026-05-04"), d("2026-05-31"))
+    result = run_audit(inputs(statements=(statement("2000.00", "2000.00"),),
+                              transactions=tuple(ordinary_quarter()), underspend_reasons=(reason,)))
+    assert [(f.severity, f.message) for f in result.findings if f.code == "underspend_reason"] == [
+        ("info", "Recorded reason for spending less from 4 May to 31 May 2026: a stay in hospital "
+                 "(in hospital after a fall).")]

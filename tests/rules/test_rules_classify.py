@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from service.rules import FLEXIBLE, classify, load_default_rules, normalise, payee_key
+from service.rules import FLEXIBLE, PaymentSchedule, classify, load_default_rules, normalise, payee_key
 from service.rules.categories import CODES, LABELS
 from tests.rules.factories import context, txn, worker
 
@@ -69,6 +71,18 @@ def test_council_payment_matched_to_the_schedule():
     assert found.reason == "Your direct payment from the council."
     odd = classify(txn("WESTMORLAND AND FURNESS COUNCIL", "300.00"), context(), RULES)
     assert odd.category == "council_payment" and "usual payment is £1,240.00" in odd.reason
+
+
+def test_who_paid_decides_before_the_words_do():
+    # "DP" reads like the council's direct payment, but the person paid it in
+    ctx = context(schedule=PaymentSchedule(
+        council_amount=Decimal("771.80"), contribution_amount=Decimal("120.00"),
+        council_payers=("LOADSHIRE CC DP",), contribution_payers=("M HALE",)))
+    assert _category("M HALE DP CONTRIBUTION", "30.00", ctx=ctx) == "client_contribution"
+    assert _category("LOADSHIRE CC DP 0412", "771.80", ctx=ctx) == "council_payment"
+    # with no payer named, the words still say whose money it is
+    assert _category("DP CONTRIBUTION", "30.00", ctx=ctx) == "client_contribution"
+    assert _category("SOMESHIRE COUNCIL DP", "771.80", ctx=ctx) == "council_payment"
 
 
 def test_client_contribution_by_payer_or_amount():
