@@ -41,8 +41,7 @@ def demo_document(today: date) -> dict[str, Any]:
         "council": {"code": DEMO_COUNCIL, "name": "Demo Borough Council",
                     "contact_phone": "01632 960 418",
                     "contact_email": "direct.payments@demo-council.example.org",
-                    "contact_address": "Direct Payments Team\nDemo Borough Council\n"
-                                       "Town Hall, 14 Market Street\nDemoton\nDM1 4AB"},
+                    "contact_address": "Town Hall\n14 Market Street\nDemoton\nDM1 4AB"},
         "providers": [{"reference": "demo-payroll", "name": "Demo Payroll Bureau"}],
         "users": [
             {"email": OFFICER, "name": "Olu Officer", "role": "officer"},
