@@ -326,9 +326,12 @@ def letter_asks(audit: Audit, underspend: tuple[r.UnderspendNote, ...]
     if tier == "light":
         return (), ()
     findings = result.get("findings", [])
-    items = [*flag_items(audit.inputs.get("flags", [])), *gap_items(audit, findings),
+    workers = [str(w["name"]) for w in audit.inputs.get("workers", [])]
+    flagged = flag_items(audit.inputs.get("flags", []), workers)
+    items = [*flagged, *gap_items(audit, findings),
              *balance_items(audit, findings), *income_items(findings),
-             *wage_items(audit, findings), *rule_question_items(findings),
+             *wage_items(audit, findings, told=" ".join(i.text for i in flagged)),
+             *rule_question_items(findings),
              *surplus_items(audit, underspend)]
     documents = needed_documents(audit) if tier == "full" else ()
     return tuple(dict.fromkeys(items)), documents
@@ -346,13 +349,42 @@ def months_words(days: list[date]) -> str:
     return f"{date(*first, 1):%B %Y} to {date(*last, 1):%B %Y}"
 
 
-def flag_items(flags: list[dict[str, Any]]) -> list[r.LetterItem]:
-    """Open flags, grouped: the same rule saying the same thing is one subject."""
+def flag_items(flags: list[dict[str, Any]], workers: list[str]) -> list[r.LetterItem]:
+    """Open flags, grouped: one subject per rule and what it is about (the same payee or
+    explanation, or for a flag on a period of work, the worker), so twelve weeks of low pay
+    to one worker are one item, not twelve."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for f in flags:
-        if f.get("status") == "open" and f.get("severity") != "info":
-            groups.setdefault((f["rule_id"], f["explanation"]), []).append(f)
-    return [flag_item(rule, explanation, rows) for (rule, explanation), rows in groups.items()]
+        if f.get("status") != "open" or f.get("severity") == "info":
+            continue
+        about = f["explanation"]
+        if not f.get("transaction_date"):
+            about = next((name for name in workers if name and name in f["explanation"]), about)
+        groups.setdefault((f["rule_id"], about), []).append(f)
+    items = []
+    for (rule, about), rows in groups.items():
+        if len(rows) > 1 and not rows[0].get("transaction_date"):
+            items.append(period_flags_item(rule, about, rows))
+        else:
+            items.append(flag_item(rule, rows[0]["explanation"], rows))
+    return items
+
+
+LOW_PAY_RULE = "unlawful.below_minimum_wage"
+LOW_PAY_WORDS = re.compile(r"£(?P<short>[\d,]+\.\d\d) less than the law says for (?P<when>[^.]+)\.")
+
+
+def period_flags_item(rule: str, worker: str, rows: list[dict[str, Any]]) -> r.LetterItem:
+    """Several flags on periods of work for one worker: told once, with the first and last."""
+    found = [m_ for x in rows if (m_ := LOW_PAY_WORDS.search(x["explanation"])) is not None]
+    if rule == LOW_PAY_RULE and len(found) == len(rows):
+        short = sum((Decimal(m_["short"].replace(",", "")) for m_ in found), ZERO)
+        return r.LetterItem(
+            f"You paid {worker} less than the law says for {len(rows)} pay periods, {gbp(short)} "
+            f"in all. The first was {found[0]['when']}. The last was {found[-1]['when']}",
+            f"Is this right? If {worker} was also paid in another way, please tell us.")
+    return r.LetterItem(f"We have {len(rows)} notes about {worker}. The first is this. "
+                        f"{rows[0]['explanation']}")
 
 
 def flag_item(rule: str, explanation: str, rows: list[dict[str, Any]]) -> r.LetterItem:
@@ -413,14 +445,16 @@ def income_items(findings: list[dict[str, Any]]) -> list[r.LetterItem]:
                          "Can you tell us about this?")]
 
 
-def wage_items(audit: Audit, findings: list[dict[str, Any]]) -> list[r.LetterItem]:
-    """Pay that differs from timesheets: one item per worker, however many pay periods."""
+def wage_items(audit: Audit, findings: list[dict[str, Any]], told: str = "") -> list[r.LetterItem]:
+    """Pay that differs from timesheets: one item per worker, however many pay periods, and
+    none for a worker whose pay a flag already asks about."""
     names = {str(w["id"]): w["name"] for w in audit.inputs.get("workers", [])}
     per_worker: dict[str, int] = {}
     for f in findings:
         if f["code"] == "wages_differ_from_timesheets":
             worker = names.get(str((f.get("refs") or ["?"])[0]), "A personal assistant")
-            per_worker[worker] = per_worker.get(worker, 0) + 1
+            if worker not in told:
+                per_worker[worker] = per_worker.get(worker, 0) + 1
     return [r.LetterItem(
         f"The pay for {worker} is not the same as the timesheets"
         f"{'' if times == 1 else f' for {times} pay periods'}. Tax, pension or an advance may explain it.",
