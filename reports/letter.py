@@ -56,10 +56,20 @@ def sentence(text: str) -> str:
 def next_steps(report: AuditReport) -> tuple[str, ...]:
     """The service's own words if it gave any, else ours; money back is never a surprise."""
     paragraphs = tuple(p.strip() for p in report.next_steps.split("\n\n") if p.strip())
-    paragraphs = paragraphs or DEFAULT_NEXT_STEPS[report.tier]
+    paragraphs = paragraphs or DEFAULT_NEXT_STEPS[asked_for(report)]
     if report.recovery_to_ask > 0:
         paragraphs = (*paragraphs, TALK_FIRST)
     return paragraphs
+
+
+def asked_for(report: AuditReport) -> Tier:
+    """What the letter really asks, which sets its closing words: papers, answers, or nothing.
+    A full audit that needs no papers asks only questions; one that asks nothing asks nothing."""
+    if report.documents_needed:
+        return Tier.FULL
+    if report.items or report.questions:
+        return Tier.STANDARD
+    return Tier.LIGHT
 
 
 def letter_title(report: AuditReport) -> str:

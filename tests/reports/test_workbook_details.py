@@ -101,3 +101,4 @@ def test_planned_hours_are_per_line_and_transfers_have_their_own_sheet() -> None
     assert transfers[0] == ("Date", "From account", "To account", "Amount")
     assert transfers[1][1:] == ("DP-0042", "CARD-7", 150)
     assert summary(report)["Own-account transfers"] == (1, "1 pair; see the Own-account transfers sheet")
+
