@@ -307,3 +307,14 @@ def _summary(client: Any, person: Any, audit_id: int) -> dict[str, Any]:
             rows[row[0]] = row[1] if len(row) > 1 else None
             rows[f"{row[0]} notes"] = row[2] if len(row) > 2 else None
     return rows
+
+
+def test_contributions_not_paid_in_are_one_item(client: Any, council: Any) -> None:
+    with_contact(client, council)
+    person = make_person(client, council)
+    lines = [line for line in weeks() if line[1] != "P PERSON CONTRIBUTION"]
+    upload(client, person, [*lines, (date(2026, 5, 16), "BET365", D("-20.00"))], D("2000.00"), START, END)
+    body = audit(client, person)
+    assert body["tier"] == "standard"
+    text = " ".join(visible_blocks(letter(client, person, body["id"])[0]))
+    assert text.count("Your own payments into the account are £300.00 short.") == 1
