@@ -43,6 +43,7 @@ def environment() -> Environment:
     env.filters["pounds"] = pounds
     env.filters["long_date"] = long_date
     env.filters["sentence"] = sentence
+    env.filters["lower_first"] = lower_first
     return env
 
 
@@ -55,24 +56,76 @@ def sentence(text: str) -> str:
 def next_steps(report: AuditReport) -> tuple[str, ...]:
     """The service's own words if it gave any, else ours; money back is never a surprise."""
     paragraphs = tuple(p.strip() for p in report.next_steps.split("\n\n") if p.strip())
-    paragraphs = paragraphs or DEFAULT_NEXT_STEPS[report.tier]
-    if report.proposed_recovery > 0 and not report.recovery_held:
+    paragraphs = paragraphs or DEFAULT_NEXT_STEPS[asked_for(report)]
+    if report.recovery_to_ask > 0:
         paragraphs = (*paragraphs, TALK_FIRST)
     return paragraphs
+
+
+def asked_for(report: AuditReport) -> Tier:
+    """What the letter really asks, which sets its closing words: papers, answers, or nothing.
+    A full audit that needs no papers asks only questions; one that asks nothing asks nothing."""
+    if report.documents_needed:
+        return Tier.FULL
+    if report.items or report.questions:
+        return Tier.STANDARD
+    return Tier.LIGHT
 
 
 def letter_title(report: AuditReport) -> str:
     return f"Your direct payment check: {report.council_name}"
 
 
+def contact_words(report: AuditReport) -> str:
+    """How to reach us, in a sentence or two: the details themselves head the letter."""
+    contact = report.contact
+    ways = [way for way, given in (("call", contact.phone), ("email", contact.email),
+                                   ("write to", contact.address)) if given]
+    if ways:
+        joined = ways[0] if len(ways) == 1 else f"{', '.join(ways[:-1])} or {ways[-1]}"
+        return f"You can {joined} us. Our details are at the top of this letter."
+    own = report.council_contact.strip().rstrip(".")
+    return f"Please {own}." if own else f"Please contact {report.council_name}."
+
+
+def keep_words(report: AuditReport) -> str:
+    weeks = report.contingency_weeks
+    return (f"You may keep {pounds(report.contingency)} in case you need it. "
+            f"That is {weeks} {'week' if weeks == 1 else 'weeks'} of care money.")
+
+
+def held_because(report: AuditReport) -> str:
+    """Why recovery is on hold, in the person's words where we have them."""
+    return report.recovery_held_reason or lower_first(report.decision.held_reason)
+
+
+def lower_first(text: str) -> str:
+    """An officer's reason continues "This is because ...": "The PA left" -> "the PA left"."""
+    text = text.strip()
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def letter_context(report: AuditReport) -> dict[str, Any]:
-    contact = report.council_contact.strip().rstrip(".") or f"contact {report.council_name}"
+    holder = report.holder
+    acting = holder is not None and holder.acts_for_someone
+    refund = report.contribution_share if report.surplus > 0 and not report.recovery_on_hold else 0
     return {
         "report": report,
         "title": letter_title(report),
         "open_flags": report.open_flags,
         "next_steps": next_steps(report),
-        "contact": contact,
+        "contact": report.contact,
+        "contact_words": contact_words(report),
+        "to_name": holder.name if holder is not None else report.recipient_name,
+        "acting": acting,
+        "whose": f"{report.recipient_name}’s" if acting else "your",
+        "reference": report.audit_reference or report.recipient_reference,
+        "keep_words": keep_words(report),
+        "held_because": held_because(report),
+        "refund": refund,
+        "asks_about": len(report.items) or len(report.questions),
     }
 
 

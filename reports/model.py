@@ -32,6 +32,13 @@ class Severity(StrEnum):
     INFORMATIONAL = "informational"
 
 
+class AuditStatus(StrEnum):
+    """An open audit's letter asks; a closed audit's letter tells what was decided."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class FlagStatus(StrEnum):
     OPEN = "open"
     CLEARED = "cleared"
@@ -156,7 +163,7 @@ class TimesheetFinding:
     period_from: date
     period_to: date
     hours_worked: Decimal
-    planned_hours: Decimal
+    planned_hours: Decimal | None  # None when the plan line is shared with other workers
     timesheet_pay: Decimal
     wages_paid: Decimal
     effective_hourly_rate: Decimal
@@ -207,6 +214,99 @@ class DocumentRequest:
 
     item: str
     why: str = ""
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    """One subject the letter is about, told once: what we saw, then the one question.
+
+    Six wages to the same relative are one item naming the worker and the months, not six.
+    """
+
+    text: str
+    ask: str = ""
+
+
+@dataclass(frozen=True)
+class CouncilContact:
+    """How the person reaches the direct payments team; every letter prints all of it."""
+
+    phone: str = ""
+    email: str = ""
+    address: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who the letter is to: the person, or the nominee or authorised person acting for them."""
+
+    name: str
+    kind: str = "self"  # self, nominee, authorised_person
+
+    @property
+    def acts_for_someone(self) -> bool:
+        return self.kind != "self"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the officer decided about the money, when the audit closed (or before).
+
+    ``agreed_recovery`` None means nobody has agreed a figure yet. ``reason`` is the
+    officer's own words; ``held`` means recovery is on hold, with ``held_reason`` (officer
+    words) saying why.
+    """
+
+    agreed_recovery: Decimal | None = None
+    reason: str = ""
+    decided_by: str = ""
+    decided_on: date | None = None
+    held: bool = False
+    held_reason: str = ""
+
+    def __post_init__(self) -> None:
+        _freeze(self, money=("agreed_recovery",))
+
+
+@dataclass(frozen=True)
+class UnderspendNote:
+    """A recorded reason for spending less (unmet need), in the person's words and the officer's."""
+
+    reason: str  # a sentence for the letter: "You told us that you could not find a PA"
+    officer_words: str  # for the workbook: "Could not recruit a PA"
+    start: date | None = None
+    end: date | None = None
+    note: str = ""
+    holds_recovery: bool = False
+
+
+@dataclass(frozen=True)
+class TransferPair:
+    """Money moved between two of the person's own accounts: neither in nor out."""
+
+    from_account: str
+    to_account: str
+    amount: Decimal
+    date: date | None = None
+
+    def __post_init__(self) -> None:
+        _freeze(self, money=("amount",))
+
+
+@dataclass(frozen=True)
+class PlannedHours:
+    """Hours a plan line pays for in the period, against the hours all its workers worked."""
+
+    line: str
+    planned_hours: Decimal
+    worked_hours: Decimal
+    workers: int
+
+    def __post_init__(self) -> None:
+        _freeze(self, quantities=("planned_hours", "worked_hours"))
 
 
 @dataclass(frozen=True)
@@ -267,9 +367,24 @@ class AuditReport:
     next_steps: str = ""
     issued_on: date | None = None
     council_contact: str = ""
+    # open: the letter asks; closed: it tells what was decided
+    status: AuditStatus = AuditStatus.OPEN
+    audit_reference: str = ""
+    contact: CouncilContact = CouncilContact()
+    holder: Holder | None = None  # None: the person themselves
+    decision: Decision = Decision()
+    reply_by: date | None = None
+    # grouped, one per subject: what the open letter asks about
+    items: tuple[LetterItem, ...] = ()
+    underspend: tuple[UnderspendNote, ...] = ()
+    transfers: tuple[TransferPair, ...] = ()
+    planned_hours: tuple[PlannedHours, ...] = ()
+    # the officer's words for why recovery is held ("The person could not recruit a PA")
+    recovery_held_reason_for_officer: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tier", Tier(self.tier))
+        object.__setattr__(self, "status", AuditStatus(self.status))
         _check_period("AuditReport", self.period_from, self.period_to)
         _freeze(self, money=_REPORT_MONEY)
 
@@ -280,6 +395,23 @@ class AuditReport:
     @property
     def open_flags(self) -> tuple[Flag, ...]:
         return tuple(flag for flag in self.flags if flag.status is FlagStatus.OPEN)
+
+    @property
+    def closed(self) -> bool:
+        return self.status is AuditStatus.CLOSED
+
+    @property
+    def recovery_on_hold(self) -> bool:
+        return self.recovery_held or self.decision.held
+
+    @property
+    def recovery_to_ask(self) -> Decimal:
+        """The one figure a letter may ask for: the agreed one once there is one."""
+        if self.recovery_on_hold:
+            return Decimal("0.00")
+        if self.decision.agreed_recovery is not None:
+            return self.decision.agreed_recovery
+        return Decimal("0.00") if self.closed else self.proposed_recovery
 
 
 _REPORT_MONEY = (

@@ -35,6 +35,7 @@ from reports.model import (
     PlanLine,
     TimesheetFinding,
     Transaction,
+    UnderspendNote,
 )
 
 MONEY_FORMAT = '"£"#,##0.00;[Red]-"£"#,##0.00'
@@ -52,6 +53,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 LARGEST_EXACT_AMOUNT = Decimal("1e13")
 
 HEADER_FONT = Font(bold=True)
+MAX_FITTED_WIDTH = 60
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -149,8 +151,10 @@ def write_table(
 ) -> tuple[WriteOnlyWorksheet, int]:
     """One sheet holding one table; returns the sheet and its number of data rows."""
     ws = wb.create_sheet(tab_name(title))
+    rows = [tuple(row) for row in rows]
     for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        ws.column_dimensions[get_column_letter(index)].width = fitted_width(
+            column, [row[index - 1] for row in rows])
     ws.freeze_panes = "A2"
     _print_setup(ws)
     ws.append([_header_cell(ws, column.header) for column in columns])
@@ -161,6 +165,15 @@ def write_table(
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
     return ws, count
+
+
+def fitted_width(column: Column, values: Sequence[object]) -> float:
+    """Wide enough for the header and every short text (a rule id, a reference) so nothing
+    is cut off; long wrapped text keeps the column's own width."""
+    if column.wrap:
+        return column.width
+    longest = max([len(column.header), *(len(safe_text(v)) for v in values if isinstance(v, str))])
+    return max(column.width, min(MAX_FITTED_WIDTH, longest + 2))
 
 
 def _print_setup(ws: WriteOnlyWorksheet) -> None:
@@ -219,26 +232,34 @@ SUMMARY_COLUMNS = (
 
 
 def summary_rows(report: AuditReport) -> list[tuple[str, object, str]]:
-    """Who, when, the tier with its reasons, then the figures in the order they add up."""
+    """Who, when, where the audit stands, the tier with its reasons, then the figures in the
+    order they add up, then what was decided, by whom and when."""
+    decision = report.decision
     rows: list[tuple[str, object, str]] = [
         ("Council", report.council_name, ""),
         ("Person", report.recipient_name, ""),
+    ]
+    if report.holder is not None and report.holder.acts_for_someone:
+        rows.append(("DP holder", report.holder.name, report.holder.kind.replace("_", " ")))
+    rows += [
         ("Reference", report.recipient_reference, ""),
+        ("Audit reference", report.audit_reference, ""),
         ("Period from", report.period_from, ""),
         ("Period to", report.period_to, ""),
         ("Audit", report.audit_kind, ""),
-        ("Tier", report.tier.value.capitalize(), f"Risk score {report.tier_points} points"),
+        ("Status", report.status.value.capitalize(), _status_note(report)),
+        ("Tier", report.tier.value.capitalize(), f"Risk score {_points(report.tier_points)}"),
     ]
     rows += [("Reason for tier", reason.text, _points(reason.points)) for reason in report.tier_reasons]
     rows += [
         ("Opening balance", report.opening_balance, "From the first statement"),
-        ("Money in", report.money_in, ""),
+        ("Money in", report.money_in, "Transfers between the person's own accounts are not counted"),
         ("Money out", report.money_out, ""),
         ("Closing balance", report.closing_balance, "From the last statement"),
         (
             "Difference from statements",
             report.reconciliation_difference,
-            "Opening + in - out - closing; nil when the statements agree",
+            "Closing - (opening + in - out); nil when the statements agree",
         ),
         ("Weekly plan value", report.weekly_plan_value, ""),
         ("Contingency weeks", report.contingency_weeks, ""),
@@ -248,12 +269,52 @@ def summary_rows(report: AuditReport) -> list[tuple[str, object, str]]:
         ("Council share", report.council_share, ""),
         ("Contribution share", report.contribution_share, "Returned to the person"),
         ("Flexible use", report.flexible_use_total, "Spend outside plan lines; not flagged"),
-        ("Proposed recovery", report.proposed_recovery, ""),
-        ("Recovery held", report.recovery_held, report.recovery_held_reason),
-        ("Open flags", len(report.open_flags), f"{len(report.flags)} flags in all"),
+        ("Proposed recovery", report.proposed_recovery, "Worked out by the audit"),
+        ("Agreed recovery", decision.agreed_recovery, "Not yet decided" if decision.agreed_recovery is None
+         else "Decided by the officer"),
+        ("Decision reason", decision.reason or "None recorded", ""),
+        ("Decided by", decision.decided_by or "Nobody yet", ""),
+        ("Decided on", decision.decided_on, "" if decision.decided_on else "Not yet decided"),
+        ("Recovery held", report.recovery_on_hold, _held_for_officer(report)),
     ]
+    rows += [("Underspend reason", note.officer_words, _underspend_note(note)) for note in report.underspend]
+    open_count, all_count = len(report.open_flags), len(report.flags)
+    rows.append(("Open flags", open_count, f"{_count(all_count, 'flag', 'flags')} in all"))
     rows += [("No statement", _gap_words(gap.start, gap.end), "") for gap in report.gaps]
+    if report.transfers:
+        rows.append(("Own-account transfers", len(report.transfers),
+                     f"{_count(len(report.transfers), 'pair', 'pairs')}; see the {SHEET_TRANSFERS} sheet"))
     return rows
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _status_note(report: AuditReport) -> str:
+    if report.closed:
+        return "Closed: the decision is final; a change needs a correction audit"
+    return "Open: follows the person's data until it is closed"
+
+
+def _held_for_officer(report: AuditReport) -> str:
+    """Why recovery is held, in the officer's words (never the letter's "you")."""
+    reasons = [text for text in (report.recovery_held_reason_for_officer,
+                                 report.decision.held_reason if report.decision.held else "") if text]
+    if not reasons and report.recovery_held and report.recovery_held_reason:
+        reasons.append(f"Held: {report.recovery_held_reason}")
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def _underspend_note(note: UnderspendNote) -> str:
+    parts = []
+    if note.start and note.end:
+        parts.append(f"{long_date(note.start)} to {long_date(note.end)}")
+    if note.note:
+        parts.append(note.note)
+    if note.holds_recovery:
+        parts.append("holds the recovery")
+    return "; ".join(parts)
 
 
 def _points(points: int) -> str:
@@ -349,7 +410,7 @@ TIMESHEET_COLUMNS = (
     Column("From", 12),
     Column("To", 12),
     Column("Hours worked", 14, HOURS_FORMAT),
-    Column("Planned hours", 14, HOURS_FORMAT),
+    Column("Planned hours (own line)", 24, HOURS_FORMAT),
     Column("Timesheet pay", 14),
     Column("Wages paid", 14),
     Column("Hourly rate", 12, MONEY_FORMAT),
@@ -375,6 +436,21 @@ def timesheet_row(finding: TimesheetFinding) -> tuple[object, ...]:
     )
 
 
+PLANNED_HOURS_COLUMNS = (
+    Column("Plan line", 40),
+    Column("Planned hours", 14, HOURS_FORMAT),
+    Column("Hours worked", 14, HOURS_FORMAT),
+    Column("Workers", 10),
+)
+
+TRANSFER_COLUMNS = (
+    Column("Date", 12),
+    Column("From account", 20),
+    Column("To account", 20),
+    Column("Amount", 14),
+)
+
+
 ASK_COLUMNS = (
     Column("Kind", 12),
     Column("Date", 12),
@@ -386,8 +462,11 @@ ASK_COLUMNS = (
 
 
 def ask_rows(report: AuditReport) -> list[tuple[object, ...]]:
-    """What the letter asks the person for: questions (standard) and documents (full)."""
+    """What the letter asks the person for: one item per subject, questions, documents."""
     rows: list[tuple[object, ...]] = [
+        ("Question", None, None, "", f"{item.text} {item.ask}".strip(), "") for item in report.items
+    ]
+    rows += [
         ("Question", q.transaction_date, q.transaction_amount, q.transaction_description, q.text, "")
         for q in report.questions
     ]
@@ -406,6 +485,8 @@ SHEET_TIMESHEETS = "Timesheets"
 SHEET_ARITHMETIC = "Surplus arithmetic"
 SHEET_RULES = "Rules in force"
 SHEET_ASKS = "Questions and documents"
+SHEET_HOURS = "Planned hours"
+SHEET_TRANSFERS = "Own-account transfers"
 
 
 def render_workbook(report: AuditReport) -> bytes:
@@ -424,6 +505,10 @@ def render_workbook(report: AuditReport) -> bytes:
     )
     write_table(wb, SHEET_FLAGS, FLAG_COLUMNS, map(flag_row, report.flags))
     write_table(wb, SHEET_TIMESHEETS, TIMESHEET_COLUMNS, map(timesheet_row, report.timesheet_findings))
+    write_table(wb, SHEET_HOURS, PLANNED_HOURS_COLUMNS,
+                ((h.line, h.planned_hours, h.worked_hours, h.workers) for h in report.planned_hours))
+    write_table(wb, SHEET_TRANSFERS, TRANSFER_COLUMNS,
+                ((t.date, t.from_account, t.to_account, t.amount) for t in report.transfers))
     write_table(
         wb,
         SHEET_ARITHMETIC,

@@ -396,9 +396,8 @@ def _findings(rec: Reconciliation) -> list[Finding]:
         for b in rec.breaks
     )
     found.extend(
-        Finding("balance_moved_during_gap", "info",
-                f"The balance moved by {gbp(b.difference)} while no statement came in; the "
-                "missing statement should show why.", b.difference, (b.before_id, b.after_id))
+        Finding("balance_moved_during_gap", "info", gap_movement_words(b.difference),
+                b.difference, (b.before_id, b.after_id))
         for b in rec.explained
     )
     if rec.transfers_unmatched:
@@ -424,6 +423,14 @@ def _findings(rec: Reconciliation) -> list[Finding]:
                 )
             )
     return found
+
+
+def gap_movement_words(difference: Decimal) -> str:
+    """Money that moved while no statement came in, with its direction: a positive
+    difference means more came in than went out in the days nobody has seen."""
+    way = "went up" if difference > 0 else "went down"
+    return (f"While no statement came in, the balance {way} by {gbp(abs(difference))}; "
+            "the missing statement should show why.")
 
 
 def explain_by_gaps(

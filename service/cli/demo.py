@@ -38,7 +38,10 @@ def start_date(today: date) -> date:
 def demo_document(today: date) -> dict[str, Any]:
     start = start_date(today)
     return {
-        "council": {"code": DEMO_COUNCIL, "name": "Demo Borough Council"},
+        "council": {"code": DEMO_COUNCIL, "name": "Demo Borough Council",
+                    "contact_phone": "01632 960 418",
+                    "contact_email": "direct.payments@demo-council.example.org",
+                    "contact_address": "Town Hall\n14 Market Street\nDemoton\nDM1 4AB"},
         "providers": [{"reference": "demo-payroll", "name": "Demo Payroll Bureau"}],
         "users": [
             {"email": OFFICER, "name": "Olu Officer", "role": "officer"},

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import EmailStr, Field, field_validator
 
 from service.core.schemas import In, Out, Patch, Reference, Text
+
+# A UK phone number as people write it: digits, spaces, brackets, a leading +.
+ContactPhone = Annotated[str, Field(min_length=6, max_length=40, pattern=r"^\+?[0-9 ()-]+$",
+                                    examples=["01632 960 123"])]
+ContactAddress = Annotated[str, Field(min_length=1, max_length=500,
+                                      description="One line per part of the address.")]
 
 
 class CouncilOut(Out):
@@ -16,6 +22,10 @@ class CouncilOut(Out):
     contingency_weeks: int = Field(description="Weeks of plan value a person may keep.")
     first_review_weeks: int = Field(description="Weeks from first payment to the first review.")
     review_interval_months: int = Field(description="Months between reviews.")
+    contact_phone: str | None = Field(description="Phone number printed on every letter.")
+    contact_email: str | None = Field(description="Email address printed on every letter.")
+    contact_address: str | None = Field(
+        description="Postal address printed on every letter, one line per part, separated by newlines.")
     optional_rules: dict[str, Any] = Field(
         description="Default-off rules this council has switched on, with parameter overrides."
     )
@@ -28,6 +38,9 @@ class CouncilPatch(Patch):
     contingency_weeks: int | None = Field(default=None, ge=0, le=52)
     first_review_weeks: int | None = Field(default=None, ge=1, le=26)
     review_interval_months: int | None = Field(default=None, ge=1, le=12)
+    contact_phone: ContactPhone | None = None
+    contact_email: EmailStr | None = None
+    contact_address: ContactAddress | None = None
     optional_rules: dict[str, Any] | None = None
     risk_weights: dict[str, int] | None = Field(
         default=None, description="Override risk-score weights or tier thresholds by name "

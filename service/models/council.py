@@ -18,6 +18,10 @@ class Council(IdMixin, TimestampsMixin, Base):
     contingency_weeks: Mapped[int] = mapped_column(default=8)
     first_review_weeks: Mapped[int] = mapped_column(default=12)
     review_interval_months: Mapped[int] = mapped_column(default=12)
+    # how a person reaches the direct payments team: every letter carries these
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_address: Mapped[str | None] = mapped_column(String(500))
     # ids of the default-off rules this council has switched on, with any parameter overrides
     optional_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # overrides of the risk-score weights; empty means the documented defaults

@@ -12,6 +12,7 @@ from pydantic import EmailStr, Field
 
 from service.accounts.schemas import AccountIn, PaymentScheduleIn
 from service.core.schemas import In, Reference, Text
+from service.councils.schemas import ContactAddress, ContactPhone
 from service.people.schemas import RecipientIn, RepresentativeIn, Role, WorkerIn
 from service.plans.schemas import PlanIn
 
@@ -23,6 +24,10 @@ class CouncilDoc(In):
     first_review_weeks: int | None = Field(default=None, ge=1, le=26)
     review_interval_months: int | None = Field(default=None, ge=1, le=12)
     optional_rules: dict[str, Any] | None = None
+    contact_phone: ContactPhone | None = Field(default=None, description="Printed on every letter.")
+    contact_email: EmailStr | None = Field(default=None, description="Printed on every letter.")
+    contact_address: ContactAddress | None = Field(
+        default=None, description="Printed on every letter; one line per part of the address.")
 
 
 class ProviderDoc(In):

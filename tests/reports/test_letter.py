@@ -89,7 +89,8 @@ def test_standard_letter_asks_specific_questions_about_specific_lines():
     text = visible_text(render_letter_html(standard_report()))
     assert "Please answer these questions:" in text
     assert "23 May 2025, £40.00, SKYBET. What was this payment for?" in text
-    assert "This payment went to a betting company." in text
+    # each subject is told once, where it is asked about, not again in a list of flags
+    assert "This payment went to a betting company." not in text
     assert "Please send" not in text
 
 
