@@ -18,7 +18,7 @@ from typing import Any
 from service.audits.findings import Finding
 from service.audits.inputs import OWN_TRANSFER, Account, AuditPeriod, Statement, Transaction
 from service.audits.money import ZERO, gbp, total
-from service.audits.words import day_words
+from service.audits.words import day_words, range_words
 
 _DATE = attrgetter("date")
 
@@ -50,6 +50,8 @@ class StatementCheck:
     money_in: Decimal
     money_out: Decimal
     closing_balance: Decimal
+    start: date | None = None
+    end: date | None = None
 
     @property
     def difference(self) -> Decimal:
@@ -151,16 +153,25 @@ def opening_at(
     for s in statements:
         if s.opening_balance is not None and s.start <= start <= s.end:
             before = _net_between(txns, s.start, date.fromordinal(start.toordinal() - 1))
-            return s.opening_balance + before, f"statement {s.upload_id}".strip()
+            return s.opening_balance + before, _source(s)
     later = [s for s in statements if s.start > start and s.opening_balance is not None]
     if later:
-        return later[0].opening_balance, f"statement {later[0].upload_id} (starts later)".strip()
+        return later[0].opening_balance, f"{_source(later[0])} (starts later)"
     first = next((t for t in txns if t.date >= start and t.running_balance is not None), None)
     printed = first.running_balance if first is not None else None
     if first is not None and printed is not None:
         before = _net_between(txns, start, first.date) - _same_day_after(txns, first)
         return printed - before, f"running balance on {first.id}"
     return None, "unknown"
+
+
+def _source(statement: Statement) -> str:
+    """Where a balance came from, in words a person knows (never an internal id)."""
+    return f"the statement for {range_words(statement.start, statement.end)}"
+
+
+def _days(start: date | None, end: date | None) -> str:
+    return f"for {range_words(start, end)} " if start and end else ""
 
 
 def _same_day_after(txns: Sequence[Transaction], anchor: Transaction) -> Decimal:
@@ -176,10 +187,10 @@ def closing_at(
     for s in reversed(statements):
         if s.closing_balance is not None and s.start <= end <= s.end:
             after = _net_between(txns, date.fromordinal(end.toordinal() + 1), s.end)
-            return s.closing_balance - after, f"statement {s.upload_id}".strip()
+            return s.closing_balance - after, _source(s)
     earlier = [s for s in statements if s.end < end and s.closing_balance is not None]
     if earlier:
-        return earlier[-1].closing_balance, f"statement {earlier[-1].upload_id} (ends earlier)"
+        return earlier[-1].closing_balance, f"{_source(earlier[-1])} (ends earlier)"
     known = [t for t in txns if t.date <= end and t.running_balance is not None]
     printed = known[-1].running_balance if known else None
     if printed is not None:
@@ -335,6 +346,8 @@ def check_statement(statement: Statement, transactions: Sequence[Transaction]) -
         paid_in,
         paid_out,
         statement.closing_balance,
+        statement.start,
+        statement.end,
     )
 
 
@@ -385,7 +398,8 @@ def _findings(rec: Reconciliation) -> list[Finding]:
                 Finding(
                     "statement_does_not_add_up",
                     "question",
-                    f"Statement {c.upload_id} does not add up by {gbp(c.difference)}: "
+                    f"The statement {_days(c.start, c.end)}does not add up by "
+                    f"{gbp(c.difference)}: "
                     "some lines may be missing.",
                     c.difference,
                     (c.upload_id,),
