@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 import reports
 from service.audits import service
@@ -15,6 +15,7 @@ from service.audits.schemas import (
     LATEST,
     AuditIn,
     AuditOut,
+    CloseIn,
     CommitmentIn,
     CommitmentOut,
     CorrectionIn,
@@ -31,7 +32,7 @@ from service.core.deps import CtxDep
 from service.core.errors import NotFound, Unprocessable, field_error
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
-from service.core.pagination import Page, PagerDep
+from service.core.pagination import Page, PageParams, PagerDep, decode_cursor, encode_cursor, page_params
 from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.core.types import today_uk
@@ -75,18 +76,32 @@ def list_audits(
     return pager.page(ctx.session, stmt, Audit.id, audit_out)
 
 
-@router.get("/audits/due", summary="Reviews due, riskiest first (admin, officer)")
-def audits_due(ctx: CtxDep, on: DayQuery = None) -> DueList:
+@router.get("/audits/due", summary="The officer's queue: open audits to act on and reviews due, "
+            "riskiest first (admin, officer)")
+def audits_due(ctx: CtxDep, pager: Annotated[PageParams, Depends(page_params)],
+               on: DayQuery = None) -> DueList:
+    """Each open audit with the action it needs (decide_flags, agree_recovery,
+    waiting_for_person, ready_to_close), and each review due by ``on`` (start_review) with
+    the period it should cover, from the end of the last closed audit. Paged with
+    ``?limit=`` and ``?cursor=``."""
     ctx.principal.require(*STAFF)
     day = on or today_uk()
+    queue = service.due(ctx, day)
+    start = decode_cursor(pager.cursor) if pager.cursor else 0
+    shown = queue[start:start + pager.limit]
+    more = start + pager.limit < len(queue)
     items = [DueOut(recipient_id=d.recipient.id, recipient_reference=d.recipient.reference,
                     recipient_name=d.recipient.name, due_on=d.due_on,
-                    days_overdue=(day - d.due_on).days,
+                    days_overdue=(day - d.due_on).days if d.due_on else None,
                     last_audit_id=d.last_audit.id if d.last_audit else None,
                     last_tier=d.last_audit.tier if d.last_audit else None,
-                    last_score=d.score if d.last_audit else None)
-             for d in service.due(ctx, day)]
-    return DueList(items=items)
+                    last_score=int(d.last_audit.result.get("score", 0)) if d.last_audit else None,
+                    audit_id=d.open_audit.id if d.open_audit else None, action=d.action,
+                    tier=d.tier, score=d.score,
+                    next_period_start=d.next_period[0] if d.next_period else None,
+                    next_period_end=d.next_period[1] if d.next_period else None)
+             for d in shown]
+    return DueList(items=items, next_cursor=encode_cursor(start + pager.limit) if more else None)
 
 
 @router.get("/audits/{audit_id}", summary="Read an audit: the same figures for holder and officer")
@@ -124,16 +139,26 @@ def _file(data: bytes, media_type: str, filename: str) -> Response:
 @router.post("/audits/{audit_id}/decision",
              summary="Agree or change the proposed recovery, with a reason (admin, officer)")
 def decide(ctx: CtxDep, audit_id: IdPath, body: DecisionIn) -> AuditOut:
+    """Every decision has a reason: the recovery agreed (0.00 when nothing is owed), or
+    ``"hold": true`` to put recovery on hold. A later change to the person's data that
+    changes the proposed recovery clears the decision, to be made again."""
     audit = load(ctx, Audit, audit_id, "audit")
     ctx.principal.require(*STAFF)
-    return audit_out(service.decide(ctx, audit, body.agreed_recovery, body.reason))
+    return audit_out(service.decide(ctx, audit, body.agreed_recovery, body.reason, hold=body.hold))
 
 
-@router.post("/audits/{audit_id}/close", summary="Close an audit; it never changes again (admin, officer)")
-def close(ctx: CtxDep, audit_id: IdPath) -> AuditOut:
+@router.post("/audits/{audit_id}/close", summary="Close an audit; it never changes again (admin, officer)",
+             responses={409: {"description": "Something is still missing; each is named in errors[]."}})
+def close(ctx: CtxDep, audit_id: IdPath, body: CloseIn | None = None) -> AuditOut:
+    """A light audit with nothing to ask closes as it is. Any other closes only after a
+    decision with a reason, and once every open flag is cleared, upheld, or carried to the
+    next audit (``carry_flags``, each with a reason). Unanswered questions do not hold it
+    up. Refused with 409 naming each thing still missing. The closed audit keeps
+    ``frozen_digest``, a hash of what it was decided on, and ``closed_at``."""
     audit = load(ctx, Audit, audit_id, "audit")
     ctx.principal.require(*STAFF)
-    return audit_out(service.close(ctx, audit))
+    carried = [service.Carried(c.flag_id, c.reason) for c in (body.carry_flags if body else [])]
+    return audit_out(service.close(ctx, audit, carried))
 
 
 @router.post("/audits/{audit_id}/corrections", status_code=201,

@@ -248,11 +248,11 @@ def decision_of(audit: Audit) -> r.Decision:
     held, reason = hold_of(audit)
     who = ""
     session = _session(audit)
-    decider_id = getattr(audit, "decided_by_id", None) or audit.closed_by_id
+    decider_id = audit.decided_by_id or audit.closed_by_id
     if session is not None and decider_id is not None:
         user = session.get(User, decider_id)
         who = user.name if user is not None else ""
-    decided_at = getattr(audit, "decided_at", None) or audit.closed_at
+    decided_at = audit.decided_at or audit.closed_at
     agreed = audit.agreed_recovery
     return r.Decision(
         agreed_recovery=agreed.quantize(Decimal("0.01")) if agreed is not None else None,
@@ -262,17 +262,9 @@ def decision_of(audit: Audit) -> r.Decision:
 
 
 def hold_of(audit: Audit) -> tuple[bool, str]:
-    """(on hold, why) from an officer's hold decision, wherever it was kept."""
-    on_audit = getattr(audit, "recovery_held", None)
-    if isinstance(on_audit, bool) and on_audit:
+    """(on hold, why) from the officer's decision."""
+    if audit.recovery_held:
         return True, (audit.decision_reason or "").strip()
-    for source in (audit.result, audit.inputs):
-        for key in ("hold", "recovery_hold", "decision", "officer_decision"):
-            found = source.get(key)
-            if isinstance(found, dict) and (found.get("recovery_held") or found.get("held")):
-                why = found.get("reason") or found.get("held_reason") or audit.decision_reason or ""
-                if str(why).strip():
-                    return True, str(why).strip()
     return False, ""
 
 

@@ -41,9 +41,23 @@ class AuditIn(In):
 
 
 class DecisionIn(In):
-    agreed_recovery: PositiveMoneyIn = Field(description="What the council will ask back.")
-    reason: str | None = Field(default=None, min_length=1, max_length=4000, description=(
-        "Why; required when the agreed recovery differs from the proposed one."))
+    agreed_recovery: PositiveMoneyIn | None = Field(default=None, description=(
+        "What the council will ask back; 0.00 when nothing is owed. Leave out with hold."))
+    hold: bool = Field(default=False, description=(
+        "Put recovery on hold instead (for example while unmet need is looked into)."))
+    reason: str = Field(min_length=1, max_length=4000, description=(
+        "Why: every decision, including agreeing the proposal or £0.00, gives its reason."))
+
+
+class CarriedFlagIn(In):
+    flag_id: int = Field(description="An open flag of this audit.")
+    reason: str = Field(min_length=1, max_length=4000, description="Why it waits for the next audit.")
+
+
+class CloseIn(In):
+    carry_flags: list[CarriedFlagIn] = Field(default_factory=list, max_length=500, description=(
+        "Open flags carried to the next audit, each with a reason; every other open flag must "
+        "be cleared or upheld first."))
 
 
 class CorrectionIn(In):
@@ -122,8 +136,12 @@ class AuditOut(Out):
     proposed_recovery: Money | None
     agreed_recovery: Money | None
     decision_reason: str | None
+    recovery_held: bool = False
+    decided_at: datetime | None = None
     corrects_audit_id: int | None
     closed_at: datetime | None
+    frozen_digest: str | None = Field(default=None, description=(
+        "SHA-256 of the figures and inputs a closed audit froze: what was decided on."))
     created_at: datetime
     summary: dict[str, Any] = Field(description=(
         "The headline figures (money as decimal strings): opening and closing balance, money "
@@ -136,12 +154,24 @@ class DueOut(Out):
     recipient_id: int
     recipient_reference: str
     recipient_name: str
-    due_on: date
-    days_overdue: int
-    last_audit_id: int | None
+    due_on: date | None = Field(description="When the next review is due; null for an open audit.")
+    days_overdue: int | None
+    last_audit_id: int | None = Field(description="The last closed audit.")
     last_tier: TierName | None
     last_score: int | None
+    audit_id: int | None = Field(default=None, description="The open audit that needs action.")
+    action: Literal["decide_flags", "agree_recovery", "waiting_for_person", "ready_to_close",
+                    "start_review"] = Field(description=(
+        "What is needed: decide_flags, agree_recovery, waiting_for_person (questions asked, "
+        "nothing else to do yet), ready_to_close, or start_review (a review is due)."))
+    tier: TierName | None = Field(default=None, description="The open audit's tier, else the last one's.")
+    score: int = Field(default=0, description="The risk score the queue is ordered by.")
+    next_period_start: date | None = Field(default=None, description=(
+        "For a review: the day after the last closed audit ends (else the first payment)."))
+    next_period_end: date | None = None
 
 
 class DueList(Out):
     items: list[DueOut]
+    next_cursor: str | None = Field(default=None, description=(
+        "Pass as ?cursor= to get the next page; null on the last page."))

@@ -7,20 +7,24 @@ Services flush, never commit. A closed audit never changes: a correction is a ne
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 import reports
-from service.audits.cadence import DueItem, next_review_for, riskiest_first
-from service.audits.engine import run_audit, to_plain
+from service.audits.cadence import next_review_for
+from service.audits.engine import AuditResult, run_audit, to_plain
 from service.audits.inputs import AuditPeriod
 from service.audits.loading import council_settings, load_audit_inputs
 from service.audits.schemas import CommitmentIn, UnderspendReasonIn
+from service.audits.tier import TIER_RANK
 from service.core.deps import Ctx
 from service.core.errors import Conflict, Forbidden, Unprocessable, field_error
 from service.core.events import record
@@ -56,20 +60,8 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     separate re-run is needed. Auditing the same person and period again refreshes the
     open audit of that kind rather than opening a second one beside it.
     """
-    run_period_rules(ctx, recipient, start, end)
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
-    loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
-    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end))
-    loaded = replace(loaded, inputs=replace(loaded.inputs, rule_questions=asked))
-    if not loaded.inputs.accounts:
-        raise Unprocessable(
-            f"{recipient.reference} has no account recorded, so there is nothing to audit yet. "
-            "Add the account that holds the direct payment first.",
-            errors=[field_error("recipient_id", "no account recorded")])
-    result = run_audit(loaded.inputs)
-    used = {**loaded.record, "kind": kind, "final_audit": final,
-            "settings": to_plain(loaded.inputs.settings),
-            "underspend_reasons": to_plain(loaded.inputs.underspend_reasons)}
+    result, used = _work_out(ctx, recipient, start, end, kind, final)
     if note:
         used["correction_reason"] = note
     existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
@@ -84,6 +76,25 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     ctx.session.add(audit)
     record(ctx, "audit.created", audit, after=audit_state(audit))
     return audit
+
+
+def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
+              final: bool) -> tuple[AuditResult, dict[str, Any]]:
+    """The period rules, then the audit's figures from today's data, and what they used."""
+    run_period_rules(ctx, recipient, start, end)
+    loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
+    if not loaded.inputs.accounts:
+        raise Unprocessable(
+            f"{recipient.reference} has no account recorded, so there is nothing to audit yet. "
+            "Add the account that holds the direct payment first.",
+            errors=[field_error("recipient_id", "no account recorded")])
+    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end))
+    inputs = replace(loaded.inputs, rule_questions=asked)
+    result = run_audit(inputs)
+    used = {**loaded.record, "kind": kind, "final_audit": final,
+            "settings": to_plain(inputs.settings),
+            "underspend_reasons": to_plain(inputs.underspend_reasons)}
+    return result, used
 
 
 def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str) -> Audit | None:
@@ -101,6 +112,9 @@ def _refresh(ctx: Ctx, audit: Audit, tier: str, result: dict[str, Any], used: di
     if proposed != audit.proposed_recovery:
         audit.agreed_recovery = None
         audit.decision_reason = None
+        audit.recovery_held = False
+        audit.decided_at = None
+        audit.decided_by_id = None
     audit.proposed_recovery = proposed
     record(ctx, "audit.refreshed", audit, before=before, after=audit_state(audit))
     return audit
@@ -114,8 +128,11 @@ def audit_state(audit: Audit) -> dict[str, Any]:
         "status": audit.status, "tier": audit.tier,
         "proposed_recovery": _money(audit.proposed_recovery),
         "agreed_recovery": _money(audit.agreed_recovery),
-        "decision_reason": audit.decision_reason, "corrects_audit_id": audit.corrects_audit_id,
+        "decision_reason": audit.decision_reason, "recovery_held": bool(audit.recovery_held),
+        "decided_at": audit.decided_at.isoformat() if audit.decided_at else None,
+        "corrects_audit_id": audit.corrects_audit_id,
         "closed_at": audit.closed_at.isoformat() if audit.closed_at else None,
+        "frozen_digest": audit.frozen_digest,
     }
 
 
@@ -156,32 +173,115 @@ def _still_open(audit: Audit) -> None:
         )
 
 
-def decide(ctx: Ctx, audit: Audit, agreed_recovery: Decimal, reason: str | None) -> Audit:
-    """The officer agrees the proposed recovery, or changes it and says why."""
+def decide(ctx: Ctx, audit: Audit, agreed_recovery: Decimal | None, reason: str,
+           *, hold: bool = False) -> Audit:
+    """The officer's decision, always with a reason: the recovery agreed (which may be
+    £0.00), or recovery put on hold."""
     _still_open(audit)
-    if agreed_recovery != (audit.proposed_recovery or Decimal("0.00")) and not reason:
+    if not hold and agreed_recovery is None:
         raise Unprocessable(
-            "Say why the agreed recovery differs from the proposed one.",
-            errors=[field_error("reason", "required when the recovery is changed")],
-        )
+            "Give the recovery you agree (it may be 0.00), or put recovery on hold.",
+            errors=[field_error("agreed_recovery", "required unless hold is true")])
     before = audit_state(audit)
-    audit.agreed_recovery = agreed_recovery
+    audit.recovery_held = hold
+    audit.agreed_recovery = Decimal("0.00") if hold else agreed_recovery
     audit.decision_reason = reason
+    audit.decided_at = utcnow()
+    audit.decided_by_id = ctx.principal.user_id or None
     record(ctx, "audit.decided", audit, before=before, after=audit_state(audit))
     return audit
 
 
-def close(ctx: Ctx, audit: Audit) -> Audit:
-    """Close: the audit never changes again. Undecided, the proposal is what was agreed."""
+@dataclass(frozen=True, slots=True)
+class Carried:
+    flag_id: int
+    reason: str
+
+
+def still_missing(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> list[dict[str, Any]]:
+    """What must happen before the audit can close, each as a problem+json error entry.
+
+    A light audit with nothing to ask closes as it is. Any other needs a decision with a
+    reason, and every open flag decided or carried to the next audit with a reason.
+    Questions the person has not answered yet do not hold a close up.
+    """
+    missing: list[dict[str, Any]] = []
+    carried_ids = {c.flag_id for c in carried}
+    for flag in open_flags(ctx, audit):
+        if flag.id not in carried_ids:
+            missing.append(field_error(
+                "flags", f"flag {flag.id} ({flag.rule_id}) is open: clear or uphold it, or carry it "
+                "to the next audit with a reason"))
+    asks = any(f.get("severity") == "question" for f in audit.result.get("findings", []))
+    nothing_to_ask = audit.tier == "light" and not asks and not missing and not carried
+    if audit.decided_at is None and not nothing_to_ask:
+        missing.append(field_error(
+            "decision", "record a decision first: POST /v1/audits/{audit_id}/decision with the "
+            "agreed recovery (or hold) and a reason"))
+    return missing
+
+
+def open_flags(ctx: Ctx, audit: Audit) -> list[Flag]:
+    """The person's flags in the audit's period that nobody has decided yet."""
+    return list(ctx.session.scalars(select(Flag).where(
+        Flag.recipient_id == audit.recipient_id, Flag.status == "open",
+        or_(Flag.occurred_on.is_(None),
+            Flag.occurred_on.between(audit.period_start, audit.period_end))).order_by(Flag.id)))
+
+
+def close(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> Audit:
+    """Close: the audit never changes again. Refused (409) while anything is missing."""
     _still_open(audit)
+    known = {f.id for f in open_flags(ctx, audit)}
+    strangers = [c.flag_id for c in carried if c.flag_id not in known]
+    if strangers:
+        raise Unprocessable("Only this audit's open flags can be carried to the next audit.",
+                            errors=[field_error("carry_flags", f"flag {i} is not open in this audit")
+                                    for i in strangers])
+    missing = still_missing(ctx, audit, carried)
+    if missing:
+        raise Conflict("This audit cannot close yet: " + "; ".join(e["reason"] for e in missing) + ".",
+                       errors=missing)
     before = audit_state(audit)
     if audit.agreed_recovery is None:
         audit.agreed_recovery = audit.proposed_recovery or Decimal("0.00")
+    if carried:
+        audit.inputs = {**audit.inputs, "carried_flags": [
+            {"flag_id": c.flag_id, "reason": c.reason} for c in carried]}
     audit.status = "closed"
     audit.closed_at = utcnow()
     audit.closed_by_id = ctx.principal.user_id or None
+    audit.frozen_digest = frozen_digest(audit)
     record(ctx, "audit.closed", audit, before=before, after=audit_state(audit))
     return audit
+
+
+def frozen_digest(audit: Audit) -> str:
+    """SHA-256 over the figures and inputs the audit was decided on."""
+    body = json.dumps({"result": audit.result, "inputs": audit.inputs}, sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+# --- keeping open audits in step with the person's data -----------------------------------
+
+def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
+    """Work every open audit of the person out again from today's data: a decided flag, an
+    explanation, an underspend reason, a note, a commitment, an upload or a void. Each is an
+    "audit.refreshed" event; a decision on a recovery that changed is cleared."""
+    recipient = ctx.session.get(Recipient, recipient_id)
+    audits = list(ctx.session.scalars(select(Audit).where(
+        Audit.recipient_id == recipient_id, Audit.status == "open").order_by(Audit.id)))
+    if recipient is None or not audits:
+        return []
+    ctx.session.flush()
+    return [recompute(ctx, recipient, audit) for audit in audits]
+
+
+def recompute(ctx: Ctx, recipient: Recipient, audit: Audit) -> Audit:
+    final = audit.kind == "final" or bool(audit.inputs.get("final_audit"))
+    result, used = _work_out(ctx, recipient, audit.period_start, audit.period_end, audit.kind, final)
+    used = {**used, **{k: audit.inputs[k] for k in ("correction_reason",) if k in audit.inputs}}
+    return _refresh(ctx, audit, result.tier, result.to_dict(), used, result.proposed_recovery)
 
 
 def correct(ctx: Ctx, audit: Audit, reason: str) -> Audit:
@@ -200,6 +300,7 @@ def add_note(ctx: Ctx, audit: Audit, body: str) -> Note:
                 body=body)
     ctx.session.add(note)
     record(ctx, "note.created", note)
+    refresh_open_audits(ctx, audit.recipient_id)
     return note
 
 
@@ -219,6 +320,7 @@ def add_underspend_reason(ctx: Ctx, recipient: Recipient, body: UnderspendReason
                               recorded_by_id=ctx.principal.user_id or None, **body.model_dump())
     ctx.session.add(reason)
     record(ctx, "underspend_reason.created", reason)
+    refresh_open_audits(ctx, recipient.id)
     return reason
 
 
@@ -235,6 +337,7 @@ def add_commitment(ctx: Ctx, recipient: Recipient, body: CommitmentIn) -> Commit
                             **body.model_dump())
     ctx.session.add(commitment)
     record(ctx, "commitment.created", commitment)
+    refresh_open_audits(ctx, recipient.id)
     return commitment
 
 
@@ -242,36 +345,68 @@ def add_commitment(ctx: Ctx, recipient: Recipient, body: CommitmentIn) -> Commit
 
 @dataclass(frozen=True, slots=True)
 class Due:
+    """One line of the officer's queue: a review that is due, or an open audit to act on."""
+
     recipient: Recipient
-    due_on: date
-    last_audit: Audit | None
+    due_on: date | None
+    last_audit: Audit | None  # the last closed audit
+    open_audit: Audit | None = None
+    action: str = "start_review"
+    next_period: tuple[date, date] | None = None
 
     @property
     def tier(self) -> str:
-        return (self.last_audit.tier or "light") if self.last_audit else "light"
+        audit = self.open_audit or self.last_audit
+        return (audit.tier or "light") if audit else "light"
 
     @property
     def score(self) -> int:
-        return int(self.last_audit.result.get("score", 0)) if self.last_audit else 0
+        audit = self.open_audit or self.last_audit
+        return int(audit.result.get("score", 0)) if audit else 0
+
+
+def action_for(ctx: Ctx, audit: Audit) -> str:
+    """What an open audit is waiting for."""
+    if open_flags(ctx, audit):
+        return "decide_flags"
+    if not still_missing(ctx, audit):
+        return "ready_to_close"
+    asks = any(f.get("severity") == "question" for f in audit.result.get("findings", []))
+    if asks and not audit.proposed_recovery:
+        return "waiting_for_person"
+    return "agree_recovery"
 
 
 def due(ctx: Ctx, on: date | None = None) -> list[Due]:
-    """Reviews due by ``on`` (default today), riskiest first by the last audit's tier and score."""
+    """The officer's queue by ``on`` (default today): open audits needing action beside
+    reviews that are due, riskiest first (tier, then score, then the longest waiting).
+
+    A review's due date counts from the end of the last closed audit; its suggested period
+    runs from the day after that audit (else the first payment) to the due date.
+    """
     on = on or today_uk()
     council = ctx.session.get(Council, ctx.principal.council_id)
     assert council is not None
     settings = council_settings(council)
     found: list[Due] = []
     for recipient, first_payment in _people_paid(ctx):
-        if recipient.dp_end_date is not None and recipient.dp_end_date < on:
-            continue  # an ended payment gets a final audit, not a review
-        last = _last_audit(ctx, recipient.id)
+        last = _last_closed(ctx, recipient.id)
+        opened = ctx.session.scalars(select(Audit).where(
+            Audit.recipient_id == recipient.id, Audit.status == "open").order_by(Audit.id)).all()
+        for audit in opened:
+            found.append(Due(recipient, None, last, audit, action_for(ctx, audit)))
+        if opened or (recipient.dp_end_date is not None and recipient.dp_end_date < on):
+            continue  # a review under way, or an ended payment (a final audit, not a review)
         due_on = next_review_for(settings, first_payment, last.period_end if last else None)
         if due_on <= on:
-            found.append(Due(recipient, due_on, last))
-    by_id = {str(d.recipient.id): d for d in found}
-    order = riskiest_first([DueItem(k, d.due_on, d.tier, d.score) for k, d in by_id.items()])  # type: ignore[arg-type]
-    return [by_id[item.recipient_id] for item in order]
+            begins = last.period_end + timedelta(days=1) if last else first_payment
+            found.append(Due(recipient, due_on, last, next_period=(begins, due_on - timedelta(days=1))))
+    return sorted(found, key=_riskiest)
+
+
+def _riskiest(d: Due) -> tuple[int, int, date, int, int]:
+    waiting = d.open_audit.created_at.date() if d.open_audit else d.due_on or date.max
+    return (-TIER_RANK[d.tier], -d.score, waiting, d.recipient.id, d.open_audit.id if d.open_audit else 0)
 
 
 def _people_paid(ctx: Ctx) -> list[tuple[Recipient, date]]:
@@ -285,9 +420,9 @@ def _people_paid(ctx: Ctx) -> list[tuple[Recipient, date]]:
     return [(r, f or r.dp_start_date) for r, f in rows if (f or r.dp_start_date) is not None]
 
 
-def _last_audit(ctx: Ctx, recipient_id: int) -> Audit | None:
+def _last_closed(ctx: Ctx, recipient_id: int) -> Audit | None:
     return ctx.session.scalars(
-        select(Audit).where(Audit.recipient_id == recipient_id)
+        select(Audit).where(Audit.recipient_id == recipient_id, Audit.status == "closed")
         .order_by(Audit.period_end.desc(), Audit.id.desc()).limit(1)
     ).first()
 

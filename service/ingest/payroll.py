@@ -37,6 +37,7 @@ from service.ingest.uploads import (
     clean_filename,
     create_upload,
     dialect_insert,
+    keep_audits_in_step,
     previous_upload,
     sha256,
     store_blob,
@@ -120,6 +121,7 @@ def import_payroll_lines(ctx: Ctx, recipient: Recipient, lines: list[ParsedPayro
                      dry_run=False)
     upload.summary = result.model_dump(mode="json", exclude={"upload_id", "duplicate_file", "dry_run"})
     record(ctx, "upload.imported", upload)
+    keep_audits_in_step(ctx, recipient.id)
     return result
 
 

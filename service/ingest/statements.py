@@ -214,6 +214,7 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
         record(ctx, "upload.imported", upload, after={
             "upload_id": upload.id, "account_id": account.id, "kind": kind, "sha256": upload.sha256,
             "rows": result.rows.model_dump()})
+        uploads.keep_audits_in_step(ctx, account.recipient_id)
     return result
 
 

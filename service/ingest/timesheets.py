@@ -30,6 +30,7 @@ from service.ingest.uploads import (
     clean_filename,
     create_upload,
     dialect_insert,
+    keep_audits_in_step,
     previous_upload,
     sha256,
     store_blob,
@@ -155,6 +156,7 @@ def import_timesheet(ctx: Ctx, recipient: Recipient, data: bytes, filename: str 
     if upload.period_start is not None and upload.period_end is not None:
         # new hours may complete a pay period: judge it now, in this upload's transaction
         run_period_rules(ctx, recipient, upload.period_start, upload.period_end)
+    keep_audits_in_step(ctx, recipient.id)
     return result_of(upload, duplicate_file=False, dry_run=False)
 
 

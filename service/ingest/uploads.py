@@ -94,7 +94,16 @@ def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
     upload.void_reason = reason
     upload.summary = {**upload.summary, "rows_removed_when_voided": removed}
     record(ctx, "upload.voided", upload, before=before)
+    keep_audits_in_step(ctx, upload.recipient_id)
     return upload
+
+
+def keep_audits_in_step(ctx: Ctx, recipient_id: int) -> None:
+    """Every open audit of the person is worked out again after an upload or a void, so
+    the family who sends the missing statement is no longer asked for it."""
+    from service.audits.service import refresh_open_audits
+
+    refresh_open_audits(ctx, recipient_id)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core.types import Money, UTCDateTime
@@ -33,5 +33,11 @@ class Audit(IdMixin, TimestampsMixin, CouncilScoped, Base):
     proposed_recovery: Mapped[Decimal | None] = mapped_column(Money())
     agreed_recovery: Mapped[Decimal | None] = mapped_column(Money())
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # the officer's decision: an agreed recovery, or recovery on hold, always with a reason
+    recovery_held: Mapped[bool] = mapped_column(default=False, server_default=false())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # SHA-256 of the figures and inputs the closed audit froze: what was decided on
+    frozen_digest: Mapped[str | None] = mapped_column(String(64))

@@ -122,6 +122,7 @@ def decide(ctx: Ctx, flag: Flag, outcome: str, reason: str) -> Flag:
     flag.decided_by_id = ctx.principal.user_id or None
     flag.decided_at = utcnow()
     record(ctx, f"flag.{outcome}", flag, before=before)
+    _keep_audits_in_step(ctx, flag)
     return flag
 
 
@@ -130,7 +131,15 @@ def explain(ctx: Ctx, flag: Flag, text: str) -> Flag:
     before = snapshot(flag)
     flag.holder_explanation = text
     record(ctx, "flag.explained", flag, before=before)
+    _keep_audits_in_step(ctx, flag)
     return flag
+
+
+def _keep_audits_in_step(ctx: Ctx, flag: Flag) -> None:
+    """An open audit of the person follows a decided or explained flag at once."""
+    from service.audits.service import refresh_open_audits
+
+    refresh_open_audits(ctx, flag.recipient_id)
 
 
 def add_note(ctx: Ctx, flag: Flag, body: str) -> Note:
@@ -138,6 +147,7 @@ def add_note(ctx: Ctx, flag: Flag, body: str) -> Note:
                 subject_id=flag.id, author_id=ctx.principal.user_id, body=body)
     ctx.session.add(note)
     record(ctx, "note.created", note)
+    _keep_audits_in_step(ctx, flag)
     return note
 
 

@@ -35,14 +35,21 @@ def test_decide_then_close_and_a_closed_audit_never_changes(client: Any, council
     assert {"audit.created", "audit.decided", "audit.closed"} <= set(actions)
 
 
-def test_closing_undecided_agrees_the_proposal(client: Any, council: Any) -> None:
+def test_a_standard_audit_closes_only_with_a_decision(client: Any, council: Any) -> None:
     person, body = surplus_audit(client, council)
+    refused = client.post(f"/v1/audits/{body['id']}/close", headers=person.auth, json={})
+    assert refused.status_code == 409
+    assert [e["field"] for e in refused.json()["errors"]] == ["decision"]
+    post_ok(client, f"/v1/audits/{body['id']}/decision", person.auth,
+            {"agreed_recovery": "1800.00", "reason": "Agreed with the person on the phone."})
     closed = post_ok(client, f"/v1/audits/{body['id']}/close", person.auth, {})
-    assert closed["agreed_recovery"] == "1800.00"
+    assert closed["agreed_recovery"] == "1800.00" and closed["frozen_digest"]
 
 
 def test_a_correction_is_a_new_audit_that_references_the_original(client: Any, council: Any) -> None:
     person, body = surplus_audit(client, council)
+    post_ok(client, f"/v1/audits/{body['id']}/decision", person.auth,
+            {"agreed_recovery": "1800.00", "reason": "Agreed."})
     post_ok(client, f"/v1/audits/{body['id']}/close", person.auth, {})
     post_ok(client, f"/v1/recipients/{person.recipient_id}/commitments", person.auth,
             {"kind": "invoice", "description": "Hoist repair", "amount": "300.00"})
@@ -87,14 +94,30 @@ def test_commitments_reduce_the_surplus(client: Any, council: Any) -> None:
 def test_audits_due_riskiest_first(client: Any, council: Any) -> None:
     risky = make_person(client, council, "Risky")
     upload(client, risky, [*weeks(), (date(2026, 5, 16), "BET365", D("-20.00"))], D("2000.00"), START, END)
-    assert audit(client, risky)["tier"] == "standard"
+    risky_audit = audit(client, risky)
+    assert risky_audit["tier"] == "standard"
     clean = make_person(client, council, "Clean")
     upload(client, clean, weeks(), D("2000.00"), START, END)
-    assert audit(client, clean)["tier"] == "light"
+    clean_audit = audit(client, clean)
+    assert clean_audit["tier"] == "light"
     never = make_person(client, council, "Never audited")
+    # open audits come first with what they need: the risky one has a flag to decide
+    queue = client.get("/v1/audits/due?on=2026-07-01", headers=council.auth()).json()["items"]
+    assert [(d["recipient_id"], d["audit_id"], d["action"]) for d in queue] == [
+        (risky.recipient_id, risky_audit["id"], "decide_flags"),
+        (clean.recipient_id, clean_audit["id"], "ready_to_close"),
+        (never.recipient_id, None, "start_review")]
+    (flag,) = client.get(f"/v1/flags?recipient_id={risky.recipient_id}", headers=council.auth()).json()["items"]
+    post_ok(client, f"/v1/audits/{risky_audit['id']}/decision", council.auth(),
+            {"agreed_recovery": "0.00", "reason": "Nothing above contingency."})
+    post_ok(client, f"/v1/audits/{risky_audit['id']}/close", council.auth(),
+            {"carry_flags": [{"flag_id": flag["id"], "reason": "We have asked; the answer can wait."}]})
+    post_ok(client, f"/v1/audits/{clean_audit['id']}/close", council.auth(), {})  # light: no decision
     # first review 12 weeks after 6 April 2026; later ones 12 months after 28 June 2026
     due = client.get("/v1/audits/due?on=2026-07-01", headers=council.auth()).json()["items"]
-    assert [(d["recipient_id"], d["due_on"]) for d in due] == [(never.recipient_id, "2026-06-29")]
+    assert [(d["recipient_id"], d["due_on"], d["action"]) for d in due] == [
+        (never.recipient_id, "2026-06-29", "start_review")]
+    assert (due[0]["next_period_start"], due[0]["next_period_end"]) == ("2026-04-06", "2026-06-28")
     later = client.get("/v1/audits/due?on=2027-07-01", headers=council.auth()).json()["items"]
     assert [d["recipient_id"] for d in later] == [risky.recipient_id, clean.recipient_id,
                                                    never.recipient_id]
@@ -112,7 +135,11 @@ def test_council_summary_figures(client: Any, council: Any) -> None:
     surplus = make_person(client, council, "Surplus")
     upload(client, surplus, [*weeks(), (date(2026, 5, 16), "BET365", D("-20.00"))], 14 * WEEKLY, START, END)
     closed = audit(client, surplus)
-    post_ok(client, f"/v1/audits/{closed['id']}/close", council.auth(), {})
+    (flag,) = client.get(f"/v1/flags?recipient_id={surplus.recipient_id}", headers=council.auth()).json()["items"]
+    post_ok(client, f"/v1/audits/{closed['id']}/decision", council.auth(),
+            {"agreed_recovery": "1781.54", "reason": "As proposed."})
+    post_ok(client, f"/v1/audits/{closed['id']}/close", council.auth(),
+            {"carry_flags": [{"flag_id": flag["id"], "reason": "Waiting to hear from the person."}]})
     url = f"/v1/councils/{council.id}/summary?from=2026-01-01&to=2026-12-31"
     body = client.get(url, headers=council.auth()).json()
     assert body["audits"]["done"] == 2

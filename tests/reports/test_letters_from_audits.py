@@ -228,6 +228,10 @@ def test_a_closed_letter_states_the_agreed_figure_and_reason_never_the_proposed(
     assert decided.status_code in (200, 201), decided.text
     open_text = " ".join(visible_blocks(letter(client, person, body["id"])[0]))
     assert pounds(D("1000.00")) in open_text and pounds(proposed) not in open_text
+    (flag,) = client.get(f"/v1/flags?recipient_id={person.recipient_id}", headers=person.auth).json()["items"]
+    cleared = client.post(f"/v1/flags/{flag['id']}/decision", headers=person.auth,
+                          json={"outcome": "cleared", "reason": "A present for a friend, paid back."})
+    assert cleared.status_code in (200, 201), cleared.text
     _close(client, person, body["id"])
     html, pdf = letter(client, person, body["id"])
     pages, text = read_pdf(pdf)

@@ -9,28 +9,21 @@ from decimal import Decimal as D
 from typing import Any
 
 from audits_api.audits_api_setup import END, START, WEEKLY, audit, make_person, upload, weeks
+from conftest import post_ok
 from openpyxl import load_workbook
 from reports_readability import visible_blocks
 
 
 def test_a_recovery_on_hold_is_told_with_its_reason_and_no_figure(client: Any, council: Any) -> None:
-    from sqlalchemy.orm.attributes import flag_modified
-
     from reports.formatting import pounds
-    from service.core.db import session_scope
-    from service.models import Audit
 
     person = make_person(client, council)
     upload(client, person, weeks(), 14 * WEEKLY, START, END)
     body = audit(client, person)
     proposed = D(body["proposed_recovery"])
     assert proposed > 0
-    with session_scope() as session:  # the hold, however the decision route keeps it
-        row = session.get(Audit, body["id"])
-        assert row is not None
-        row.result = {**row.result, "hold": {"recovery_held": True,
-                                             "reason": "The person is waiting for a new PA to start"}}
-        flag_modified(row, "result")
+    post_ok(client, f"/v1/audits/{body['id']}/decision", person.auth,
+            {"hold": True, "reason": "The person is waiting for a new PA to start"})
     closed = client.post(f"/v1/audits/{body['id']}/close", headers=person.auth, json={})
     assert closed.status_code in (200, 201), closed.text
     html = client.get(f"/v1/audits/{body['id']}/letter.html", headers=person.auth).text
