@@ -55,16 +55,29 @@ def _safe_url(url: str) -> str:
 @app.command("create-user")
 def create_user(
     email: Annotated[str, typer.Argument(help="The user's email address.")],
-    council: Annotated[str, typer.Option(help="Council code; created if new.")],
+    council: Annotated[str, typer.Option(help="Council code. It must exist unless --new-council.")],
     name: Annotated[str, typer.Option(help="The user's name.")] = "",
-    role: Annotated[str, typer.Option(help="admin, officer, holder or provider.")] = "admin",
+    role: Annotated[str, typer.Option(
+        help="holder (the default), officer, admin, or provider (needs --provider).")] = "holder",
+    new_council: Annotated[bool, typer.Option(
+        "--new-council", help="Create the council if it does not exist yet.")] = False,
     council_name: Annotated[str, typer.Option(help="Name for a new council.")] = "",
     provider: Annotated[str, typer.Option(help="Provider reference (provider role).")] = "",
 ) -> None:
-    """Create a user (and their council if new) and print an API key for them."""
+    """Create a user and print an API key for them (shown once).
+
+    The role defaults to the one with the fewest rights, holder: a holder sees only the
+    people whose direct payment they hold, so none until they are named as a person's
+    representative (a representative's "user" in `dpaudit load`). Give --role officer or
+    --role admin for council staff; a provider user needs --provider REF.
+
+    An unknown council is refused, so a typing mistake never starts a new council; give
+    --new-council to create it, with the settings DPAUDIT_CONTINGENCY_WEEKS,
+    DPAUDIT_FIRST_REVIEW_WEEKS and DPAUDIT_REVIEW_INTERVAL_MONTHS.
+    """
     from service.cli import admin
 
-    admin.create_user(email, council, name, role, council_name, provider)
+    admin.create_user(email, council, name, role, council_name, provider, new_council=new_council)
 
 
 @app.command()
