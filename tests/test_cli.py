@@ -48,7 +48,7 @@ def test_demo_twice_prints_keys_that_work(database_url: str, client: Any) -> Non
     recipients = client.get("/v1/recipients", headers=auth).json()["items"]
     assert [r["reference"] for r in recipients] == ["R-DEMO-1"]
     accounts = client.get("/v1/accounts", headers=auth).json()["items"]
-    assert [a["reference"] for a in accounts] == ["demo-account"]
+    assert [a["reference"] for a in accounts] == ["demo-account", "demo-managed"]
     plans = client.get(f"/v1/recipients/{recipients[0]['id']}/plans", headers=auth).json()["items"]
     assert plans[0]["status"] == "approved"
     uploads = client.get(f"/v1/accounts/{accounts[0]['id']}/uploads", headers=auth, params={"limit": 200}).json()
