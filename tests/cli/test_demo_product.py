@@ -4,6 +4,7 @@ once its flag is cleared."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +17,7 @@ def printed_keys(out: str) -> dict[str, str]:
     """The printed form: a line naming the role (and email), then the key alone on the next."""
     lines = out.splitlines()
     keys = {}
-    for above, line in zip(lines, lines[1:], strict=False):
+    for above, line in itertools.pairwise(lines):
         if re.fullmatch(r"\s*dpa_\S+", line):
             role = re.match(r"\s*(council admin|finance officer|DP holder|provider)\s+\S+@\S+$", above)
             assert role is not None, above
