@@ -48,7 +48,7 @@ def test_demo_twice_prints_keys_that_work(database_url: str, client: Any) -> Non
     recipients = client.get("/v1/recipients", headers=auth).json()["items"]
     assert [r["reference"] for r in recipients] == ["R-DEMO-1"]
     accounts = client.get("/v1/accounts", headers=auth).json()["items"]
-    assert [a["reference"] for a in accounts] == ["demo-account"]
+    assert [a["reference"] for a in accounts] == ["demo-account", "demo-managed"]
     plans = client.get(f"/v1/recipients/{recipients[0]['id']}/plans", headers=auth).json()["items"]
     assert plans[0]["status"] == "approved"
     uploads = client.get(f"/v1/accounts/{accounts[0]['id']}/uploads", headers=auth, params={"limit": 200}).json()
@@ -107,7 +107,8 @@ def test_load_refuses_a_bad_document_and_writes_nothing(database_url: str, tmp_p
     path.write_text(json.dumps(doc))
     result = dpaudit("load", str(path), database_url=database_url)
     assert result.returncode == 2 and "recipients.0.plans.0.lines.0.amount" in result.stderr
-    made = dpaudit("create-user", f"admin@{code}.example.org", "--council", code, database_url=database_url)
+    made = dpaudit("create-user", f"admin@{code}.example.org", "--council", code, "--new-council",
+                   "--role", "admin", database_url=database_url)
     token = made.stdout.split("(shown once): ")[1].strip()
     listed = client.get("/v1/recipients", headers={"Authorization": f"Bearer {token}"}).json()
     assert listed["items"] == []
@@ -115,7 +116,8 @@ def test_load_refuses_a_bad_document_and_writes_nothing(database_url: str, tmp_p
 
 def test_create_user_refuses_a_duplicate(database_url: str) -> None:
     code = unique("cu")
-    ok = dpaudit("create-user", f"a@{code}.example.org", "--council", code, database_url=database_url)
+    ok = dpaudit("create-user", f"a@{code}.example.org", "--council", code, "--new-council",
+                 database_url=database_url)
     assert ok.returncode == 0 and "dpa_" in ok.stdout
     again = dpaudit("create-user", f"a@{code}.example.org", "--council", code, database_url=database_url)
     assert again.returncode == 2 and "already" in again.stderr

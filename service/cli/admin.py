@@ -12,7 +12,7 @@ from sqlalchemy import select
 from service.cli.common import fail
 from service.core.db import session_scope
 from service.core.errors import DpauditError
-from service.models import Provider, User
+from service.models import Council, Provider, User
 from service.onboarding import service as onboarding
 from service.onboarding.schemas import LoadDocument
 from service.people import service as people
@@ -20,9 +20,12 @@ from service.people.schemas import UserIn
 
 
 def create_user(email: str, council_code: str, name: str, role: str,
-                council_name: str, provider_ref: str) -> None:
+                council_name: str, provider_ref: str, *, new_council: bool = False) -> None:
     try:
         with session_scope() as session:
+            known = session.scalar(select(Council.id).where(Council.code == council_code))
+            if known is None and not new_council:
+                fail(f"no council '{council_code}' (add --new-council to create it)")
             council = onboarding.ensure_council(session, council_code, council_name or council_code)
             ctx = onboarding.system_ctx(session, council.id)
             provider_id = None

@@ -1,4 +1,5 @@
-"""What the commands share: one way to fail, and finding an account by its reference."""
+"""What the commands share: one way to fail, reading a date, and finding an account or a
+person by their reference."""
 
 from __future__ import annotations
 
@@ -28,3 +29,30 @@ def find_account(session: Any, reference: str, council_code: str | None = None) 
     if len(found) > 1:
         fail(f"several councils have an account '{reference}': add --council CODE")
     return found[0]
+
+
+def find_recipient(session: Any, reference: str, council_code: str | None = None) -> Any:
+    """The one person with this reference (in this council, when given)."""
+    from sqlalchemy import select
+
+    from service.models import Council, Recipient
+
+    stmt = select(Recipient).where(Recipient.reference == reference)
+    if council_code:
+        stmt = stmt.join(Council, Council.id == Recipient.council_id).where(Council.code == council_code)
+    found = session.scalars(stmt.limit(2)).all()
+    if not found:
+        fail(f"no recipient with reference '{reference}'")
+    if len(found) > 1:
+        fail(f"several councils have a recipient '{reference}': add --council CODE")
+    return found[0]
+
+
+def parse_day(text: str, option: str) -> Any:
+    """A YYYY-MM-DD option as a date, or one line naming the option."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} {text!r} is not a date (YYYY-MM-DD)")

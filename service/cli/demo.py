@@ -1,10 +1,10 @@
-"""The demo council: a recipient with an approved plan, an account, two PAs and a schedule,
-and a year of statements and timesheets imported through the importers (one month missing,
-one gambling payment, a balance above what the person may keep), so a first audit shows
-every part working.
+"""The demo council: a recipient with an approved plan, a bank account and a managed account
+(served by the demo provider), two PAs and a schedule, and a year of statements and
+timesheets imported through the importers (one month missing, one gambling payment, a
+balance above what the person may keep), so a first audit shows every part working.
 
 Dates are relative to today, so the demo looks current on any day; running it again
-changes nothing but issues fresh API keys (keys are shown only once).
+changes nothing but replaces the demo's API keys (keys are shown only once).
 """
 
 from __future__ import annotations
@@ -18,15 +18,23 @@ from sqlalchemy import select
 from service.core import migrate
 from service.core.db import session_scope
 from service.core.types import today_uk
-from service.models import User
+from service.models import ApiKey, User
 from service.onboarding import service as onboarding
 from service.onboarding.schemas import LoadDocument
 from service.people import service as people
 
 DEMO_COUNCIL = "demo"
 OFFICER = "officer@demo-council.example.org"
+ADMIN = "admin@demo-council.example.org"
 HOLDER = "alex@demo-council.example.org"
+PROVIDER_USER = "payroll@demo-payroll.example.org"
 DEMO_ACCOUNT = "demo-account"
+MANAGED_ACCOUNT = "demo-managed"
+DEMO_PROVIDER = "demo-payroll"
+KEY_NAME = "demo sign-in"
+# who signs in, in the order printed: (role as the demo names it, email)
+SIGN_IN = (("council admin", ADMIN), ("finance officer", OFFICER), ("DP holder", HOLDER),
+           ("provider", PROVIDER_USER))
 
 
 def start_date(today: date) -> date:
@@ -47,6 +55,8 @@ def demo_document(today: date) -> dict[str, Any]:
             {"email": OFFICER, "name": "Olu Officer", "role": "officer"},
             {"email": "admin@demo-council.example.org", "name": "Ada Admin", "role": "admin"},
             {"email": HOLDER, "name": "Alex Example", "role": "holder"},
+            {"email": PROVIDER_USER, "name": "Pat Payroll", "role": "provider",
+             "provider": DEMO_PROVIDER},
         ],
         "recipients": [{
             "reference": "R-DEMO-1",
@@ -55,7 +65,10 @@ def demo_document(today: date) -> dict[str, Any]:
             "dp_start_date": start.isoformat(),
             "representatives": [{"kind": "self", "name": "Alex Example", "user": HOLDER}],
             "accounts": [{"reference": DEMO_ACCOUNT, "kind": "bank", "institution": "Demo Bank",
-                          "number_last4": "4321", "opened_on": start.isoformat()}],
+                          "number_last4": "4321", "opened_on": start.isoformat()},
+                         {"reference": MANAGED_ACCOUNT, "kind": "managed",
+                          "institution": "Demo Payroll Bureau", "number_last4": "8765",
+                          "opened_on": start.isoformat(), "provider": DEMO_PROVIDER}],
             "workers": [
                 {"reference": "PA-1", "name": "Sam Carter", "aliases": ["S CARTER"],
                  "age_band": "21_plus", "started_on": start.isoformat()},
@@ -83,7 +96,7 @@ def demo_document(today: date) -> dict[str, Any]:
                     {"category": "insurance", "description": "Employer's liability insurance",
                      "amount": "12.00", "amount_basis": "period"},
                     {"category": "day_activities", "description": "Swimming and day trips",
-                     "amount": "80.00", "amount_basis": "week"},
+                     "amount": "80.00", "amount_basis": "week", "expected_payee": "Leisure Centre"},
                 ],
             }],
         }],
@@ -102,22 +115,32 @@ def run(today: date | None = None) -> None:
         for what, count in load_activity(session, council_id or 0, today).items():
             if count:
                 created[what] = count
-        ctx = onboarding.system_ctx(session, council_id or 0)
-        tokens = {}
-        for email in (OFFICER, HOLDER):
-            user = session.scalar(select(User).where(User.email == email))
-            assert user is not None
-            _key, tokens[email] = people.create_api_key(ctx, user, "demo sign-in")
+        tokens = replace_keys(session, council_id or 0)
     _print_sign_in(tokens, dict(created))
+
+
+def replace_keys(session: Any, council_id: int) -> dict[str, str]:
+    """A fresh key for each demo user; the keys an earlier run printed are revoked."""
+    ctx = onboarding.system_ctx(session, council_id)
+    tokens = {}
+    for _role, email in SIGN_IN:
+        user = session.scalar(select(User).where(User.email == email))
+        assert user is not None
+        earlier = session.scalars(select(ApiKey).where(
+            ApiKey.user_id == user.id, ApiKey.name == KEY_NAME, ApiKey.revoked_at.is_(None)))
+        for key in earlier.all():
+            people.revoke_api_key(ctx, key)
+        _key, tokens[email] = people.create_api_key(ctx, user, KEY_NAME)
+    return tokens
 
 
 def _print_sign_in(tokens: dict[str, str], created: dict[str, int]) -> None:
     made = ", ".join(f"{n} {what}" for what, n in created.items()) or "nothing new (already loaded)"
     typer.echo(f"Demo council loaded: {made}.")
     typer.echo("")
-    typer.echo("Sign in with an API key (each run of `dpaudit demo` issues new ones):")
-    typer.echo(f"  finance officer  {OFFICER}\n    {tokens[OFFICER]}")
-    typer.echo(f"  DP holder        {HOLDER}\n    {tokens[HOLDER]}")
+    typer.echo("Sign in with an API key (each run of `dpaudit demo` replaces the keys it printed before):")
+    for role, email in SIGN_IN:
+        typer.echo(f"  {role:<16} {email}\n    {tokens[email]}")
     typer.echo("")
     typer.echo("Try it:")
     typer.echo(f"  curl -H 'Authorization: Bearer {tokens[OFFICER]}' http://127.0.0.1:8000/v1/recipients")

@@ -1,13 +1,20 @@
-"""A year of believable activity for the demo account, imported the way a person would.
+"""A year of believable activity for the demo's two accounts, imported the way people would.
 
 Statements are written as the generic bank CSV (``Date,Description,Amount,Balance``,
 day-first dates) and imported month by month through ``import_statement``; PA timesheets
 go through the timesheet import. On purpose, so a first audit shows every part working:
-one month has no statement (a gap), there is one gambling payment (a harmful flag), and
-more comes in than goes out, so the closing balance is above the contingency (a surplus).
+one month has no bank statement (a gap), there is one gambling payment (a harmful flag),
+and more comes in than goes out, so the closing balance is above the contingency (a
+surplus, and so a recovery to talk about even once the flag is cleared).
 
-Every 4 weeks £1,660.00 comes in (£1,540.00 council, £120.00 contribution) and about
-£1,428.00 goes out (PA wages £312.00 a week, swimming, shopping, HMRC, payroll, insurance).
+Every 4 weeks £1,660.00 comes into the bank account (£1,540.00 council, £120.00
+contribution) and about £1,518.00 goes out: PA wages £312.00 a week, a swim at the leisure
+centre each week and a day out with a community activities group every other week, shopping,
+and a £72.00
+transfer to the managed account. The payroll bureau runs the managed account and pays HMRC,
+its own fee and the employer's liability insurance from it. Every plan line has spending
+matched to it, the way classification matches it (the plan line's expected payee, or the
+kind of spending its category names).
 
 Idempotent: once the demo account holds any statement, nothing more is added.
 """
@@ -23,11 +30,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.cli.demo import DEMO_ACCOUNT, start_date
+from service.cli.demo import DEMO_ACCOUNT, MANAGED_ACCOUNT, start_date
 from service.models import Account, Recipient, Upload
 from service.onboarding.service import system_ctx
 
 OPENING = Decimal("2500.00")
+MANAGED_OPENING = Decimal("100.00")
+TOP_UP = Decimal("72.00")  # HMRC £40.00, payroll fee £20.00, insurance £12.00
 RATE = Decimal("13.00")
 Line = tuple[date, str, Decimal]
 # Shifts in each week (weekday, hours); wages are paid on that Friday.
@@ -40,16 +49,36 @@ def week_lines(monday: date, first: date) -> list[Line]:
     lines: list[Line] = []
     if (monday - first).days % 28 == 0:
         lines += [(monday, "DEMO BOROUGH COUNCIL", Decimal("1540.00")),
-                  (monday, "A EXAMPLE CONTRIBUTION", Decimal("120.00"))]
-    if (monday - first).days % 28 == 14:
-        lines += [(monday + timedelta(days=1), "HMRC PAYE", Decimal("-40.00")),
-                  (monday + timedelta(days=1), "DEMO PAYROLL BUREAU", Decimal("-20.00")),
-                  (monday + timedelta(days=2), "PA INSURANCE SERVICES", Decimal("-12.00"))]
+                  (monday, "A EXAMPLE CONTRIBUTION", Decimal("120.00")),
+                  (monday, "TRANSFER TO MANAGED ACCOUNT", -TOP_UP)]
+    if (monday - first).days % 14 == 7:
+        lines.append((monday + timedelta(days=5), "ABLE COMMUNITY ACTIVITIES", Decimal("-45.00")))
     lines.append((monday + timedelta(days=2), "TESCO STORES 2231", Decimal("-15.00")))
     for worker, shifts in SHIFTS.items():
         pay = sum((hours * RATE for _, hours in shifts), Decimal("0.00"))
         lines.append((monday + timedelta(days=4), WAGE_PAYEES[worker], -pay))
     lines.append((monday + timedelta(days=5), "LEISURE CENTRE SWIM", Decimal("-12.00")))
+    return lines
+
+
+def managed_week_lines(monday: date, first: date) -> list[Line]:
+    """The managed account: topped up from the bank the day the council pays, so every
+    month's statement has a line, and paying what the bureau pays two days later."""
+    if (monday - first).days % 28 != 0:
+        return []
+    paid = monday + timedelta(days=2)
+    return [(monday, "TRANSFER FROM BANK ACCOUNT", TOP_UP),
+            (paid, "HMRC PAYE", Decimal("-40.00")),
+            (paid, "DEMO PAYROLL BUREAU", Decimal("-20.00")),
+            (paid, "PA INSURANCE SERVICES", Decimal("-12.00"))]
+
+
+def managed_activity(first: date, last: date) -> list[Line]:
+    lines: list[Line] = []
+    monday = first
+    while monday <= last:
+        lines += [line for line in managed_week_lines(monday, first) if line[0] <= last]
+        monday += timedelta(days=7)
     return lines
 
 
@@ -99,9 +128,10 @@ def gap_month(periods: list[tuple[date, date]]) -> tuple[date, date]:
 
 
 def load_activity(session: Session, council_id: int, today: date) -> dict[str, Any]:
-    """Import a year of statements and timesheets into the demo account, once."""
-    account = session.scalar(select(Account).where(Account.council_id == council_id,
-                                                   Account.reference == DEMO_ACCOUNT))
+    """Import a year of statements (both accounts) and timesheets, once."""
+    account, managed = (session.scalar(select(Account).where(
+        Account.council_id == council_id, Account.reference == reference))
+        for reference in (DEMO_ACCOUNT, MANAGED_ACCOUNT))
     if account is None or _has_statements(session, account.id):
         return {"statements": 0, "timesheets": 0}
     from service.ingest.statements import Declared, import_statement
@@ -109,22 +139,26 @@ def load_activity(session: Session, council_id: int, today: date) -> dict[str, A
 
     ctx = system_ctx(session, council_id)
     recipient = session.get(Recipient, account.recipient_id)
+    assert recipient is not None  # the demo account belongs to the demo recipient
     first, last = start_date(today), today.replace(day=1) - timedelta(days=1)
-    lines, balance = activity(first, last), OPENING
     periods = list(months(first, last))
     skipped, counts = gap_month(periods), {"statements": 0, "timesheets": 0}
-    for start, end in periods:
-        month = [line for line in lines if start <= line[0] <= end]
-        data, closing = statement_csv(month, balance)
-        balance, opening = closing, balance
-        if (start, end) == skipped:
-            continue  # neither the statement nor the timesheet came in that month
-        import_statement(ctx, account, data, f"demo-{start:%Y-%m}.csv",
-                         declared=Declared(start, end, opening, closing))
-        assert recipient is not None  # the demo account belongs to the demo recipient
-        import_timesheet(ctx, recipient, timesheet_csv(start, end), f"timesheet-{start:%Y-%m}.csv")
-        counts["statements"] += 1
-        counts["timesheets"] += 1
+    books = [(account, activity(first, last), OPENING, True)]
+    if managed is not None:  # the bureau sends every month's statement
+        books.append((managed, managed_activity(first, last), MANAGED_OPENING, False))
+    for held, lines, balance, gap in books:
+        for start, end in periods:
+            month = [line for line in lines if start <= line[0] <= end]
+            data, closing = statement_csv(month, balance)
+            balance, opening = closing, balance
+            if gap and (start, end) == skipped:
+                continue  # neither the statement nor the timesheet came in that month
+            import_statement(ctx, held, data, f"{held.reference}-{start:%Y-%m}.csv",
+                             declared=Declared(start, end, opening, closing))
+            counts["statements"] += 1
+            if held is account:
+                import_timesheet(ctx, recipient, timesheet_csv(start, end), f"timesheet-{start:%Y-%m}.csv")
+                counts["timesheets"] += 1
     return counts
 
 

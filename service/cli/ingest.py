@@ -1,4 +1,8 @@
-"""`dpaudit import PATH --account REF`: import a statement file, or a folder of them."""
+"""`dpaudit import PATH`: statements into an account (``--account REF``), or timesheets and
+payroll runs for a person (``--recipient REF --kind timesheet|payroll``); a file, or a folder.
+
+Each file is imported whole or not at all, through the same service functions the API
+uses, as the council's system administrator."""
 
 from __future__ import annotations
 
@@ -6,16 +10,39 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from service.cli.common import fail, find_account
+from service.cli.common import fail, find_account, find_recipient
 from service.core.db import session_scope
-from service.core.errors import DpauditError
+from service.core.deps import Ctx
+from service.core.errors import DpauditError, Unprocessable
+from service.ingest.people_schemas import PayrollResult, PayrollRunIn, TimesheetResult
 from service.ingest.statements import Declared, import_statement
 from service.ingest.uploads import clean_filename
-from service.models import Account
+from service.models import Account, Recipient
 from service.onboarding.service import system_ctx
+
+KINDS = ("statement", "timesheet", "payroll")
+
+
+def check_statement_options(account: str | None, recipient: str | None) -> None:
+    if recipient is not None:
+        fail("--recipient is for timesheets and payroll runs; a statement goes into an account "
+             "(--account REF)")
+    if account is None:
+        fail("a statement goes into an account: add --account REF")
+
+
+def check_person_options(kind: str, account: str | None, recipient: str | None,
+                         start: str | None, end: str | None) -> None:
+    if account is not None:
+        fail(f"a {kind} belongs to a person, not an account: use --recipient REF")
+    if start is not None or end is not None:
+        fail(f"--from and --to declare a statement's period; a {kind} has its own dates")
+    if recipient is None:
+        fail(f"a {kind} belongs to a person: add --recipient REF")
 
 
 def statement_files(path: Path) -> list[Path]:
@@ -99,3 +126,78 @@ def _import_one(file: Path, account_id: int, council_id: int, dry_run: bool, tot
         f"{rows.new} new, {rows.duplicate} already held, {rows.possible_duplicate} to review")
     typer.echo(f"{_shown(file.name)}: {state}")
     return 0
+
+
+def _recipient_ids(reference: str, council_code: str | None) -> tuple[int, int]:
+    with session_scope() as session:
+        recipient = find_recipient(session, reference, council_code)
+        return recipient.id, recipient.council_id
+
+
+def import_person_files(path: Path, kind: str, recipient_ref: str, council_code: str | None,
+                        dry_run: bool) -> None:
+    """Timesheets or payroll runs for one person, each file in its own transaction."""
+    files = statement_files(path)
+    if not files:
+        fail(f"{path}: no files to import")
+    recipient_id, council_id = _recipient_ids(recipient_ref, council_code)
+    failures, new, held = 0, 0, 0
+    for file in files:
+        try:
+            with session_scope() as session:
+                recipient = session.get(Recipient, recipient_id)
+                assert recipient is not None
+                ctx = system_ctx(session, council_id)
+                data, name = file.read_bytes(), clean_filename(file.name)
+                if kind == "timesheet":
+                    from service.ingest.timesheets import import_timesheet
+
+                    sheet = import_timesheet(ctx, recipient, data, name, dry_run=dry_run)
+                    counts = (sheet.entries_new, sheet.entries_duplicate, "shifts")
+                    reply: TimesheetResult | PayrollResult = sheet
+                else:
+                    run = _import_payroll(ctx, recipient, data, name, dry_run)
+                    counts, reply = (run.lines_new, run.lines_duplicate, "pay periods"), run
+        except DpauditError as exc:
+            typer.echo(f"{_shown(file)}: {exc.detail}", err=True)
+            failures += 1
+            continue
+        except Exception as exc:
+            typer.echo(f"{_shown(file)}: could not be imported ({type(exc).__name__}); nothing from it "
+                       "was stored", err=True)
+            failures += 1
+            continue
+        if reply.duplicate_file:
+            typer.echo(f"{_shown(file.name)}: same file as before, nothing changed")
+        else:
+            new, held = new + counts[0], held + counts[1]
+            typer.echo(f"{_shown(file.name)}: {counts[0]} new {counts[2]}, {counts[1]} already held")
+        for worker in reply.unmatched_workers:
+            typer.echo(f"{_shown(file.name)}: '{worker}' matches no personal assistant; kept as written",
+                       err=True)
+        for warning in reply.warnings:
+            typer.echo(f"{_shown(file.name)}: {warning}", err=True)
+    verb = "would add" if dry_run else "added"
+    typer.echo(f"{len(files) - failures} of {len(files)} files read; {verb} {new} "
+               f"{'shifts' if kind == 'timesheet' else 'pay periods'}, {held} already held.")
+    if failures:
+        raise typer.Exit(2)
+
+
+def _import_payroll(ctx: Ctx, recipient: Recipient, data: bytes, name: str | None,
+                    dry_run: bool) -> PayrollResult:
+    """A payroll run as the provider's CSV, or as the JSON body the API takes (a .json file)."""
+    from service.ingest import payroll
+
+    if name and name.lower().endswith(".json"):
+        try:
+            body = PayrollRunIn.model_validate_json(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise Unprocessable(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+        lines, canonical = payroll.lines_from_body(body)
+        return payroll.import_payroll_lines(ctx, recipient, lines, source_bytes=canonical,
+                                            filename=None, dry_run=dry_run)
+    lines = payroll.parse_payroll_csv(data, name)
+    return payroll.import_payroll_lines(ctx, recipient, lines, source_bytes=data,
+                                        filename=name or "payroll.csv", dry_run=dry_run)

@@ -55,16 +55,29 @@ def _safe_url(url: str) -> str:
 @app.command("create-user")
 def create_user(
     email: Annotated[str, typer.Argument(help="The user's email address.")],
-    council: Annotated[str, typer.Option(help="Council code; created if new.")],
+    council: Annotated[str, typer.Option(help="Council code. It must exist unless --new-council.")],
     name: Annotated[str, typer.Option(help="The user's name.")] = "",
-    role: Annotated[str, typer.Option(help="admin, officer, holder or provider.")] = "admin",
+    role: Annotated[str, typer.Option(
+        help="holder (the default), officer, admin, or provider (needs --provider).")] = "holder",
+    new_council: Annotated[bool, typer.Option(
+        "--new-council", help="Create the council if it does not exist yet.")] = False,
     council_name: Annotated[str, typer.Option(help="Name for a new council.")] = "",
     provider: Annotated[str, typer.Option(help="Provider reference (provider role).")] = "",
 ) -> None:
-    """Create a user (and their council if new) and print an API key for them."""
+    """Create a user and print an API key for them (shown once).
+
+    The role defaults to the one with the fewest rights, holder: a holder sees only the
+    people whose direct payment they hold, so none until they are named as a person's
+    representative (a representative's "user" in `dpaudit load`). Give --role officer or
+    --role admin for council staff; a provider user needs --provider REF.
+
+    An unknown council is refused, so a typing mistake never starts a new council; give
+    --new-council to create it, with the settings DPAUDIT_CONTINGENCY_WEEKS,
+    DPAUDIT_FIRST_REVIEW_WEEKS and DPAUDIT_REVIEW_INTERVAL_MONTHS.
+    """
     from service.cli import admin
 
-    admin.create_user(email, council, name, role, council_name, provider)
+    admin.create_user(email, council, name, role, council_name, provider, new_council=new_council)
 
 
 @app.command()
@@ -83,8 +96,13 @@ def load(
 
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="A statement file, or a folder of them.", exists=True)],
-    account: Annotated[str, typer.Option(help="The account's reference.")],
+    path: Annotated[Path, typer.Argument(help="A file, or a folder of them.", exists=True)],
+    account: Annotated[str | None, typer.Option(
+        help="The account's reference (statements).")] = None,
+    recipient: Annotated[str | None, typer.Option(
+        help="The person's reference (timesheets and payroll runs).")] = None,
+    kind: Annotated[str, typer.Option(
+        help="statement (the default), timesheet (XLSX or CSV) or payroll (CSV).")] = "statement",
     council: Annotated[str | None, typer.Option(help="Council code, if references repeat.")] = None,
     dry_run: Annotated[bool, typer.Option(help="Check and count without storing.")] = False,
     start: Annotated[str | None, typer.Option(
@@ -92,20 +110,85 @@ def import_(
     end: Annotated[str | None, typer.Option(
         "--to", help="Last day it covers (inclusive), YYYY-MM-DD, when the file does not say.")] = None,
 ) -> None:
-    """Import statements into an account, each file whole or not at all, with progress.
+    """Import statements, timesheets or payroll runs, each file whole or not at all, with progress.
 
-    A statement covers the period it declares (OFX, a preamble, or dates in its file name);
-    --from and --to declare it for files that do not say, so days without lines at either
-    end count as covered. Every line must fall inside the period given.
+    Statements go into an account (--account REF). A statement covers the period it
+    declares (OFX, a preamble, or dates in its file name); --from and --to declare it for
+    files that do not say, so days without lines at either end count as covered. Every
+    line must fall inside the period given.
+
+    Timesheets (--kind timesheet) and payroll runs (--kind payroll) belong to a person
+    (--recipient REF), and are read exactly as the API reads them. The same file twice
+    changes nothing; a shift or pay period already held is counted, not added again.
+    Exit 2 when a file cannot be read or an option is wrong.
     """
     from service.cli import ingest
 
-    ingest.import_path(path, account, council, dry_run, ingest.declared_period(start, end))
+    if kind not in ingest.KINDS:
+        from service.cli.common import fail
+
+        fail(f"--kind must be one of {', '.join(ingest.KINDS)}")
+    if kind == "statement":
+        ingest.check_statement_options(account, recipient)
+        assert account is not None
+        ingest.import_path(path, account, council, dry_run, ingest.declared_period(start, end))
+    else:
+        ingest.check_person_options(kind, account, recipient, start, end)
+        assert recipient is not None
+        ingest.import_person_files(path, kind, recipient, council, dry_run)
+
+
+@app.command()
+def commitment(
+    recipient: Annotated[str, typer.Option(help="The person's reference.")],
+    kind: Annotated[str, typer.Option(help="invoice, wages, hmrc, pension or other.")],
+    amount: Annotated[str, typer.Option(help="Pounds owed, e.g. 240.00.")],
+    description: Annotated[str, typer.Option(help="What it is for, in a few words.")],
+    due_on: Annotated[str | None, typer.Option(help="When it is due, YYYY-MM-DD.")] = None,
+    council: Annotated[str | None, typer.Option(help="Council code, if references repeat.")] = None,
+) -> None:
+    """Record money the person's account already owes (an invoice, wages, HMRC, pension).
+
+    An audit takes known commitments off the balance before it works out a surplus, so the
+    money is not recovered. Checked as POST /v1/recipients/{id}/commitments checks it.
+    Exit 2 with one line when the person is unknown or a value is wrong.
+    """
+    from service.cli import record
+
+    record.commitment(recipient, kind, amount, due_on, description, council)
+
+
+@app.command()
+def underspend(
+    recipient: Annotated[str, typer.Option(help="The person's reference.")],
+    reason: Annotated[str, typer.Option(
+        help="could_not_recruit, hospital_stay, provider_let_down or other.")],
+    start: Annotated[str, typer.Option("--from", help="First day it covers, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Last day it covers (inclusive), YYYY-MM-DD.")],
+    hold: Annotated[bool, typer.Option(
+        "--hold", help="Hold any recovery until people have talked.")] = False,
+    note: Annotated[str | None, typer.Option(help="More about it, in the person's words.")] = None,
+    council: Annotated[str | None, typer.Option(help="Council code, if references repeat.")] = None,
+) -> None:
+    """Record why money was not spent in a period (unmet need), and optionally hold recovery.
+
+    Audits of the period show the reason; with --hold their recovery is held. Checked as
+    POST /v1/recipients/{id}/underspend-reasons checks it. Exit 2 with one line when the
+    person is unknown or a value is wrong.
+    """
+    from service.cli import record
+
+    record.underspend(recipient, reason, start, end, hold, note, council)
 
 
 @app.command()
 def demo() -> None:
-    """Load the demo council and print how to sign in. Safe to run again, on any day."""
+    """Load the demo council and print how to sign in. Safe to run again, on any day.
+
+    Prints an API key for the demo admin, finance officer, DP holder and provider, each on
+    the line after its role, and the audit command for the last year. A re-run changes no
+    data and revokes the keys it printed before.
+    """
     from service.cli import demo as demo_data
 
     demo_data.run()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.accounts import service as accounts
 from service.accounts.schemas import AccountIn, PaymentScheduleIn
+from service.core.config import get_settings
 from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.principal import Principal
@@ -36,10 +37,22 @@ def system_ctx(session: Session, council_id: int) -> Ctx:
     return Ctx(session, Principal(0, council_id, "admin", None, None), None)
 
 
+def council_defaults() -> dict[str, int]:
+    """The settings a new council starts with when it names none: DPAUDIT_CONTINGENCY_WEEKS,
+    DPAUDIT_FIRST_REVIEW_WEEKS and DPAUDIT_REVIEW_INTERVAL_MONTHS."""
+    configured = get_settings()
+    return {"contingency_weeks": configured.contingency_weeks,
+            "first_review_weeks": configured.first_review_weeks,
+            "review_interval_months": configured.review_interval_months}
+
+
 def ensure_council(session: Session, code: str, name: str, **settings: Any) -> Council:
+    """The council with this code, made if new with the configured defaults; ``settings``
+    given (not None) are applied to it, new or not."""
     council = session.scalar(select(Council).where(Council.code == code))
     if council is None:
-        council = Council(code=code, name=name, optional_rules={}, risk_weights={})
+        council = Council(code=code, name=name, optional_rules={}, risk_weights={},
+                          **council_defaults())
         session.add(council)
         session.flush()
     for key, value in settings.items():

@@ -33,7 +33,7 @@ def test_demo_year_shows_a_gap_a_flag_and_a_surplus(database_url: str, capsys: A
         session.rollback()  # this audit was only to look; the demo's activity stays
     assert statements.count("statement") == 12  # a year of months, less the missing one
     assert again == {"statements": 0, "timesheets": 0}
-    assert body["gaps"] == ["no statement from 1 May to 31 May 2026"]
+    assert body["gaps"] == ["no statement for account demo-account from 1 May to 31 May 2026"]
     assert [f["rule_id"] for f in body["flags"]] == ["harmful.gambling"]
     assert Decimal(body["closing_balance"]) > Decimal(body["contingency"]) > 0
     assert Decimal(body["surplus"]) > 0 and Decimal(body["proposed_recovery"]) > 0
