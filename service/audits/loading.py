@@ -281,8 +281,10 @@ def load_flags(session: Session, recipient_id: int, period: ai.AuditPeriod, rule
     rows = session.execute(
         select(Flag, Transaction.posted_on, Transaction.amount, Transaction.description)
         .outerjoin(Transaction, Transaction.id == Flag.transaction_id)
+        # an earlier period's flag nobody has decided (carried at a close) is still asked about
         .where(Flag.recipient_id == recipient_id,
-               or_(Flag.occurred_on.is_(None), Flag.occurred_on.between(period.start, period.end)))
+               or_(Flag.occurred_on.is_(None), Flag.occurred_on.between(period.start, period.end),
+                   (Flag.occurred_on < period.start) & (Flag.status == "open")))
         .order_by(Flag.id)
     ).all()
     flags, shown = [], []

@@ -222,11 +222,11 @@ def still_missing(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> li
 
 
 def open_flags(ctx: Ctx, audit: Audit) -> list[Flag]:
-    """The person's flags in the audit's period that nobody has decided yet."""
+    """The person's flags up to the audit's end that nobody has decided yet: an earlier
+    audit may have carried one forward."""
     return list(ctx.session.scalars(select(Flag).where(
         Flag.recipient_id == audit.recipient_id, Flag.status == "open",
-        or_(Flag.occurred_on.is_(None),
-            Flag.occurred_on.between(audit.period_start, audit.period_end))).order_by(Flag.id)))
+        or_(Flag.occurred_on.is_(None), Flag.occurred_on <= audit.period_end)).order_by(Flag.id)))
 
 
 def close(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> Audit:
@@ -446,8 +446,9 @@ def council_summary(ctx: Ctx, start: date, end: date) -> reports.CouncilSummary:
         audits_by_tier=_tier_counts(ctx, audits, end),
         surplus_proposed=_sum(a.proposed_recovery for a in audits),
         surplus_agreed=_sum(agreed),
+        # held by an underspend reason, or by the officer's decision
         surplus_held=_sum(Decimal(a.result["council_share"]) for a in audits
-                          if a.result.get("recovery_held")),
+                          if a.result.get("recovery_held") or a.recovery_held),
         flags_by_rule=_flag_counts(ctx, start, end),
         unmet_need=_unmet_need(ctx, audits, start, end),
         budgets=_budgets(ctx, end),

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
+from service.audits.service import refresh_open_audits
 from service.core.deps import CtxDep
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
@@ -74,7 +75,9 @@ def set_rule(ctx: CtxDep, council_id: IdPath, rule_id: Annotated[RuleId, Path()]
 def rerun(ctx: CtxDep, recipient_id: IdPath) -> RerunOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
-    return RerunOut.model_validate(rerun_rules(ctx, recipient))
+    outcome = rerun_rules(ctx, recipient)
+    refresh_open_audits(ctx, recipient.id)  # the re-read categories and flags reach open audits
+    return RerunOut.model_validate(outcome)
 
 
 # --- flags -------------------------------------------------------------------------------------

@@ -137,9 +137,13 @@ def explain(ctx: Ctx, flag: Flag, text: str) -> Flag:
 
 def _keep_audits_in_step(ctx: Ctx, flag: Flag) -> None:
     """An open audit of the person follows a decided or explained flag at once."""
+    _refresh_person(ctx, flag.recipient_id)
+
+
+def _refresh_person(ctx: Ctx, recipient_id: int) -> None:
     from service.audits.service import refresh_open_audits
 
-    refresh_open_audits(ctx, flag.recipient_id)
+    refresh_open_audits(ctx, recipient_id)
 
 
 def add_note(ctx: Ctx, flag: Flag, body: str) -> Note:
@@ -223,6 +227,7 @@ def recategorise(ctx: Ctx, txn: Transaction, category: str, reason: str) -> Tran
     record(ctx, "transaction.recategorised", txn, before=before,
            recipient_id=account.recipient_id)
     remember(ctx, account, rules.payee_key(txn.description)[:200], category, reason)
+    _refresh_person(ctx, account.recipient_id)
     return txn
 
 

@@ -115,3 +115,10 @@ def test_only_this_audits_open_flags_can_be_carried(client: Any, council: Any) -
     closed = post_ok(client, f"{url}/close", person.auth,
                      {"carry_flags": [{"flag_id": flag["id"], "reason": "Asked; we will look next time."}]})
     assert closed["status"] == "closed"
+    # the next audit asks about the carried flag again, and will not close until it is decided
+    upload(client, person, weeks(date(2026, 6, 29), date(2026, 9, 20)), D("1980.00"),
+           date(2026, 6, 29), date(2026, 9, 20))
+    following = audit(client, person, date(2026, 6, 29), date(2026, 9, 20))
+    assert [f["rule_id"] for f in following["summary"]["flags"]] == ["harmful.gambling"]
+    refused = client.post(f"/v1/audits/{following['id']}/close", headers=person.auth, json={})
+    assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "flags"
