@@ -11,7 +11,6 @@ stable sort, which leaves each day's lines in the order the bank printed them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -19,13 +18,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Break:
-    """Line ``index`` (in oldest-first order) shows ``found`` where the chain expects ``expected``."""
-
-    index: int
-    expected: Decimal
-    found: Decimal
+# (index, expected, found): line ``index`` (oldest-first) shows ``found`` where the chain
+# expects ``expected``. A plain tuple: a broken file can have a break on every line.
+Break = tuple[int, Decimal, Decimal]
 
 
 def runs_newest_first(lines: Sequence[T], day: Callable[[T], date], amount: Callable[[T], Decimal],
@@ -40,9 +35,8 @@ def runs_newest_first(lines: Sequence[T], day: Callable[[T], date], amount: Call
     first, last = day(lines[0]), day(lines[-1])
     if first != last:
         return first > last
-    as_printed = len(breaks(lines, amount, balance))
-    turned = len(breaks(lines[::-1], amount, balance))
-    return turned < as_printed
+    amounts, printed = [amount(x) for x in lines], [balance(x) for x in lines]
+    return len(breaks(amounts[::-1], printed[::-1])) < len(breaks(amounts, printed))
 
 
 def oldest_first(lines: Sequence[T], day: Callable[[T], date], amount: Callable[[T], Decimal],
@@ -52,22 +46,21 @@ def oldest_first(lines: Sequence[T], day: Callable[[T], date], amount: Callable[
     return sorted(ordered, key=day)  # stable: a day's lines keep the file's order
 
 
-def breaks(lines: Sequence[T], amount: Callable[[T], Decimal],
-           balance: Callable[[T], Decimal | None]) -> list[Break]:
-    """Each printed balance should be the last printed one plus the lines since.
+def breaks(amounts: Sequence[Decimal], printed: Sequence[Decimal | None]) -> list[Break]:
+    """Each printed balance should be the last printed one plus the lines since (the lines'
+    amounts and printed balances, oldest-first).
 
     The chain carries on from what the bank printed, so one missing line shows once.
     """
     found: list[Break] = []
     expected: Decimal | None = None
-    for index, line in enumerate(lines):
+    for index, (amount, balance) in enumerate(zip(amounts, printed, strict=True)):
         if expected is not None:
-            expected += amount(line)
-        printed = balance(line)
-        if printed is not None:
-            if expected is not None and printed != expected:
-                found.append(Break(index, expected, printed))
-            expected = printed
+            expected += amount
+        if balance is not None:
+            if expected is not None and balance != expected:
+                found.append((index, expected, balance))
+            expected = balance
     return found
 
 

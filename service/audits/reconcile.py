@@ -15,6 +15,7 @@ from itertools import pairwise
 from operator import attrgetter
 from typing import Any
 
+from service.audits import balances
 from service.audits.findings import Finding
 from service.audits.inputs import OWN_TRANSFER, Account, AuditPeriod, Statement, Transaction
 from service.audits.money import ZERO, gbp, total
@@ -277,20 +278,11 @@ def running_balance_breaks(account: str, transactions: Sequence[Transaction]) ->
 
 
 def _chain_breaks(account: str, txns: Sequence[Transaction]) -> list[ChainBreak]:
-    """``running_balance_breaks`` given the account's lines by date."""
-    breaks: list[ChainBreak] = []
-    expected: Decimal | None = None
-    previous: Transaction | None = None
-    for txn in txns:
-        if expected is not None:
-            expected += txn.amount
-        found = txn.running_balance
-        if found is not None and expected is not None and found != expected and previous:
-            breaks.append(_running_break(account, previous, txn, expected, found))
-        if found is not None:
-            expected = found  # carry on from what the bank printed, so one break shows once
-        previous = txn
-    return breaks
+    """``running_balance_breaks`` given the account's lines by date: the same reading of the
+    chain as the import reply's (``service.audits.balances``)."""
+    found = balances.breaks([t.amount for t in txns], [t.running_balance for t in txns])
+    return [_running_break(account, txns[index - 1], txns[index], expected, printed)
+            for index, expected, printed in found]
 
 
 def _running_break(

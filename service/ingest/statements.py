@@ -551,8 +551,9 @@ _BALANCE = attrgetter("balance")
 
 def chain_breaks(lines: list[StatementLine]) -> list[ChainBreak]:
     """Where a printed balance does not follow from the one before (lines oldest-first)."""
-    return [ChainBreak(line=lines[b.index].line, expected_balance=b.expected, balance=b.found)
-            for b in balances.breaks(lines, _AMOUNT, _BALANCE)]
+    found = balances.breaks([line.amount for line in lines], [line.balance for line in lines])
+    return [ChainBreak(line=lines[index].line, expected_balance=expected, balance=printed)
+            for index, expected, printed in found]
 
 
 def _balances(lines: list[StatementLine], parsed: ParsedStatement | None,

@@ -53,7 +53,7 @@ def test_newest_first_file_keeps_each_days_order_turned_round() -> None:
                Line(d("2026-05-01"), m("50.00"), m("150.00"))]
     ordered = balances.oldest_first(printed, _day, _amount, _balance)
     assert [x.balance for x in ordered] == [m("150.00"), m("120.00"), m("100.00")]
-    assert balances.breaks(ordered, _amount, _balance) == []
+    assert balances.breaks([x.amount for x in ordered], [x.balance for x in ordered]) == []
     # the opening is the earliest line's balance less its amount, whatever the file's order
     assert balances.opening_balance(ordered, _amount, _balance) == m("100.00")
     assert balances.closing_balance(ordered, _amount, _balance) == m("100.00")
@@ -71,8 +71,8 @@ def test_a_missing_line_shows_once_in_the_chain() -> None:
     lines = [Line(d("2026-05-01"), m("10.00"), m("110.00")),
              Line(d("2026-05-02"), m("-5.00"), m("100.00")),  # 5.00 missing before it
              Line(d("2026-05-03"), m("-10.00"), m("90.00"))]
-    found = balances.breaks(lines, _amount, _balance)
-    assert [(b.index, b.expected, b.found) for b in found] == [(1, m("105.00"), m("100.00"))]
+    found = balances.breaks([x.amount for x in lines], [x.balance for x in lines])
+    assert found == [(1, m("105.00"), m("100.00"))]
 
 
 def test_audit_follows_the_days_order_not_the_order_of_ids() -> None:
