@@ -33,4 +33,4 @@ def test_the_period_in_the_name_is_found_after_an_account_number(name: str) -> N
     parsed = parse_statement(HALIFAX_APRIL, name)
     assert (parsed.period_start, parsed.period_end, parsed.period_evidence) == (
         date(2026, 4, 1), date(2026, 4, 30), "filename")
-    assert [line.date for line in parsed.lines][0] == date(2026, 4, 17)  # newest first, as printed
+    assert parsed.lines[0].date == date(2026, 4, 17)  # newest first, as printed
