@@ -90,9 +90,9 @@ def crane(folder: Path) -> dict[str, Any]:
     (cards / "card.ofx").write_bytes(ofx_v2(card, card="XXXXXXXXXXXX9876", start=START, end=END,
                                             ledger=card[-1][1]))
     shifts = []
-    for monday in every(date(2026, 3, 16), 7, date(2026, 6, 15)):
-        shifts += [Shift("Ruth Bell", monday + timedelta(days=1), "09:00", "16:00", d("7")),
-                   Shift("Ruth Bell", monday + timedelta(days=3), "09:00", "16:00", d("7"))]
+    for monday in every(date(2026, 3, 16), 7, date(2026, 6, 29)):  # every shift to 30 June
+        shifts += [Shift("Ruth Bell", day, "09:00", "16:00", d("7")) for day in
+                   (monday + timedelta(days=1), monday + timedelta(days=3)) if day <= END]
     (folder / "EC1-timesheet.xlsx").write_bytes(timesheet_xlsx(shifts, title="Timesheet: Ruth Bell"))
     runs = [("Ruth Bell", start, start + timedelta(days=13), d("28.00"), EC_WAGE)
             for start in every(date(2026, 3, 16), 14, date(2026, 6, 8))]
