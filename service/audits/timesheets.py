@@ -150,9 +150,11 @@ def _wages_against_timesheets(
     """``wages_against_timesheets`` given the worker's ``wage_payments``."""
     in_period = [p for p in payments if period.contains(p.date)]
     before = last_paid(payments, period.start - timedelta(days=1))
-    if before is None and in_period:
-        # No statement shows the payment before the period, so what the first payment in it
-        # paid for is unknown (pay in arrears pays for work before the period): it plays the
+    if before is None and in_period and any(
+        e.worker_id == worker.id and e.date < period.start for e in entries
+    ):
+        # The timesheets show work before the period and no statement shows it paid: the
+        # first payment in the period paid for it (pay in arrears). That payment plays the
         # part of the payment before, and the comparison runs from the day after it.
         before, in_period = in_period[0].date, [p for p in in_period if p.date > in_period[0].date]
     covers_from = before + timedelta(days=1) if before else period.start

@@ -1,6 +1,7 @@
 """A PA paid fortnightly in arrears, audited from the first statement the family has: the
-first payment in the period pays for work before it, so it is not set against the period's
-timesheets, and a clean employer is not asked to explain a difference that is only timing."""
+timesheets show work before the period that no statement shows paid, so the first payment in
+the period paid for it. It is not set against the period's timesheets, and a clean employer is
+not asked to explain a difference that is only timing."""
 
 from __future__ import annotations
 
