@@ -53,10 +53,15 @@ def named_in_filename(filename: str | None) -> tuple[dt.date, dt.date] | None:
     if not filename:
         return None
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    for match in _NAMED.finditer(name):
+    # Search again from each place a match starts, not from where it ended: in
+    # "12345678_2026-04-01_2026-04-30" the account number pairs with the first date (no
+    # period), and the period itself starts inside that match.
+    at = 0
+    while (match := _NAMED.search(name, at)) is not None:
         found = _pair(match.group(1), match.group(2))
         if found and (found[1] - found[0]).days <= MAX_NAMED_DAYS:
             return found
+        at = match.start() + 1
     return None
 
 

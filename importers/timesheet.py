@@ -59,6 +59,14 @@ _SKIP_LABEL = re.compile(
     r"|approved by|checked by|declaration)\b",
     re.IGNORECASE,
 )
+# A signature row carries the signer's name, often in the worker column.
+_SIGNATURE_LABEL = re.compile(
+    r"^(?:(?:employer|employee|pa|worker|manager|carer|client|staff|personal assistant)"
+    r"(?:'s|s')?\s+)?(?:signed|signature|sign here)\b"
+    r"|^(?:print name|name \(print\)|authori[sz]ed by|approved by|checked by)\b",
+    re.IGNORECASE,
+)
+_WORK_COLUMNS = ("start", "end", "hours", "breaks", "waking_hours")
 _TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*([ap]\.?m\.?)?", re.I)
 _COMPACT_TIME = re.compile(r"(\d{2})(\d{2})")
 _YES = {"yes", "y", "true", "1", "x", "✓", "✔", "sleep-in", "sleep in", "waking night"}
@@ -357,11 +365,29 @@ def _skip_label(cells: list[Cell], columns: dict[str, int]) -> str | None:
     date_at, worker_at = columns["date"], columns.get("worker")
     for index, cell in enumerate(cells):
         if isinstance(cell.value, str) and _SKIP_LABEL.match(cell.value.strip()):
+            signed = bool(_SIGNATURE_LABEL.match(cell.value.strip())) and not _holds_work(cells, columns)
             if (date_at == index or _no_date(cells, date_at)) and (
-                    worker_at is None or worker_at == index or _blank(cells, worker_at)):
+                    worker_at is None or worker_at == index or _blank(cells, worker_at) or signed):
                 return " ".join(cell.value.split())[:40]
             return None
     return None
+
+
+def _holds_work(cells: list[Cell], columns: dict[str, int]) -> bool:
+    """A start, end, hours or breaks cell holds a number or a time, as a shift would (a date,
+    such as the day a signature was made, or words such as "Date:" are no work)."""
+    for key in _WORK_COLUMNS:
+        at = columns.get(key)
+        value = cells[at].value if at is not None and at < len(cells) else None
+        if isinstance(value, dt.date):  # a datetime too: the day it was signed
+            continue
+        if isinstance(value, str):
+            if any(ch.isdigit() for ch in value) and not looks_like_date(value):
+                return True
+            continue
+        if value is not None:
+            return True
+    return False
 
 
 def _no_date(cells: list[Cell], index: int) -> bool:

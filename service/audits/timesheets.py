@@ -148,13 +148,21 @@ def _wages_against_timesheets(
     period: AuditPeriod, worker: Worker, entries: Sequence[TimesheetEntry], payments: Sequence[Transaction]
 ) -> WageRow:
     """``wages_against_timesheets`` given the worker's ``wage_payments``."""
+    in_period = [p for p in payments if period.contains(p.date)]
     before = last_paid(payments, period.start - timedelta(days=1))
+    if before is None and in_period and any(
+        e.worker_id == worker.id and e.date < period.start for e in entries
+    ):
+        # The timesheets show work before the period and no statement shows it paid: the
+        # first payment in the period paid for it (pay in arrears). That payment plays the
+        # part of the payment before, and the comparison runs from the day after it.
+        before, in_period = in_period[0].date, [p for p in in_period if p.date > in_period[0].date]
     covers_from = before + timedelta(days=1) if before else period.start
-    covers_to = last_paid([p for p in payments if period.contains(p.date)], period.end)
+    covers_to = last_paid(in_period, period.end)
     worked = [
         e for e in entries if e.worker_id == worker.id and covers_to and covers_from <= e.date <= covers_to
     ]
-    paid = -total(p.amount for p in payments if period.contains(p.date))
+    paid = -total(p.amount for p in in_period)
     return WageRow(worker.id, paid, total(entry_pay(e, worker) for e in worked), covers_from, covers_to)
 
 
