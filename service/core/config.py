@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     review_interval_months: int = Field(
         default=12, ge=1, le=12, description="Default months between reviews (at most 12)."
     )
+    idempotency_lease_seconds: int = Field(
+        default=30, ge=3, le=3600,
+        description="How long a request holding an Idempotency-Key keeps it without renewing; "
+        "it renews every third of this while it runs, so a retry after a crash waits at most this.",
+    )
     log_level: str = Field(default="INFO", description="Python logging level name.")
 
     @field_validator("database_url")

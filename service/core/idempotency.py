@@ -5,21 +5,38 @@ method and path; they are kept 24 hours. The same key with the same request repl
 response; with a different request it is refused (422); while the first request is still
 running it is refused (409). The response is stored in the same transaction as the effect, so
 a key is either unused or bound to a committed result: a retry never creates a second row.
+
+A running request holds its key by a lease, not a lock. The key is claimed in its own short
+committed transaction (so a parallel retry sees it at once) with a random lease token and an
+expiry ``DPAUDIT_IDEMPOTENCY_LEASE_SECONDS`` ahead; a background thread renews the expiry every
+third of that while the request runs, so a long upload is never run twice. When the worker
+dies the renewals stop and the lease lapses; the next retry then takes the claim over (a
+conditional update, so only one retry can) and runs once. Binding the response checks the
+token in the effect's own transaction: a request whose lease was taken over can never commit,
+so even a worker that was only frozen, not dead, cannot add a second effect.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import secrets
+import threading
+import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from pydantic import BaseModel
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from service.core.config import get_settings
 from service.core.db import get_engine
 from service.core.deps import CtxDep
 from service.core.errors import BadRequest, Conflict, Unprocessable, field_error
@@ -28,8 +45,18 @@ from service.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 KEEP_FOR = timedelta(hours=24)
-# a claim still "running" after this long never committed (the result is stored atomically)
+# claims made before leases existed carry none: they lapse this long after they were made
 ABANDONED_AFTER = timedelta(minutes=10)
+RENEWALS_PER_LEASE = 3
+CLAIM_ATTEMPTS = 3
+# test-only: the path of a file the request creates once its effect is written, then waits
+# while it exists (honoured only when DPAUDIT_ENV=test), so a test can kill the worker there
+PAUSE_ENV = "DPAUDIT_TEST_IDEMPOTENCY_PAUSE_FILE"
+PAUSE_AT_MOST = 120.0
+
+STILL_RUNNING = "A request with this Idempotency-Key is still being processed."
+
+log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,6 +68,10 @@ class Replay(Exception):
         super().__init__(status_code)
         self.status_code = status_code
         self.body = body
+
+
+def lease_length() -> timedelta:
+    return timedelta(seconds=get_settings().idempotency_lease_seconds)
 
 
 async def request_fingerprint(request: Request) -> str:
@@ -65,57 +96,164 @@ async def request_fingerprint(request: Request) -> str:
     return digest.hexdigest()
 
 
+class Lease:
+    """This request's hold on a claimed key, renewed by a daemon thread until stopped.
+
+    Renewals never wait for the request and the request never waits for them: ``stop`` only
+    sets an event. A renewal already under way when the response is bound may block on the
+    row (PostgreSQL) until the request commits; it then finds the claim done and changes
+    nothing, because every renewal is conditional on the token and the ``running`` state.
+    """
+
+    def __init__(self, claim_id: int, token: str, length: timedelta) -> None:
+        self.claim_id = claim_id
+        self.token = token
+        self.length = length
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"idempotency-lease-{claim_id}",
+                                        daemon=True)
+
+    def start(self) -> Lease:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        interval = self.length.total_seconds() / RENEWALS_PER_LEASE
+        while not self._stop.wait(interval):
+            try:
+                renewed = renew(self.claim_id, self.token, self.length)
+            except SQLAlchemyError:  # the database is busy or away: try again next time
+                log.warning("could not renew an idempotency lease",
+                            extra={"idempotency_claim_id": self.claim_id})
+                continue
+            if not renewed:  # done, released, or (after a long stall) taken over by a retry
+                return
+
+
+def renew(claim_id: int, token: str, length: timedelta) -> bool:
+    """Push the lease's expiry on, if this token still holds the running claim."""
+    with get_engine().begin() as conn:
+        result = conn.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.id == claim_id, IdempotencyKey.lease_token == token,
+                   IdempotencyKey.state == "running")
+            .values(lease_expires_at=utcnow() + length)
+        )
+        return result.rowcount == 1
+
+
 class Idempotency:
-    def __init__(self, ctx: Any, claim_id: int | None) -> None:
+    def __init__(self, ctx: Any, lease: Lease | None) -> None:
         self._ctx = ctx
-        self._claim_id = claim_id
+        self._lease = lease
 
     def respond(self, model: M, status_code: int = 201) -> M:
-        """Bind the key to this response, in the same transaction as the effect."""
-        if self._claim_id is not None:
-            self._ctx.session.execute(
-                update(IdempotencyKey)
-                .where(IdempotencyKey.id == self._claim_id)
-                .values(state="done", status_code=status_code, response=model.model_dump(mode="json"))
-            )
+        """Bind the key to this response, in the same transaction as the effect.
+
+        Refused (409) if the lease was lost to a retry: the effect is then rolled back.
+        """
+        lease = self._lease
+        if lease is None:
+            return model
+        _pause_for_tests(self._ctx.session)
+        lease.stop()
+        result: CursorResult[Any] = self._ctx.session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.id == lease.claim_id, IdempotencyKey.lease_token == lease.token,
+                   IdempotencyKey.state == "running")
+            .values(state="done", status_code=status_code, response=model.model_dump(mode="json"),
+                    lease_token=None, lease_expires_at=None)
+        )
+        if result.rowcount != 1:
+            raise Conflict("This request ran past its hold on the Idempotency-Key and a retry "
+                           "took the key over; this request's result was not kept.")
         return model
 
 
-def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> int:
-    """Claim the key in its own short transaction, so a parallel retry sees it at once."""
-    now = utcnow()
-    with get_engine().begin() as conn:
-        existing = conn.execute(
-            select(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id,
-                IdempotencyKey.scope == scope,
-                IdempotencyKey.key == key,
-            )
-        ).first()
-        if existing is not None:
-            _check_existing(conn, existing, fingerprint, now)
-        try:
-            return int(
-                conn.execute(
-                    insert(IdempotencyKey)
-                    .values(user_id=user_id, scope=scope, key=key, request_hash=fingerprint,
-                            state="running", created_at=now)
-                    .returning(IdempotencyKey.id)
-                ).scalar_one()
-            )
-        except IntegrityError as exc:
-            raise Conflict("A request with this Idempotency-Key is still being processed.") from exc
-
-
-def _check_existing(conn: Any, row: Any, fingerprint: str, now: Any) -> None:
-    created_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=now.tzinfo)
-    expired = now - created_at > KEEP_FOR
-    abandoned = row.state == "running" and now - created_at > ABANDONED_AFTER
-    if expired or abandoned:
-        conn.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row.id))
+def _pause_for_tests(session: Any) -> None:
+    """In tests only: write the effect, then wait while the named file exists."""
+    marker = os.environ.get(PAUSE_ENV)
+    if not marker or get_settings().env != "test":
         return
-    if row.state == "running":
-        raise Conflict("A request with this Idempotency-Key is still being processed.")
+    session.flush()
+    path = Path(marker)
+    path.write_text(str(os.getpid()))
+    deadline = time.monotonic() + PAUSE_AT_MOST
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
+
+
+def _lapsed_at(row: Any) -> datetime:
+    if row.lease_expires_at is not None:
+        return _aware(row.lease_expires_at)
+    return _aware(row.created_at) + ABANDONED_AFTER
+
+
+def _lapsed(now: datetime) -> ColumnElement[bool]:
+    """SQL for "the lease on this running claim has lapsed", as ``_lapsed_at`` reckons it."""
+    return or_(
+        IdempotencyKey.lease_expires_at < now,
+        and_(IdempotencyKey.lease_expires_at.is_(None), IdempotencyKey.created_at < now - ABANDONED_AFTER),
+    )
+
+
+def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> Lease:
+    """Claim the key in its own short transaction, so a parallel retry sees it at once.
+
+    A key that is free is claimed; a running claim whose lease has lapsed, or a result older
+    than ``KEEP_FOR``, is taken over by a conditional update that only one caller can win.
+    """
+    token = secrets.token_hex(16)
+    length = lease_length()
+    for _attempt in range(CLAIM_ATTEMPTS):
+        now = utcnow()
+        fresh = {"request_hash": fingerprint, "state": "running", "status_code": None,
+                 "response": None, "created_at": now, "lease_token": token,
+                 "lease_expires_at": now + length}
+        with get_engine().begin() as conn:
+            row = conn.execute(
+                select(IdempotencyKey).where(
+                    IdempotencyKey.user_id == user_id,
+                    IdempotencyKey.scope == scope,
+                    IdempotencyKey.key == key,
+                )
+            ).first()
+            if row is None:
+                try:
+                    claim_id = conn.execute(
+                        insert(IdempotencyKey)
+                        .values(user_id=user_id, scope=scope, key=key, **fresh)
+                        .returning(IdempotencyKey.id)
+                    ).scalar_one()
+                except IntegrityError as exc:  # a parallel request claimed it first
+                    raise Conflict(STILL_RUNNING) from exc
+                return Lease(int(claim_id), token, length)
+            if row.state == "running":
+                if _lapsed_at(row) >= now:
+                    raise Conflict(STILL_RUNNING)
+                free: ColumnElement[bool] = and_(IdempotencyKey.state == "running", _lapsed(now))
+            else:
+                if now - _aware(row.created_at) <= KEEP_FOR:
+                    _check_done(row, fingerprint)
+                free = and_(IdempotencyKey.state == "done",
+                            IdempotencyKey.created_at < now - KEEP_FOR)
+            taken: CursorResult[Any] = conn.execute(
+                update(IdempotencyKey).where(IdempotencyKey.id == row.id, free).values(**fresh)
+            )
+            if taken.rowcount == 1:
+                return Lease(int(row.id), token, length)
+        # another retry changed the claim between our read and our update: look again
+    raise Conflict(STILL_RUNNING)
+
+
+def _check_done(row: Any, fingerprint: str) -> None:
     if row.request_hash != fingerprint:
         raise Unprocessable(
             "This Idempotency-Key was already used with a different request.",
@@ -124,9 +262,18 @@ def _check_existing(conn: Any, row: Any, fingerprint: str, now: Any) -> None:
     raise Replay(row.status_code, row.response)
 
 
-def _release(claim_id: int) -> None:
-    with get_engine().begin() as conn:
-        conn.execute(delete(IdempotencyKey).where(IdempotencyKey.id == claim_id))
+def _release(lease: Lease) -> None:
+    """Free the key after a failed request, unless a retry has already taken it over."""
+    try:
+        with get_engine().begin() as conn:
+            conn.execute(
+                delete(IdempotencyKey)
+                .where(IdempotencyKey.id == lease.claim_id, IdempotencyKey.lease_token == lease.token,
+                       IdempotencyKey.state == "running")
+            )
+    except SQLAlchemyError:  # the database is away: the lease lapses by itself
+        log.warning("could not release an idempotency claim",
+                    extra={"idempotency_claim_id": lease.claim_id})
 
 
 def idempotency(
@@ -146,14 +293,18 @@ def idempotency(
         )
     # end the read transaction first: on SQLite a second connection is about to write
     ctx.session.commit()
-    claim_id = _claim(ctx.principal.user_id, f"{request.method} {request.url.path}", key, fingerprint)
+    lease = _claim(ctx.principal.user_id, f"{request.method} {request.url.path}", key,
+                   fingerprint).start()
     try:
-        yield Idempotency(ctx, claim_id)
+        yield Idempotency(ctx, lease)
         ctx.session.flush()  # surface constraint errors while the claim can still be released
     except BaseException:
+        lease.stop()
         ctx.session.rollback()
-        _release(claim_id)
+        _release(lease)
         raise
+    finally:
+        lease.stop()
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(idempotency, scope="function")]
