@@ -235,9 +235,9 @@ def _reconcile_account(
     paid_in, paid_out, transfers_in, transfers_out = _flows(inside)
     opening, opening_source = opening_at(period.start, stmts, txns)
     closing, closing_source = closing_at(period.end, stmts, txns)
-    computed = "computed from the transactions"
+    computed = "the transactions (no balance was printed)"
     if opening is None and closing is None:
-        opening, opening_source = ZERO, "unknown: taken as £0.00"
+        opening, opening_source = ZERO, "nowhere (unknown, so taken as £0.00)"
     if closing is None:
         closing, closing_source = (opening or ZERO) + paid_in - paid_out, computed
     if opening is None:
@@ -418,7 +418,7 @@ def _findings(rec: Reconciliation) -> list[Finding]:
         )
     for a in rec.accounts:
         sources = a.opening_source + " " + a.closing_source
-        if "unknown" in sources or "computed" in sources:
+        if "unknown" in sources or "no balance was printed" in sources:
             found.append(
                 Finding(
                     "balance_not_printed",

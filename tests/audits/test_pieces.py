@@ -118,7 +118,7 @@ def test_a_balance_nobody_printed_is_computed_and_says_so() -> None:
     txns = (txn("t", "2026-04-20", "-30.00", "transport"),)
     rec = reconcile((Account("A1", "bank"),), PERIOD, (statement(None, "70.00"),), txns)
     (acct,) = rec.accounts
-    assert (acct.opening_balance, acct.opening_source) == (m("100.00"), "computed from the transactions")
+    assert (acct.opening_balance, acct.opening_source) == (m("100.00"), "the transactions (no balance was printed)")
     assert [f.code for f in rec.findings] == ["balance_not_printed"]
 
 
