@@ -237,7 +237,7 @@ def _reconcile_account(
     closing, closing_source = closing_at(period.end, stmts, txns)
     computed = "the transactions (no balance was printed)"
     if opening is None and closing is None:
-        opening, opening_source = ZERO, "nowhere (unknown, so taken as £0.00)"
+        opening, opening_source = ZERO, "unknown: no balance was printed, so taken as £0.00"
     if closing is None:
         closing, closing_source = (opening or ZERO) + paid_in - paid_out, computed
     if opening is None:
