@@ -237,7 +237,7 @@ def _reconcile_account(
     closing, closing_source = closing_at(period.end, stmts, txns)
     computed = "the transactions (no balance was printed)"
     if opening is None and closing is None:
-        opening, opening_source = ZERO, "unknown: no balance was printed, so taken as £0.00"
+        opening, opening_source = ZERO, "unknown: no balance was printed, so it is taken as £0.00"
     if closing is None:
         closing, closing_source = (opening or ZERO) + paid_in - paid_out, computed
     if opening is None:
@@ -423,8 +423,8 @@ def _findings(rec: Reconciliation) -> list[Finding]:
                 Finding(
                     "balance_not_printed",
                     "info",
-                    f"Account {a.account}: opening balance from {a.opening_source}; "
-                    f"closing balance from {a.closing_source}.",
+                    f"Account {a.account}: the opening balance comes from {a.opening_source}; "
+                    f"the closing balance from {a.closing_source}.",
                     refs=(a.account,),
                 )
             )
