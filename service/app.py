@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
@@ -17,11 +18,14 @@ from service.accounts.endpoints import router as accounts_router
 from service.audits.endpoints import router as audits_router
 from service.core.bodylimit import ProblemTooLarge
 from service.core.config import Settings, get_settings
+from service.core.db import is_unavailable
 from service.core.errors import (
     PROBLEM_BASE,
     PROBLEM_JSON,
     Conflict,
     DpauditError,
+    KeepConnection,
+    ServiceUnavailable,
     Unprocessable,
     field_error,
 )
@@ -133,8 +137,28 @@ async def _replay(request: Request, exc: Exception) -> JSONResponse:
                         headers={"Idempotent-Replayed": "true"})
 
 
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("database unavailable", exc_info=exc,
+                   extra={"fields": {"request_id": _request_id(request)}})
+    problem = ServiceUnavailable()
+    return problem_response(503, problem.to_problem(request.url.path), problem.headers)
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A lost, refused or timed-out database answers 503; any other database error is a bug."""
+    if is_unavailable(exc):
+        return _unavailable(request, exc)
+    raise exc
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unexpected error")
+    if is_unavailable(exc):
+        return _unavailable(request, exc)
+    logger.error("unexpected error", exc_info=exc, extra={"fields": {"request_id": _request_id(request)}})
     body = {"type": PROBLEM_BASE + "internal", "title": "Something went wrong on our side",
             "status": 500, "detail": "Nothing was changed. Please try again; if it happens "
             "again, tell us the request id.", "instance": request.url.path}
@@ -169,7 +193,7 @@ def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
 
 class DpauditAPI(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
-        return ProblemTooLarge(super().build_middleware_stack())
+        return ProblemTooLarge(KeepConnection(super().build_middleware_stack()))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -186,6 +210,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(psycopg.Error, _database_error)
     app.add_exception_handler(Replay, _replay)
     app.add_exception_handler(Exception, _unexpected)
     for router in (health_router, councils_router, people_router, plans_router,
