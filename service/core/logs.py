@@ -8,8 +8,8 @@ first: database drivers put the values of a row in their messages (psycopg's ``D
 appends the statement's parameters, and Python quotes the input it could not parse. None of
 that is personal-data free, so quoted values, ``Key (...)=(...)`` values, DETAIL / CONTEXT /
 HINT lines, parameter blocks, email addresses and long runs of digits (account numbers, sort
-codes) never reach a log line. The frames carry file, line, function and source line: code,
-never values.
+codes) never reach a log line, nor does the query string of a URL. The frames carry file,
+line, function and source line: code, never values.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ _SINGLE_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'")
 _BYTES_LITERAL = re.compile(r"\bb(?:'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DIGITS = re.compile(r"\d(?:[\d -]?\d){5,}")
+_QUERY_STRING = re.compile(r"(?<=[\w/])\?[^\s\"'?]*=[^\s\"']*")
 _SQL_TAIL = re.compile(r"\n\[SQL: .*", re.DOTALL)
 _SQL_LITERAL = re.compile(r"'(?:[^']|'')*'")
 
@@ -62,6 +63,7 @@ def redact(text: str, limit: int = MAX_MESSAGE) -> str:
 
     text = _SQL_BLOCK.sub(keep_statement, text)  # SQL keeps its quoted identifiers
     text = _DRIVER_LINES.sub(lambda m: f"{m.group(1)} {HIDDEN}", text)
+    text = _QUERY_STRING.sub(f"?{HIDDEN}", text)  # a URL's query may carry a name searched for
     text = _KEY_VALUES.sub(lambda m: f"{m.group(1)}=({HIDDEN})", text)
     text = _BYTES_LITERAL.sub(f"b'{HIDDEN}'", text)
     text = _DOUBLE_QUOTED.sub(f'"{HIDDEN}"', text)
