@@ -162,7 +162,9 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     body = {"type": PROBLEM_BASE + "internal", "title": "Something went wrong on our side",
             "status": 500, "detail": "Nothing was changed. Please try again; if it happens "
             "again, tell us the request id.", "instance": request.url.path}
-    return problem_response(500, body)
+    # this answer leaves outside the request-log middleware: name the request id here
+    request_id = _request_id(request)
+    return problem_response(500, body, {"X-Request-ID": request_id} if request_id else None)
 
 
 def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
