@@ -361,3 +361,15 @@ def logs_are_json_for_every_logger(logs: CapturedLogs) -> None:
 def test_every_logger_writes_json_lines(app: Any) -> None:
     with captured_logs() as logs:
         logs_are_json_for_every_logger(logs)
+
+
+def test_database_errors_never_carry_statement_parameters(database_url: str) -> None:
+    """The engine hides parameters, so no error message or log line can show them."""
+    from sqlalchemy.exc import DBAPIError
+
+    from service.core.db import get_engine
+
+    with pytest.raises(DBAPIError) as raised, get_engine().connect() as conn:
+        conn.execute(text("SELECT * FROM no_such_table WHERE name = :name"),
+                     {"name": "Zebedee Quillfeather"})
+    assert "Zebedee" not in str(raised.value) and "parameters hidden" in str(raised.value)
