@@ -54,7 +54,8 @@ hold the direct payment for. Providers see the people whose accounts they serve.
 answers 404, so existence never leaks; something you can see but your role may not do is 403.
 
 **Errors** are RFC 9457 `application/problem+json`, with `errors: [{pointer, field, line,
-reason}]` naming what is at fault.
+reason}]` naming what is at fault. While the database cannot be reached, any route answers 503
+with `Retry-After` (seconds): try again then.
 
 **Money** is a decimal string in pounds with at most two places (`"-12.34"`); dates are
 `YYYY-MM-DD`.
@@ -184,7 +185,7 @@ def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             public = path in ("/healthz", "/readyz")
-            codes = ("503",) if public else ("400", "401", "403", "404", "409", "413", "422")
+            codes = ("503",) if public else ("400", "401", "403", "404", "409", "413", "422", "503")
             for code in codes:
                 responses[code] = {"description": "Problem details (RFC 9457)", **problem}
             if not public:

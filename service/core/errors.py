@@ -77,13 +77,14 @@ class Unprocessable(DpauditError):
 
 
 class ServiceUnavailable(DpauditError):
-    """The database cannot be reached just now; nothing was changed and a retry may succeed."""
+    """The database cannot be reached just now; a retry may succeed."""
 
     status, slug, title = 503, "unavailable", "Service unavailable"
     retry_after = 5
 
-    def __init__(self, detail: str = "The service cannot reach its database just now. Nothing "
-                 "was changed; please try again shortly.", **kwargs: Any) -> None:
+    def __init__(self, detail: str = "The service cannot reach its database just now. Please "
+                 "try again shortly (with the same Idempotency-Key, if you sent one).",
+                 **kwargs: Any) -> None:
         super().__init__(detail, **kwargs)
         self.headers.setdefault("Retry-After", str(self.retry_after))
 
