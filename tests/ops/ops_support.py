@@ -12,12 +12,15 @@ import json
 import logging
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,8 +85,11 @@ def statement_csv(secrets: Secrets, days: int = 5) -> bytes:
 class CapturedLogs:
     streams: list[io.StringIO] = field(default_factory=list)
 
+    path: Path | None = None
+
     def text(self) -> str:
-        return "".join(stream.getvalue() for stream in self.streams)
+        written = self.path.read_text() if self.path else ""
+        return written + "".join(stream.getvalue() for stream in self.streams)
 
     def lines(self) -> list[dict[str, Any]]:
         """Every line, parsed: a line that is not a JSON object fails the test."""
@@ -168,26 +174,38 @@ def serving(factory: Callable[[], Any]) -> Iterator[str]:
 
 
 @contextmanager
-def database_at(url: str) -> Iterator[None]:
-    """The service pointed at another database for the duration (settings and engine)."""
-    from service.core.config import get_settings
-    from service.core.db import get_engine, get_sessionmaker
+def server_process(database_url: str, stderr_path: Path) -> Iterator[str]:
+    """``dpaudit serve`` in its own process on loopback, its standard error kept in a file."""
+    import httpx2 as httpx
 
-    def reset() -> None:
-        get_engine().dispose()
-        get_settings.cache_clear()
-        get_engine.cache_clear()
-        get_sessionmaker.cache_clear()
-
-    saved = os.environ["DPAUDIT_DATABASE_URL"]
-    reset()
-    os.environ["DPAUDIT_DATABASE_URL"] = url
-    try:
-        yield
-    finally:
-        reset()
-        os.environ["DPAUDIT_DATABASE_URL"] = saved
-        get_settings.cache_clear()
+    port = free_port()
+    env = {**os.environ, "DPAUDIT_DATABASE_URL": database_url, "DPAUDIT_ENV": "test",
+           "DPAUDIT_SECRET_KEY": "test-secret-key-not-for-production"}
+    root = Path(__file__).resolve().parents[2]
+    with stderr_path.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                assert process.poll() is None, stderr_path.read_text()
+                try:
+                    if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=20)
 
 
 def assert_unavailable(response: Any) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -26,9 +27,9 @@ from ops_support import (
     Secrets,
     assert_unavailable,
     captured_logs,
-    database_at,
     free_port,
     seed,
+    server_process,
     serving,
 )
 from sqlalchemy import text
@@ -305,26 +306,26 @@ def test_terminated_backends_during_a_burst_answer_503_never_500(
                 and line["level"] == "error"], "an error escaped to the server"
 
 
-def test_an_unreachable_database_answers_503_and_readyz_says_so(client: Any, council: Council) -> None:
-    from service.app import create_app
-
+def test_an_unreachable_database_answers_503_and_readyz_says_so(
+    client: Any, council: Council, tmp_path: Path,
+) -> None:
+    """A real server process pointed at a closed port: everything it writes is checked."""
     with captured_logs() as logs:
         secrets = seed(client, council)
-        with database_at(f"postgresql://dpaudit@127.0.0.1:{free_port()}/gone"):
-            fresh = create_app()
-            with captured_logs() as own_logs, TestClient(fresh, raise_server_exceptions=True) as own:
-                ready = own.get("/readyz")
-                assert ready.status_code == 503 and int(ready.headers["retry-after"]) > 0
-                assert ready.json()["status"] == "unavailable"
-                assert own.get("/healthz").status_code == 200
-                h = council.auth()
-                assert_unavailable(own.get(f"/v1/recipients/{secrets.recipient_id}", headers=h))
-                assert_unavailable(own.post("/v1/recipients", headers=h, json={
-                    "reference": "R-gone", "name": secrets.name, "dp_start_date": "2026-01-05"}))
-                assert_unavailable(own.post(
-                    f"/v1/accounts/{secrets.account_id}/statements", headers=h,
-                    files={"file": ("statement.csv", secrets.name.encode())}))
-        assert client.get("/readyz").status_code == 200  # back on the real database
+    unreachable = f"postgresql://dpaudit@127.0.0.1:{free_port()}/gone"
+    own_logs = CapturedLogs(path=tmp_path / "stderr.log")
+    with server_process(unreachable, own_logs.path) as base, httpx.Client(base_url=base, timeout=30) as own:
+        ready = own.get("/readyz")
+        assert ready.status_code == 503 and int(ready.headers["retry-after"]) > 0
+        assert ready.json()["status"] == "unavailable"
+        h = council.auth()
+        assert_unavailable(own.get(f"/v1/recipients/{secrets.recipient_id}", headers=h))
+        assert_unavailable(own.post("/v1/recipients", headers=h, json={
+            "reference": "R-gone", "name": secrets.name, "dp_start_date": "2026-01-05"}))
+        assert_unavailable(own.post(
+            f"/v1/accounts/{secrets.account_id}/statements", headers=h,
+            files={"file": ("statement.csv", secrets.name.encode())}))
+        assert own.get("/healthz").status_code == 200  # the same connection, kept throughout
     logs.assert_clean(secrets)
     lines = own_logs.assert_clean(secrets)
     assert [line for line in lines if line.get("message") == "database unavailable"]
