@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
@@ -17,11 +18,14 @@ from service.accounts.endpoints import router as accounts_router
 from service.audits.endpoints import router as audits_router
 from service.core.bodylimit import ProblemTooLarge
 from service.core.config import Settings, get_settings
+from service.core.db import is_unavailable
 from service.core.errors import (
     PROBLEM_BASE,
     PROBLEM_JSON,
     Conflict,
     DpauditError,
+    KeepConnection,
+    ServiceUnavailable,
     Unprocessable,
     field_error,
 )
@@ -50,7 +54,8 @@ hold the direct payment for. Providers see the people whose accounts they serve.
 answers 404, so existence never leaks; something you can see but your role may not do is 403.
 
 **Errors** are RFC 9457 `application/problem+json`, with `errors: [{pointer, field, line,
-reason}]` naming what is at fault.
+reason}]` naming what is at fault. While the database cannot be reached, any route answers 503
+with `Retry-After` (seconds): try again then.
 
 **Money** is a decimal string in pounds with at most two places (`"-12.34"`); dates are
 `YYYY-MM-DD`.
@@ -133,12 +138,34 @@ async def _replay(request: Request, exc: Exception) -> JSONResponse:
                         headers={"Idempotent-Replayed": "true"})
 
 
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("database unavailable", exc_info=exc,
+                   extra={"fields": {"request_id": _request_id(request)}})
+    problem = ServiceUnavailable()
+    return problem_response(503, problem.to_problem(request.url.path), problem.headers)
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A lost, refused or timed-out database answers 503; any other database error is a bug."""
+    if is_unavailable(exc):
+        return _unavailable(request, exc)
+    raise exc
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unexpected error")
+    if is_unavailable(exc):
+        return _unavailable(request, exc)
+    logger.error("unexpected error", exc_info=exc, extra={"fields": {"request_id": _request_id(request)}})
     body = {"type": PROBLEM_BASE + "internal", "title": "Something went wrong on our side",
             "status": 500, "detail": "Nothing was changed. Please try again; if it happens "
             "again, tell us the request id.", "instance": request.url.path}
-    return problem_response(500, body)
+    # this answer leaves outside the request-log middleware: name the request id here
+    request_id = _request_id(request)
+    return problem_response(500, body, {"X-Request-ID": request_id} if request_id else None)
 
 
 def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
@@ -158,7 +185,7 @@ def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             public = path in ("/healthz", "/readyz")
-            codes = ("503",) if public else ("400", "401", "403", "404", "409", "413", "422")
+            codes = ("503",) if public else ("400", "401", "403", "404", "409", "413", "422", "503")
             for code in codes:
                 responses[code] = {"description": "Problem details (RFC 9457)", **problem}
             if not public:
@@ -169,7 +196,7 @@ def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
 
 class DpauditAPI(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
-        return ProblemTooLarge(super().build_middleware_stack())
+        return ProblemTooLarge(KeepConnection(super().build_middleware_stack()))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -186,6 +213,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(psycopg.Error, _database_error)
     app.add_exception_handler(Replay, _replay)
     app.add_exception_handler(Exception, _unexpected)
     for router in (health_router, councils_router, people_router, plans_router,

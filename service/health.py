@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from service.core.db import get_engine
+from service.core.errors import ServiceUnavailable
 from service.core.migrate import current_revision, head_revision
 
 router = APIRouter(tags=["health"])
+logger = logging.getLogger("dpaudit")
+RETRY_AFTER = {"Retry-After": str(ServiceUnavailable.retry_after)}
 
 
 @router.get("/healthz", summary="Liveness: the process answers (no dependencies checked)")
@@ -25,11 +30,13 @@ def readyz() -> JSONResponse:
             conn.execute(text("SELECT 1"))
         current, head = current_revision(engine), head_revision()
     except Exception as exc:
-        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+        logger.warning("not ready: database unavailable", exc_info=exc)
+        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__},
+                            status_code=503, headers=RETRY_AFTER)
     if current != head:
         return JSONResponse(
             {"status": "unavailable", "reason": "database not migrated",
              "current": current, "head": head},
-            status_code=503,
+            status_code=503, headers=RETRY_AFTER,
         )
     return JSONResponse({"status": "ok", "revision": current})
