@@ -16,7 +16,7 @@ from service.core.deps import Ctx
 from service.core.errors import Conflict, field_error
 from service.core.events import record, snapshot
 from service.core.types import utcnow
-from service.models import Blob, PayrollLine, TimesheetEntry, Transaction, Upload
+from service.models import Audit, Blob, PayrollLine, TimesheetEntry, Transaction, Upload
 
 
 def dialect_insert(session: Session, table: Any) -> Any:
@@ -101,6 +101,10 @@ def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
 def keep_audits_in_step(ctx: Ctx, recipient_id: int) -> None:
     """Every open audit of the person is worked out again after an upload or a void, so
     the family who sends the missing statement is no longer asked for it."""
+    opened = ctx.session.scalar(select(Audit.id).where(
+        Audit.recipient_id == recipient_id, Audit.status == "open").limit(1))
+    if opened is None:
+        return  # nothing to refresh, and the audit machinery (reports and all) stays unloaded
     from service.audits.service import refresh_open_audits
 
     refresh_open_audits(ctx, recipient_id)
