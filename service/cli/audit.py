@@ -14,16 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from service.cli.common import fail, find_account
+from service.cli.common import fail, find_account, parse_day
 
 KINDS = ("scheduled", "on_demand", "final")
-
-
-def parse_day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option} {text!r} is not a date (YYYY-MM-DD)")
 
 
 def period_or_fail(start: date, end: date) -> None:

@@ -16,35 +16,33 @@ def fail(message: str) -> NoReturn:
 
 def find_account(session: Any, reference: str, council_code: str | None = None) -> Any:
     """The one account with this reference (in this council, when given)."""
-    from sqlalchemy import select
+    from service.models import Account
 
-    from service.models import Account, Council
-
-    stmt = select(Account).where(Account.reference == reference)
-    if council_code:
-        stmt = stmt.join(Council, Council.id == Account.council_id).where(Council.code == council_code)
-    found = session.scalars(stmt.limit(2)).all()
-    if not found:
-        fail(f"no account with reference '{reference}'")
-    if len(found) > 1:
-        fail(f"several councils have an account '{reference}': add --council CODE")
-    return found[0]
+    return _one(session, Account, "account", reference, council_code)
 
 
 def find_recipient(session: Any, reference: str, council_code: str | None = None) -> Any:
     """The one person with this reference (in this council, when given)."""
+    from service.models import Recipient
+
+    return _one(session, Recipient, "recipient", reference, council_code)
+
+
+def _one(session: Any, model: Any, noun: str, reference: str, council_code: str | None) -> Any:
+    """The one row of ``model`` with this reference, or one line saying why not."""
     from sqlalchemy import select
 
-    from service.models import Council, Recipient
+    from service.models import Council
 
-    stmt = select(Recipient).where(Recipient.reference == reference)
+    stmt = select(model).where(model.reference == reference)
     if council_code:
-        stmt = stmt.join(Council, Council.id == Recipient.council_id).where(Council.code == council_code)
+        stmt = stmt.join(Council, Council.id == model.council_id).where(Council.code == council_code)
     found = session.scalars(stmt.limit(2)).all()
     if not found:
-        fail(f"no recipient with reference '{reference}'")
+        fail(f"no {noun} with reference '{reference}'")
     if len(found) > 1:
-        fail(f"several councils have a recipient '{reference}': add --council CODE")
+        fail(f"several councils have {'an' if noun[0] in 'aeiou' else 'a'} {noun} '{reference}': "
+             "add --council CODE")
     return found[0]
 
 

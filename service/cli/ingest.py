@@ -6,7 +6,6 @@ uses, as the council's system administrator."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -14,7 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from service.cli.common import fail, find_account, find_recipient
+from service.cli.common import fail, find_account, find_recipient, parse_day
 from service.core.db import session_scope
 from service.core.deps import Ctx
 from service.core.errors import DpauditError, Unprocessable
@@ -68,12 +67,8 @@ def _account_ids(reference: str, council_code: str | None) -> tuple[int, int]:
 
 def declared_period(start: str | None, end: str | None) -> Declared:
     """--from and --to as the period the files cover; one line naming the fault if wrong."""
-    days = []
-    for option, text in (("--from", start), ("--to", end)):
-        try:
-            days.append(date.fromisoformat(text) if text else None)
-        except ValueError:
-            fail(f"{option} {text!r} is not a date (YYYY-MM-DD)")
+    days = [parse_day(text, option) if text else None
+            for option, text in (("--from", start), ("--to", end))]
     if days[0] and days[1] and days[0] > days[1]:
         fail(f"--from {start} is after --to {end}")
     return Declared(period_start=days[0], period_end=days[1])
