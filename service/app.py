@@ -221,5 +221,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    accounts_router, events_router, statements_router, timesheets_router,
                    review_router, audits_router):
         app.include_router(router)
+    from service.web import install as install_pages
+
+    install_pages(app)
     app.openapi = lambda: _openapi_with_problems(app)  # type: ignore[method-assign]
     return app

@@ -9,6 +9,7 @@ changes nothing but replaces the demo's API keys (keys are shown only once).
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from service.models import ApiKey, User
 from service.onboarding import service as onboarding
 from service.onboarding.schemas import LoadDocument
 from service.people import service as people
+from service.web import auth
 
 DEMO_COUNCIL = "demo"
 OFFICER = "officer@demo-council.example.org"
@@ -35,6 +37,10 @@ KEY_NAME = "demo sign-in"
 # who signs in, in the order printed: (role as the demo names it, email)
 SIGN_IN = (("council admin", ADMIN), ("finance officer", OFFICER), ("DP holder", HOLDER),
            ("provider", PROVIDER_USER))
+# who signs in to the web pages, as `sign-in ROLE EMAIL PASSWORD` lines
+PAGE_SIGN_IN = (("admin", ADMIN), ("officer", OFFICER), ("holder", HOLDER))
+_WORDS = ("apple", "river", "candle", "meadow", "harbour", "violet", "pebble", "lantern", "orchard",
+          "thistle", "copper", "willow", "saddle", "biscuit", "marble", "sparrow")
 
 
 def start_date(today: date) -> date:
@@ -103,7 +109,8 @@ def demo_document(today: date) -> dict[str, Any]:
     }
 
 
-def run(today: date | None = None) -> None:
+def run(today: date | None = None) -> dict[str, str]:
+    """Load the demo and print how to sign in; returns the web passwords by role."""
     migrate.upgrade()
     today = today or today_uk()
     doc = LoadDocument.model_validate(demo_document(today))
@@ -116,7 +123,9 @@ def run(today: date | None = None) -> None:
             if count:
                 created[what] = count
         tokens = replace_keys(session, council_id or 0)
-    _print_sign_in(tokens, dict(created))
+        passwords = replace_passwords(session)
+    _print_sign_in(tokens, passwords, dict(created))
+    return passwords
 
 
 def replace_keys(session: Any, council_id: int) -> dict[str, str]:
@@ -134,9 +143,25 @@ def replace_keys(session: Any, council_id: int) -> dict[str, str]:
     return tokens
 
 
-def _print_sign_in(tokens: dict[str, str], created: dict[str, int]) -> None:
+def replace_passwords(session: Any) -> dict[str, str]:
+    """A fresh password for each person who signs in to the pages; earlier sessions end."""
+    passwords = {}
+    for role, email in PAGE_SIGN_IN:
+        user = session.scalar(select(User).where(User.email == email))
+        assert user is not None
+        passwords[role] = "-".join(secrets.choice(_WORDS) for _ in range(3)) + str(secrets.randbelow(90) + 10)
+        auth.set_password(session, user, passwords[role])
+    return passwords
+
+
+def _print_sign_in(tokens: dict[str, str], passwords: dict[str, str], created: dict[str, int]) -> None:
     made = ", ".join(f"{n} {what}" for what, n in created.items()) or "nothing new (already loaded)"
     typer.echo(f"Demo council loaded: {made}.")
+    typer.echo("")
+    typer.echo("Sign in to the web pages at http://127.0.0.1:8000/sign-in "
+               "(each run of `dpaudit demo` replaces these passwords):")
+    for role, email in PAGE_SIGN_IN:
+        typer.echo(f"sign-in {role} {email} {passwords[role]}")
     typer.echo("")
     typer.echo("Sign in with an API key (each run of `dpaudit demo` replaces the keys it printed before):")
     for role, email in SIGN_IN:

@@ -185,9 +185,10 @@ def underspend(
 def demo() -> None:
     """Load the demo council and print how to sign in. Safe to run again, on any day.
 
-    Prints an API key for the demo admin, finance officer, DP holder and provider, each on
-    the line after its role, and the audit command for the last year. A re-run changes no
-    data and revokes the keys it printed before.
+    Prints one line `sign-in ROLE EMAIL PASSWORD` each for the admin, officer and holder (the
+    web pages), an API key for the admin, finance officer, DP holder and provider, each on the
+    line after its role, and the audit command for the last year. A re-run changes no data
+    and replaces the passwords and keys it printed before.
     """
     from service.cli import demo as demo_data
 

@@ -66,6 +66,28 @@ class Settings(BaseSettings):
         "it renews every third of this while it runs, so a retry after a crash waits at most this.",
     )
     log_level: str = Field(default="INFO", description="Python logging level name.")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people use to reach the web pages; links in emails start with it.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60,
+        description="A web session ends after this many minutes without a request.",
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, le=24 * 7, description="A web session ends this many hours after sign-in."
+    )
+    smtp_host: str = Field(
+        default="", description="Mail server for invitations and password resets. "
+        "Empty: links are written to the log instead (development only).",
+    )
+    smtp_port: int = Field(default=587, description="Mail server port.")
+    smtp_username: str = Field(default="", description="Mail server user name, if it needs one.")
+    smtp_password: str = Field(default="", description="Mail server password, if it needs one.")
+    smtp_starttls: bool = Field(default=True, description="Use STARTTLS with the mail server.")
+    mail_from: str = Field(
+        default="dpaudit@localhost", description="The From address of invitations and resets."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -23,6 +23,7 @@ from service.models.transaction import Transaction
 from service.models.underspend import UnderspendReason
 from service.models.upload import Upload
 from service.models.user import User
+from service.models.web_session import OneTimeLink, SignInThrottle, WebSession
 from service.models.worker import Worker
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Flag",
     "IdempotencyKey",
     "Note",
+    "OneTimeLink",
     "PayeeCategory",
     "PaymentSchedule",
     "PayrollLine",
@@ -44,11 +46,13 @@ __all__ = [
     "Provider",
     "Recipient",
     "Representative",
+    "SignInThrottle",
     "SupportPlan",
     "TimesheetEntry",
     "Transaction",
     "UnderspendReason",
     "Upload",
     "User",
+    "WebSession",
     "Worker",
 ]

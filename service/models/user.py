@@ -18,3 +18,5 @@ class User(IdMixin, TimestampsMixin, CouncilScoped, Base):
     role: Mapped[str] = mapped_column(choice(*ROLES, name="role"))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # argon2id hash of the web password; None until an invitation or reset sets one
+    password_hash: Mapped[str | None] = mapped_column(String(200))
