@@ -20,11 +20,14 @@ CASES: dict[tuple[str, str], Any] = {
     ("get", f"{AUDIT}/workbook.xlsx"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
     ("get", f"{AUDIT}/letter.html"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
     ("get", f"{AUDIT}/letter.pdf"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
-    ("post", f"{AUDIT}/decision"): case(STAFF, hidden=PROVIDERS, body=lambda w: {"agreed_recovery": "0.00", "reason": "Agreed with the person."},
-                                         also_ok=(409,)),
+    ("post", f"{AUDIT}/decision"): case(
+        STAFF, hidden=PROVIDERS, also_ok=(409,),
+        body=lambda w: {"agreed_recovery": "0.00", "reason": "Agreed with the person."}),
     ("post", f"{AUDIT}/close"): case(STAFF, hidden=PROVIDERS, also_ok=(409,)),
-    ("post", f"{AUDIT}/corrections"): case(STAFF, hidden=PROVIDERS, body=lambda w: {"reason": "A statement came late."}),
-    ("post", f"{AUDIT}/notes"): case(HOLDER_AND_STAFF, hidden=PROVIDERS, body=lambda w: {"body": "Thank you."}),
+    ("post", f"{AUDIT}/corrections"): case(
+        STAFF, hidden=PROVIDERS, body=lambda w: {"reason": "A statement came late."}),
+    ("post", f"{AUDIT}/notes"): case(
+        HOLDER_AND_STAFF, hidden=PROVIDERS, body=lambda w: {"body": "Thank you."}),
     ("get", f"{AUDIT}/notes"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
     ("post", f"{PERSON}/underspend-reasons"): case(HOLDER_AND_STAFF, body=lambda w: {
         "period_start": "2026-01-05", "period_end": "2026-02-01", "reason": "could_not_recruit"}),

@@ -230,3 +230,40 @@ def test_the_onboarding_document_names_the_payroll_bureau(
     assert client.get("/v1/recipients", headers=other).json()["items"] == []
     refused = client.post(f"/v1/recipients/{seen['id']}/payroll-runs", headers=other, json=run)
     assert refused.status_code == 404
+
+
+def test_a_providers_upload_reply_names_no_flag_of_the_persons_elsewhere(
+    client: Any, council: Any
+) -> None:
+    """Sending lines runs the person-wide period rules; the reply tells the provider of the
+    flags on its own lines only."""
+    h = council.auth()
+    provider = post_ok(client, "/v1/providers", h, {"reference": unique("p"), "name": "Managed Ltd"})
+    user = post_ok(client, "/v1/users", h, {"email": f"{unique('m')}@{council.code}.example.org",
+                                            "name": "M", "role": "provider", "provider_id": provider["id"]})
+    key = post_ok(client, "/v1/api-keys", h, {"name": "k", "user_id": user["id"]})
+    ph = {"Authorization": f"Bearer {key['token']}"}
+    rid = post_ok(client, "/v1/recipients", h, {"reference": unique("R"), "name": "Pat"})["id"]
+    bank = post_ok(client, f"/v1/recipients/{rid}/accounts", h, {"reference": unique("b"), "kind": "bank"})
+    managed = post_ok(client, f"/v1/recipients/{rid}/accounts", h,
+                      {"reference": unique("m"), "kind": "managed", "provider_id": provider["id"]})
+    cash = b"Date,Description,Amount\n03/02/2026,CASH WITHDRAWAL ATM,-250.00\n"
+    sent = client.post(f"/v1/accounts/{bank['id']}/statements", headers=h,
+                       files={"file": ("feb.csv", cash)})
+    assert sent.status_code == 201, sent.text
+    switched = client.put(f"/v1/councils/{council.id}/rules/local.cash_over_limit", headers=h,
+                          json={"on": True, "parameters": {"monthly_limit": "100"}})
+    assert switched.status_code == 200, switched.text
+    batch = {"transactions": [{"id": "b-1", "date": "2026-02-10", "amount": "-12.00",
+                               "description": "CARE SUPPLIES LTD"},
+                              {"id": "b-2", "date": "2026-02-11", "amount": "-5.00",
+                               "description": "BET365"}]}
+    reply = client.post(f"/v1/accounts/{managed['id']}/transactions:batch", headers=ph, json=batch)
+    assert reply.status_code == 201, reply.text
+    told = {f["rule"] for f in reply.json()["flags_raised"]}
+    assert told == {"harmful.gambling"}, reply.json()["flags_raised"]
+    flags = client.get("/v1/flags", headers=h, params={"recipient_id": rid}).json()["items"]
+    everyone = {f["rule_id"] for f in flags}
+    assert "local.cash_over_limit" in everyone
+    seen = {f["rule_id"] for f in client.get("/v1/flags", headers=ph).json()["items"]}
+    assert seen == {"harmful.gambling"}
