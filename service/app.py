@@ -50,8 +50,17 @@ dpaudit checks that direct payments are used for what the support plan says, pro
 print one; `POST /v1/api-keys` makes more.
 
 **Who sees what.** Admins and officers see their own council. Holders see the people they
-hold the direct payment for. Providers see the people whose accounts they serve. Anything else
-answers 404, so existence never leaks; something you can see but your role may not do is 403.
+hold the direct payment for. A provider sees only what it serves. A managed-account provider
+(or card platform) serves a person by holding one of their accounts: it sees those accounts,
+their transactions and the flags on their lines. A payroll bureau serves a person named with
+it as their payroll provider (`payroll_provider_id`). Both see the payroll lines and timesheet
+entries of the people they serve and may push them, and see the uploads they sent themselves.
+Of the person, a provider reads only `id`, `council_id`, `reference` and `name`, enough to match
+its records: never a date of birth. A provider never sees a person's other accounts, flags
+elsewhere, plans, workers, representatives, payment schedules, audits (with their letters and
+workbooks), notes, or the event log. Anything you cannot see answers 404, so existence never
+leaks; something you can see but your role may not do answers 403 (a provider listing the
+audits or plans of a person it serves, or voiding its own upload).
 
 **Errors** are RFC 9457 `application/problem+json`, with `errors: [{pointer, field, line,
 reason}]` naming what is at fault. While the database cannot be reached, any route answers 503

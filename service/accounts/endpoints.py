@@ -76,6 +76,7 @@ def list_schedules(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PaymentScheduleOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
     stmt = scoped_select(ctx, PaymentSchedule).where(PaymentSchedule.recipient_id == recipient.id)
     return pager.page(ctx.session, stmt, PaymentSchedule.id, PaymentScheduleOut.model_validate)
 

@@ -72,6 +72,7 @@ def list_audits(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[AuditOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
     stmt = scoped_select(ctx, Audit).where(Audit.recipient_id == recipient.id)
     return pager.page(ctx.session, stmt, Audit.id, audit_out)
 

@@ -1,18 +1,21 @@
 """Who is calling, and the rule for what they may see.
 
-Admins and officers see their council. Holders see the recipients they hold for. Providers see
-the recipients whose accounts they serve. Anything outside that is 404 (existence never leaks);
-inside it but not allowed for the role is 403.
+Admins and officers see their council. Holders see the recipients they hold for. Providers
+serve people: a managed-account provider (or prepaid-card platform) by holding one of their
+accounts, a payroll bureau by being named as their payroll provider. What a provider then sees
+of them is only what it serves (``service.core.scope``). Anything outside that is 404 (existence
+never leaks); inside it but not allowed for the role is 403.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from service.core.errors import Forbidden
-from service.models import Account, Representative
+from service.models import Account, Recipient, Representative
 
 # council staff: they see the whole council and run its reviews
 STAFF = ("admin", "officer")
@@ -44,8 +47,17 @@ def visible_recipient_ids(principal: Principal) -> Select[int]:
             Representative.council_id == principal.council_id,
         )
     if principal.role == "provider":
-        return select(Account.recipient_id).where(
-            Account.provider_id == principal.provider_id,
-            Account.council_id == principal.council_id,
+        return select(Recipient.id).where(
+            Recipient.council_id == principal.council_id,
+            or_(Recipient.payroll_provider_id == principal.provider_id,
+                Recipient.id.in_(held_account_ids(principal, Account.recipient_id))),
         )
     raise ValueError("council-wide roles are scoped by council, not by recipient")
+
+
+def held_account_ids(principal: Principal, column: Any = Account.id) -> Select[Any]:
+    """The accounts a provider holds (``column`` of them): the only accounts it ever sees."""
+    return select(column).where(
+        Account.provider_id == principal.provider_id,
+        Account.council_id == principal.council_id,
+    )

@@ -11,12 +11,11 @@ from sqlalchemy import select
 from service.core.deps import CtxDep
 from service.core.ids import IdQuery
 from service.core.pagination import Page, PagerDep
-from service.core.principal import visible_recipient_ids
+from service.core.principal import STAFF, visible_recipient_ids
 from service.core.schemas import Out
 from service.models import Event
 
 router = APIRouter(prefix="/v1", tags=["events"])
-PROVIDER_HIDDEN = ("notes", "underspend_reasons", "commitments")
 
 
 class EventOut(Out):
@@ -41,11 +40,12 @@ def list_events(
     subject_type: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z_]+$")] = None,
     subject_id: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9]+$")] = None,
 ) -> Page[EventOut]:
+    # a provider reads back what it sent through its own routes; the log of a person's
+    # changes and decisions (their details, plans, audits) is not its to read
+    ctx.principal.require(*STAFF, "holder")
     stmt = select(Event).where(Event.council_id == ctx.principal.council_id)
     if not ctx.principal.council_wide:
         stmt = stmt.where(Event.recipient_id.in_(visible_recipient_ids(ctx.principal)))
-    if ctx.principal.role == "provider":  # the same things their own routes refuse them
-        stmt = stmt.where(Event.subject_type.not_in(PROVIDER_HIDDEN))
     if recipient_id is not None:
         stmt = stmt.where(Event.recipient_id == recipient_id)
     if subject_type is not None:

@@ -12,16 +12,16 @@ from sqlalchemy import select
 from importers.records import StatementLine
 from service.core.config import get_settings
 from service.core.deps import Ctx, CtxDep
-from service.core.errors import Forbidden, PayloadTooLarge
+from service.core.errors import PayloadTooLarge
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
 from service.core.pagination import Page, PagerDep
 from service.core.schemas import EARLIEST, LATEST, MoneyIn
-from service.core.scope import load
+from service.core.scope import load, scoped_select
 from service.ingest import statements
 from service.ingest.schemas import BatchIn, StatementResult, UploadSummaryOut
 from service.ingest.uploads import clean_filename
-from service.models import Account, Upload
+from service.models import Account, Transaction, Upload
 
 router = APIRouter(prefix="/v1", tags=["statements"])
 # room for the multipart envelope around the largest file we accept
@@ -30,11 +30,22 @@ DryRun = Annotated[bool, Query(description="Check and summarise the file without
 
 
 def account_for_upload(ctx: Ctx, account_id: int) -> Account:
-    """The account, if the caller may put statements into it (providers: accounts they serve)."""
-    account = load(ctx, Account, account_id, "account")
-    if ctx.principal.role == "provider" and account.provider_id != ctx.principal.provider_id:
-        raise Forbidden("Providers can send statements only for accounts they serve.")
-    return account
+    """The account, if the caller may put statements into it (a provider sees only the
+    accounts it holds, so any other answers 404)."""
+    return load(ctx, Account, account_id, "account")
+
+
+def _served_flags(ctx: Ctx, account: Account, result: StatementResult) -> StatementResult:
+    """A provider hears of the flags on this account's lines, not of the person's others
+    (the period rules look at all their accounts)."""
+    if ctx.principal.role != "provider" or not result.flags_raised:
+        return result
+    ids = {f.get("transaction_id") for f in result.flags_raised} - {None}
+    own = set(ctx.session.scalars(select(Transaction.id).where(
+        Transaction.account_id == account.id, Transaction.id.in_(ids)))) if ids else set()
+    kept = [f for f in result.flags_raised
+            if f.get("transaction_id") in own or (f.get("transaction_id") is None and "line" in f)]
+    return result.model_copy(update={"flags_raised": kept})
 
 
 @router.post(
@@ -64,6 +75,7 @@ def upload_statement(
     declared = statements.Declared(period_start, period_end, opening_balance, closing_balance)
     result, new = statements.import_statement(ctx, account, data, clean_filename(file.filename),
                                               declared=declared, dry_run=dry_run)
+    result = _served_flags(ctx, account, result)
     status = 201 if new and not dry_run else 200
     response.status_code = status
     return idem.respond(result, status_code=status)
@@ -87,6 +99,7 @@ def upload_batch(
     declared = statements.Declared(body.period_start, body.period_end, body.opening_balance,
                                    body.closing_balance)
     result, new = statements.import_batch(ctx, account, lines, raw, declared, dry_run=dry_run)
+    result = _served_flags(ctx, account, result)
     status = 201 if new and not dry_run else 200
     response.status_code = status
     return idem.respond(result, status_code=status)
@@ -97,7 +110,7 @@ def list_uploads(
     ctx: CtxDep, account_id: IdPath, pager: PagerDep
 ) -> Page[UploadSummaryOut]:
     account = load(ctx, Account, account_id, "account")
-    stmt = select(Upload).where(Upload.account_id == account.id)
+    stmt = scoped_select(ctx, Upload).where(Upload.account_id == account.id)
     return pager.page(ctx.session, stmt, Upload.id, UploadSummaryOut.model_validate)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, CouncilScoped, IdMixin, TimestampsMixin, choice
@@ -23,3 +23,6 @@ class Recipient(IdMixin, TimestampsMixin, CouncilScoped, Base):
     dp_start_date: Mapped[date | None]
     dp_end_date: Mapped[date | None]
     end_reason: Mapped[str | None] = mapped_column(choice(*END_REASONS, name="end_reason"))
+    # the payroll bureau that runs the person's payroll without holding any of their accounts;
+    # it sees their payroll and timesheets, nothing else of theirs
+    payroll_provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)

@@ -66,6 +66,10 @@ class PlanDoc(PlanIn):
 
 
 class RecipientDoc(RecipientIn):
+    payroll_provider_id: None = Field(default=None, exclude=True)
+    payroll_provider: Reference | None = Field(
+        default=None, description="Reference of the payroll bureau that runs the person's "
+        "payroll without holding one of their accounts.")
     representatives: list[RepresentativeDoc] = Field(default_factory=list)
     accounts: list[AccountDoc] = Field(default_factory=list)
     workers: list[WorkerDoc] = Field(default_factory=list)

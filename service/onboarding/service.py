@@ -27,7 +27,13 @@ from service.models import (
 )
 from service.onboarding.schemas import LoadDocument, RecipientDoc
 from service.people import service as people
-from service.people.schemas import RecipientIn, RepresentativeIn, UserIn, WorkerIn
+from service.people.schemas import (
+    RecipientIn,
+    RecipientPatch,
+    RepresentativeIn,
+    UserIn,
+    WorkerIn,
+)
 from service.plans import service as plans
 from service.plans.schemas import PlanIn
 
@@ -114,11 +120,15 @@ def _recipient(ctx: Ctx, doc: RecipientDoc, providers: dict[str, Provider],
                created: Counter[str], where: str) -> None:
     recipient = ctx.session.scalar(select(Recipient).where(
         Recipient.council_id == ctx.principal.council_id, Recipient.reference == doc.reference))
+    bureau = _ref(providers, doc.payroll_provider, f"{where}.payroll_provider")
     if recipient is None:
         fields = doc.model_dump(include=set(RecipientIn.model_fields))
-        recipient = people.create_recipient(ctx, RecipientIn(**fields))
+        recipient = people.create_recipient(ctx, RecipientIn(
+            **fields, payroll_provider_id=bureau.id if bureau else None))
         ctx.session.flush()
         created["recipients"] += 1
+    elif bureau is not None and recipient.payroll_provider_id is None:
+        people.update_recipient(ctx, recipient, RecipientPatch(payroll_provider_id=bureau.id))
     accounts_by_ref = _accounts(ctx, recipient, doc, providers, created)
     _representatives(ctx, recipient, doc, created, where)
     _workers(ctx, recipient, doc, created)

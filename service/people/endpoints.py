@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from service.core.deps import CtxDep
+from service.core.deps import Ctx, CtxDep
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
@@ -23,6 +23,7 @@ from service.people.schemas import (
     RecipientPatch,
     RepresentativeIn,
     RepresentativeOut,
+    ServedRecipientOut,
     UserIn,
     UserOut,
     UserPatch,
@@ -128,17 +129,24 @@ def create_recipient(ctx: CtxDep, body: RecipientIn, idem: IdempotencyDep) -> Re
     return idem.respond(RecipientOut.model_validate(service.create_recipient(ctx, body)))
 
 
+def _recipient_out(ctx: Ctx, recipient: Recipient) -> RecipientOut | ServedRecipientOut:
+    """A provider reads only the reference and name of a person it serves: never a birth date."""
+    if ctx.principal.role == "provider":
+        return ServedRecipientOut.model_validate(recipient)
+    return RecipientOut.model_validate(recipient)
+
+
 @router.get("/recipients", tags=["recipients"], summary="List recipients you can see")
 def list_recipients(
     ctx: CtxDep, pager: PagerDep
-) -> Page[RecipientOut]:
+) -> Page[RecipientOut | ServedRecipientOut]:
     stmt = scoped_select(ctx, Recipient)
-    return pager.page(ctx.session, stmt, Recipient.id, RecipientOut.model_validate)
+    return pager.page(ctx.session, stmt, Recipient.id, lambda r: _recipient_out(ctx, r))
 
 
 @router.get("/recipients/{recipient_id}", tags=["recipients"], summary="Read a recipient")
-def get_recipient(ctx: CtxDep, recipient_id: IdPath) -> RecipientOut:
-    return RecipientOut.model_validate(load(ctx, Recipient, recipient_id, "recipient"))
+def get_recipient(ctx: CtxDep, recipient_id: IdPath) -> RecipientOut | ServedRecipientOut:
+    return _recipient_out(ctx, load(ctx, Recipient, recipient_id, "recipient"))
 
 
 @router.patch("/recipients/{recipient_id}", tags=["recipients"],
@@ -168,6 +176,7 @@ def list_representatives(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[RepresentativeOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
     stmt = scoped_select(ctx, Representative).where(Representative.recipient_id == recipient.id)
     return pager.page(ctx.session, stmt, Representative.id, RepresentativeOut.model_validate)
 
@@ -197,6 +206,7 @@ def list_workers(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[WorkerOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
     stmt = scoped_select(ctx, Worker).where(Worker.recipient_id == recipient.id)
     return pager.page(ctx.session, stmt, Worker.id, WorkerOut.model_validate)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, model_validator
 
@@ -15,6 +15,9 @@ Relationship = Literal[
     "sibling", "aunt_uncle", "grandparent", "relative_partner", "other_relative", "friend",
 ]
 EndReason = Literal["death", "care_home", "moved", "other"]
+PayrollProviderRef = Annotated[IdRef, Field(
+    description="The payroll bureau that runs this person's payroll without holding one of "
+    "their accounts: it may push and read their payroll runs and timesheets, nothing else.")]
 
 
 class UserIn(In):
@@ -66,16 +69,19 @@ class RecipientIn(In):
     name: Text
     date_of_birth: BirthDate | None = None
     dp_start_date: Day | None = None
+    payroll_provider_id: PayrollProviderRef | None = None
 
 
 class RecipientPatch(Patch):
-    clearable = frozenset({"date_of_birth", "dp_start_date", "dp_end_date", "end_reason"})
+    clearable = frozenset({"date_of_birth", "dp_start_date", "dp_end_date", "end_reason",
+                           "payroll_provider_id"})
 
     name: Text | None = None
     date_of_birth: BirthDate | None = None
     dp_start_date: Day | None = None
     dp_end_date: Day | None = None
     end_reason: EndReason | None = None
+    payroll_provider_id: PayrollProviderRef | None = None
 
     @model_validator(mode="after")
     def _end_needs_reason(self) -> RecipientPatch:
@@ -93,7 +99,17 @@ class RecipientOut(Out):
     dp_start_date: date | None
     dp_end_date: date | None
     end_reason: EndReason | None
+    payroll_provider_id: int | None
     created_at: datetime
+
+
+class ServedRecipientOut(Out):
+    """What a provider reads of a person it serves: enough to match its own records, no more."""
+
+    id: int
+    council_id: int
+    reference: str = Field(description="The council's reference for the person.")
+    name: str
 
 
 class RepresentativeIn(In):

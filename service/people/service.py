@@ -71,7 +71,17 @@ def revoke_api_key(ctx: Ctx, key: ApiKey) -> ApiKey:
     return key
 
 
+def _check_payroll_provider(ctx: Ctx, provider_id: int | None) -> None:
+    if provider_id is None:
+        return
+    provider = ctx.session.get(Provider, provider_id)
+    if provider is None or provider.council_id != ctx.principal.council_id:
+        raise Unprocessable("There is no such provider in your council.",
+                            errors=[field_error("payroll_provider_id", "unknown provider")])
+
+
 def create_recipient(ctx: Ctx, body: RecipientIn) -> Recipient:
+    _check_payroll_provider(ctx, body.payroll_provider_id)
     if _taken(ctx, Recipient.reference, body.reference,
               Recipient.council_id == ctx.principal.council_id):
         raise Conflict("A recipient with this reference exists.",
@@ -91,6 +101,7 @@ def update(ctx: Ctx, obj: M, changes: dict[str, Any], action: str) -> M:
 
 
 def update_recipient(ctx: Ctx, recipient: Recipient, body: RecipientPatch) -> Recipient:
+    _check_payroll_provider(ctx, body.payroll_provider_id)
     return update(ctx, recipient, body.model_dump(exclude_unset=True), "recipient.updated")
 
 

@@ -31,6 +31,7 @@ def list_plans(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PlanOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
+    ctx.principal.require(*STAFF, "holder")
     stmt = scoped_select(ctx, SupportPlan).where(SupportPlan.recipient_id == recipient.id)
     return pager.page_all(ctx.session, stmt, SupportPlan.id, lambda plans: service.page_out(ctx, plans))
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from service import rules
 from service.core.deps import Ctx
 from service.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from service.core.events import record, snapshot
-from service.core.principal import STAFF, visible_recipient_ids
+from service.core.principal import STAFF
+from service.core.scope import scoped_select
 from service.core.types import utcnow
 from service.models import Account, Council, Event, Flag, Note, PayeeCategory, Transaction
 from service.review.rule_settings import (
@@ -166,18 +167,10 @@ def flag_detail(ctx: Ctx, flag: Flag) -> FlagDetailOut:
 
 # --- transactions ----------------------------------------------------------------------------
 
-def visible_accounts(ctx: Ctx) -> Select[int]:
-    stmt = select(Account.id).where(Account.council_id == ctx.principal.council_id)
-    if not ctx.principal.council_wide:
-        stmt = stmt.where(Account.recipient_id.in_(visible_recipient_ids(ctx.principal)))
-    return stmt
-
-
 def load_transaction(ctx: Ctx, transaction_id: int) -> Transaction:
     """The transaction if the caller may see its account; 404 otherwise."""
-    txn = ctx.session.scalars(select(Transaction).where(
-        Transaction.id == transaction_id,
-        Transaction.account_id.in_(visible_accounts(ctx)))).first()
+    txn = ctx.session.scalars(scoped_select(ctx, Transaction).where(
+        Transaction.id == transaction_id)).first()
     if txn is None:
         raise NotFound(f"There is no transaction {transaction_id} that you can see.")
     return txn

@@ -5,6 +5,11 @@ a new route cannot ship without saying who may call it.
 For each case: allowed roles succeed; roles that can see the object but may not act get 403;
 roles that cannot see it get 404; every role gets 404 for a second council's real ids; lists
 never show another council's rows; no key, or a wrong key, gets 401.
+
+Two providers serve the world's person (tests/api/world_50_providers.py): ``provider`` holds
+their managed account, ``bureau`` runs their payroll and holds no account. The objects in the
+world's ids are the managed account's; test_api_provider_scope.py proves the rest of what a
+provider may not see (the person's own bank account, its flags, others' uploads).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 import pytest
 from conftest import PLAN, World, build_world, post_ok, unique
 
-ROLES = ("admin", "officer", "holder", "provider")
+ROLES = ("admin", "officer", "holder", "provider", "bureau")
 PUBLIC = {("get", "/healthz"), ("get", "/readyz")}
 OK = {200, 201}
 
@@ -36,54 +41,59 @@ def case(ok: str, hidden: str = "", body: Callable[[World], dict[str, Any]] | No
     return Case(frozenset(ok.split()), frozenset(hidden.split()), body, frozenset(also_ok), files)
 
 
-ALL = "admin officer holder provider"
+ALL = "admin officer holder provider bureau"
 STAFF = "admin officer"
+HOLDER_AND_STAFF = "admin officer holder"
+PROVIDERS = "provider bureau"  # the world's managed-account provider and payroll bureau
 CASES: dict[tuple[str, str], Case] = {
     ("get", "/v1/councils"): case(ALL),
     ("get", "/v1/councils/{council_id}"): case(ALL),
     ("patch", "/v1/councils/{council_id}"): case("admin", body=lambda w: {"contingency_weeks": 8}),
     ("post", "/v1/providers"): case("admin", body=lambda w: {"reference": unique("p"), "name": "P"}),
     ("get", "/v1/providers"): case(ALL),
-    ("get", "/v1/providers/{provider_id}"): case("admin officer provider", hidden="holder"),
+    ("get", "/v1/providers/{provider_id}"): case("admin officer provider", hidden="holder bureau"),
     ("post", "/v1/users"): case("admin", body=lambda w: {
         "email": f"{unique('u')}@example.org", "name": "U", "role": "officer"}),
     ("get", "/v1/users"): case(ALL),
     ("get", "/v1/users/me"): case(ALL),
-    ("get", "/v1/users/{user_id}"): case(STAFF, hidden="holder provider"),
-    ("patch", "/v1/users/{user_id}"): case("admin", hidden="holder provider",
+    ("get", "/v1/users/{user_id}"): case(STAFF, hidden=f"holder {PROVIDERS}"),
+    ("patch", "/v1/users/{user_id}"): case("admin", hidden=f"holder {PROVIDERS}",
                                             body=lambda w: {"name": "Admin"}),
     ("post", "/v1/api-keys"): case(ALL, body=lambda w: {"name": "another"}),
     ("get", "/v1/api-keys"): case(ALL),
-    ("delete", "/v1/api-keys/{key_id}"): case("admin", hidden="officer holder provider"),
+    ("delete", "/v1/api-keys/{key_id}"): case("admin", hidden=f"officer holder {PROVIDERS}"),
     ("post", "/v1/recipients"): case(STAFF, body=lambda w: {"reference": unique("R"), "name": "N"}),
+    # providers read a reduced record of the people they serve (no date of birth)
     ("get", "/v1/recipients"): case(ALL),
     ("get", "/v1/recipients/{recipient_id}"): case(ALL),
     ("patch", "/v1/recipients/{recipient_id}"): case(STAFF, body=lambda w: {"name": "Pat Person"}),
     ("post", "/v1/recipients/{recipient_id}/representatives"): case(
         STAFF, body=lambda w: {"kind": "nominee", "name": "Another Nominee"}),
-    ("get", "/v1/recipients/{recipient_id}/representatives"): case(ALL),
-    ("get", "/v1/representatives/{representative_id}"): case(ALL),
+    ("get", "/v1/recipients/{recipient_id}/representatives"): case(HOLDER_AND_STAFF),
+    ("get", "/v1/representatives/{representative_id}"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
     ("post", "/v1/recipients/{recipient_id}/workers"): case(
-        "admin officer holder", body=lambda w: {"name": "Another PA"}),
-    ("get", "/v1/recipients/{recipient_id}/workers"): case(ALL),
-    ("get", "/v1/workers/{worker_id}"): case(ALL),
-    ("patch", "/v1/workers/{worker_id}"): case("admin officer holder",
+        HOLDER_AND_STAFF, body=lambda w: {"name": "Another PA"}),
+    ("get", "/v1/recipients/{recipient_id}/workers"): case(HOLDER_AND_STAFF),
+    ("get", "/v1/workers/{worker_id}"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
+    ("patch", "/v1/workers/{worker_id}"): case(HOLDER_AND_STAFF, hidden=PROVIDERS,
                                                body=lambda w: {"name": "Sam Carter"}),
     ("post", "/v1/recipients/{recipient_id}/plans"): case(STAFF, body=lambda w: PLAN),
-    ("get", "/v1/recipients/{recipient_id}/plans"): case(ALL),
-    ("get", "/v1/plans/{plan_id}"): case(ALL),
-    ("post", "/v1/plans/{plan_id}/approve"): case(STAFF, also_ok=(409,)),
+    ("get", "/v1/recipients/{recipient_id}/plans"): case(HOLDER_AND_STAFF),
+    ("get", "/v1/plans/{plan_id}"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
+    ("post", "/v1/plans/{plan_id}/approve"): case(STAFF, hidden=PROVIDERS, also_ok=(409,)),
     ("post", "/v1/recipients/{recipient_id}/accounts"): case(
         STAFF, body=lambda w: {"reference": unique("a"), "kind": "bank"}),
     ("get", "/v1/accounts"): case(ALL),
-    ("get", "/v1/accounts/{account_id}"): case(ALL),
-    ("patch", "/v1/accounts/{account_id}"): case(STAFF, body=lambda w: {"institution": "Bank"}),
+    # the world's account is the managed one: its provider sees it, the bureau does not
+    ("get", "/v1/accounts/{account_id}"): case("admin officer holder provider", hidden="bureau"),
+    ("patch", "/v1/accounts/{account_id}"): case(STAFF, hidden="bureau",
+                                                 body=lambda w: {"institution": "Bank"}),
     ("post", "/v1/recipients/{recipient_id}/payment-schedules"): case(STAFF, body=lambda w: {
         "funding_model": "gross", "frequency": "month", "council_amount": "100.00",
         "first_payment_on": "2026-02-01"}),
-    ("get", "/v1/recipients/{recipient_id}/payment-schedules"): case(ALL),
-    ("get", "/v1/payment-schedules/{schedule_id}"): case(ALL),
-    ("get", "/v1/events"): case(ALL),
+    ("get", "/v1/recipients/{recipient_id}/payment-schedules"): case(HOLDER_AND_STAFF),
+    ("get", "/v1/payment-schedules/{schedule_id}"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
+    ("get", "/v1/events"): case(HOLDER_AND_STAFF),
 }
 
 
@@ -226,7 +236,7 @@ def test_holder_and_provider_see_only_their_people(
     world, _ = worlds
     h = world.council.auth()
     other = post_ok(client, "/v1/recipients", h, {"reference": unique("R"), "name": "Someone Else"})
-    for role in ("holder", "provider"):
+    for role in ("holder", "provider", "bureau"):
         auth = {"Authorization": f"Bearer {world.council.tokens[role]}"}
         listed = {r["id"] for r in client.get("/v1/recipients", headers=auth).json()["items"]}
         assert listed == {world.ids["recipient_id"]}, role
