@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         "it renews every third of this while it runs, so a retry after a crash waits at most this.",
     )
     log_level: str = Field(default="INFO", description="Python logging level name.")
+    max_load_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1,
+        description="Largest onboarding document `dpaudit load` reads, in bytes.",
+    )
+    metrics_token: str = Field(
+        default="",
+        description="Bearer token that opens GET /metrics (Prometheus); unset, /metrics is off (404).",
+    )
 
     @field_validator("database_url")
     @classmethod
