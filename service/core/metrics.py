@@ -34,10 +34,11 @@ from prometheus_client import (
 )
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, SessionTransaction
-from sqlalchemy.pool import Pool
+from sqlalchemy.pool import Pool, QueuePool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.core.config import Settings
+from service.core.db import get_engine
 from service.core.errors import Unauthorized
 from service.models import Audit, Flag, Upload
 
@@ -58,6 +59,8 @@ FLAGS = Counter("dpaudit_flags", "Flags raised, by rule.", ["rule"])
 POOL_IN_USE = Gauge("dpaudit_db_connections_in_use", "Database connections checked out of the pool.",
                     multiprocess_mode="livesum")
 POOL_OPEN = Gauge("dpaudit_db_connections_open", "Database connections the pool holds open.",
+                  multiprocess_mode="livesum")
+POOL_SIZE = Gauge("dpaudit_db_pool_size", "Connections the pool keeps (before overflow).",
                   multiprocess_mode="livesum")
 POOL_CHECKOUTS = Counter("dpaudit_db_checkouts", "Connections taken from the pool.")
 
@@ -88,6 +91,7 @@ def _router(token: str) -> APIRouter:
 
     @router.get("/metrics", include_in_schema=False, dependencies=[Depends(scraper)])
     def metrics() -> Response:
+        _sample_pool()
         return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
 
     return router
@@ -127,6 +131,16 @@ class RequestMetricsMiddleware:
             method = scope["method"]
             REQUESTS.labels(method, route, str(status)).inc()
             LATENCY.labels(method, route).observe(time.perf_counter() - started)
+            _sample_pool()
+
+
+def _sample_pool() -> None:
+    """The pool's own account of its connections (each worker's, added up across workers)."""
+    pool = get_engine().pool
+    if isinstance(pool, QueuePool):
+        POOL_IN_USE.set(pool.checkedout())
+        POOL_OPEN.set(pool.checkedout() + pool.checkedin())
+        POOL_SIZE.set(pool.size())
 
 
 # ---------------------------------------------------------------------------- what commits
@@ -141,10 +155,6 @@ def _listen_once() -> None:
     event.listen(Session, "after_commit", _count_committed)
     event.listen(Session, "after_transaction_end", _forget)
     event.listen(Pool, "checkout", _checked_out)
-    event.listen(Pool, "checkin", _checked_in)
-    event.listen(Pool, "connect", _opened)
-    event.listen(Pool, "close", _closed)
-    event.listen(Pool, "close_detached", _closed_detached)
     if os.environ.get(MULTIPROCESS_DIR):
         atexit.register(multiprocess.mark_process_dead, os.getpid())
 
@@ -182,22 +192,4 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _checked_out(*_args: Any) -> None:
-    POOL_IN_USE.inc()
     POOL_CHECKOUTS.inc()
-
-
-def _checked_in(*_args: Any) -> None:
-    POOL_IN_USE.dec()
-
-
-def _opened(*_args: Any) -> None:
-    POOL_OPEN.inc()
-
-
-def _closed(*_args: Any) -> None:
-    POOL_OPEN.dec()
-
-
-def _closed_detached(*_args: Any) -> None:
-    POOL_OPEN.dec()
-

@@ -97,6 +97,7 @@ def test_an_upload_and_an_audit_show_in_the_counters(scraped: TestClient, counci
     assert grew("dpaudit_flags_total", rule="harmful.gambling") == 1
     assert grew("dpaudit_db_checkouts_total") > 0
     assert value(after, "dpaudit_db_connections_open") >= 1
+    assert value(after, "dpaudit_db_pool_size") >= 1
     # the raw path, with its ids, is never a label
     routes = {dict(labels)["route"] for (_, labels) in after if "route" in dict(labels)}
     assert not any(part.isdigit() for route in routes for part in route.split("/"))
