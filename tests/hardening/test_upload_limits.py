@@ -122,3 +122,13 @@ def test_a_statement_of_exactly_the_byte_limit_is_read_and_one_byte_more_is_413(
                        files={"file": ("statement.csv", data + b"\n", "text/csv")})
     assert over.status_code == 413, over.text[:500]
     assert over.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("route", ["timesheets", "payroll-runs:upload"])
+def test_a_timesheet_or_payroll_file_one_byte_over_the_limit_is_413_like_a_statement(client, council,
+                                                                                       route):
+    data = b"Worker,Date,Start,End\n" + b"x" * (get_settings().max_upload_bytes - 22 + 1)
+    response = client.post(f"/v1/recipients/{recipient(client, council)}/{route}?dry_run=true",
+                           headers=council.auth(), files={"file": ("big.csv", data, "text/csv")})
+    assert response.status_code == 413, response.text[:300]
+    assert response.headers["content-type"].startswith("application/problem+json")
