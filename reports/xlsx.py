@@ -5,7 +5,10 @@ sheet comes first; one table per sheet with its header in row 1, frozen and filt
 dates are real dates shown ``dd/mm/yyyy``; money is a real number shown in pounds.
 
 Text from bank statements is hostile input: openpyxl would store ``=HYPERLINK(...)`` as a
-live formula, so every string is forced to a string cell and no cell is ever a formula.
+live formula, so every string is forced to a string cell and no cell is ever a formula. A text
+that a spreadsheet would read as a formula once edited (it starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return: OWASP's CSV injection list) also gets the cell style's quote
+prefix, so Excel keeps it as text when an officer edits the cell. The text itself is unchanged.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ MAX_CELL_TEXT = 32_767
 FORBIDDEN_IN_TAB = re.compile(r"[\[\]:*?/\\]")
 # Control characters are not allowed in XML 1.0; statements sometimes carry them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What a spreadsheet would take for the start of a formula (OWASP, CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # openpyxl writes numbers with 16 significant digits, so below this the pence are exact.
 LARGEST_EXACT_AMOUNT = Decimal("1e13")
 
@@ -99,6 +104,8 @@ def text_cell(ws: WriteOnlyWorksheet, text: str, *, wrap: bool = False) -> Cell:
     cell = new_cell(ws, text)
     # Assigning the value may have made it a formula; this makes it an inline string.
     cell.data_type = "s"
+    if text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
     if wrap:
         cell.alignment = WRAP
     return cell

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from service.accounts.endpoints import router as accounts_router
 from service.audits.endpoints import router as audits_router
+from service.core import metrics
 from service.core.bodylimit import ProblemTooLarge
 from service.core.config import Settings, get_settings
 from service.core.db import is_unavailable
@@ -218,6 +219,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=settings.max_body_bytes,
     )
     app.add_middleware(RequestLogMiddleware)
+    metrics.install(app, settings)  # GET /metrics, only when DPAUDIT_METRICS_TOKEN is set
     app.add_exception_handler(DpauditError, _dpaudit_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from sqlalchemy import select
 
 from service.cli.common import fail
+from service.core.config import get_settings
 from service.core.db import session_scope
 from service.core.errors import DpauditError
 from service.models import Council, Provider, User
@@ -49,16 +52,31 @@ def create_user(email: str, council_code: str, name: str, role: str,
 
 
 def load(file: Path) -> None:
-    try:
-        doc = LoadDocument.model_validate_json(file.read_bytes())
-    except ValidationError as exc:
-        fail(f"{file}: {_first_validation_error(exc)}")
-    try:
-        with session_scope() as session:
-            created = onboarding.apply(session, doc)
-    except DpauditError as exc:
-        fail(f"{file}: {exc.detail}")
+    """Read the document in chunks, then set it up recipient by recipient, with a progress bar
+    for each on standard error; a document over DPAUDIT_MAX_LOAD_BYTES is refused unread."""
+    with _progress() as progress:
+        reading = progress.add_task("reading", total=file.stat().st_size)
+        try:
+            data = onboarding.read_document(file, get_settings().max_load_bytes,
+                                            lambda n: progress.advance(reading, n))
+            doc = LoadDocument.model_validate_json(data)
+        except onboarding.DocumentTooLarge as exc:
+            fail(f"{file}: {exc}")
+        except ValidationError as exc:
+            fail(f"{file}: {_first_validation_error(exc)}")
+        del data
+        loading = progress.add_task("loading recipients", total=len(doc.recipients))
+        try:
+            with session_scope() as session:
+                created = onboarding.apply(session, doc, lambda: progress.advance(loading))
+        except DpauditError as exc:
+            fail(f"{file}: {exc.detail}")
     typer.echo(json.dumps({"council": doc.council.code, "created": dict(created)}))
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                    console=Console(stderr=True), transient=True)
 
 
 def _first_validation_error(exc: ValidationError) -> str:

@@ -87,7 +87,9 @@ def load(
 ) -> None:
     """Set up a council's recipients, plans, accounts and workers from one JSON document.
 
-    Matched by the council's own references, so loading twice changes nothing.
+    Matched by the council's own references, so loading twice changes nothing. Shows a
+    progress bar while it reads the document and sets up each recipient. A document larger
+    than DPAUDIT_MAX_LOAD_BYTES (64 MiB by default) is refused before it is read.
     """
     from service.cli import admin
 

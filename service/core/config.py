@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         default="dpaudit@localhost", description="The From address of invitations and resets."
     )
+    max_load_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1,
+        description="Largest onboarding document `dpaudit load` reads, in bytes.",
+    )
+    metrics_token: str = Field(
+        default="",
+        description="Bearer token that opens GET /metrics (Prometheus); unset, /metrics is off (404).",
+    )
 
     @field_validator("database_url")
     @classmethod

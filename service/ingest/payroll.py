@@ -30,7 +30,6 @@ from service.ingest.timesheets import (
     in_chunks,
     normalised_name,
     refuse_import,
-    upload_limits,
     worker_matcher,
 )
 from service.ingest.uploads import (
@@ -41,6 +40,7 @@ from service.ingest.uploads import (
     previous_upload,
     sha256,
     store_blob,
+    upload_limits,
 )
 from service.models import PayrollLine, Recipient, Upload, Worker
 from service.review.flags import run_period_rules

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from service.core.config import get_settings
 from service.core.deps import Ctx, CtxDep
-from service.core.errors import Forbidden, Unprocessable, field_error
+from service.core.errors import Forbidden, PayloadTooLarge, Unprocessable, field_error
 from service.core.idempotency import Idempotency, IdempotencyDep
 from service.core.ids import IdPath, IdQuery
 from service.core.pagination import Page, PagerDep
@@ -42,7 +42,11 @@ def _file_bytes(file: UploadFile | None) -> tuple[bytes, str | None]:
     if file is None:
         raise Unprocessable("Send the file as the multipart field 'file'.",
                             errors=[field_error("file", "required")])
-    return file.file.read(), file.filename
+    limit = get_settings().max_upload_bytes
+    data = file.file.read(limit + 1)
+    if len(data) > limit:  # the body limit leaves room for the envelope, not for a bigger file
+        raise PayloadTooLarge("The file is larger than we accept.")
+    return data, file.filename
 
 
 def _status(response: Response, created: bool) -> int:

@@ -31,7 +31,6 @@ from importers import ImportFailure, Limits, parse_statement
 from importers.records import ParsedStatement, StatementLine
 from service import rules
 from service.audits import balances
-from service.core.config import get_settings
 from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.events import record
@@ -108,8 +107,7 @@ def import_statement(
     first = uploads.previous_upload(ctx.session, kind="statement", digest=digest, account_id=account.id)
     if first is not None:
         return _replay(first, dry_run), False
-    settings = get_settings()
-    limits = limits or Limits(max_bytes=settings.max_upload_bytes, max_rows=settings.max_upload_rows)
+    limits = limits or uploads.upload_limits()
     try:
         parsed = parse_statement(data, filename, limits=limits)
     except ImportFailure as exc:

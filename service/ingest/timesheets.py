@@ -19,8 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 import importers
-from importers import ImportFailure, Limits
-from service.core.config import get_settings
+from importers import ImportFailure
 from service.core.deps import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.events import record
@@ -34,6 +33,7 @@ from service.ingest.uploads import (
     previous_upload,
     sha256,
     store_blob,
+    upload_limits,
 )
 from service.models import Recipient, TimesheetEntry, Upload, Worker
 from service.review.flags import run_period_rules
@@ -47,11 +47,6 @@ _NOT_WORD = re.compile(r"[^0-9A-Z]+")
 
 
 # --- shared with payroll -----------------------------------------------------------------
-
-def upload_limits() -> Limits:
-    settings = get_settings()
-    return Limits(max_bytes=settings.max_upload_bytes, max_rows=settings.max_upload_rows)
-
 
 def name_words(name: str) -> list[str]:
     """"SMITH, Jane" -> ["SMITH", "JANE"]; apostrophes join ("O'Brien" -> "OBRIEN") as the

@@ -12,11 +12,28 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from importers import Limits
+from service.core.config import get_settings
 from service.core.deps import Ctx
 from service.core.errors import Conflict, field_error
 from service.core.events import record, snapshot
 from service.core.types import utcnow
 from service.models import Audit, Blob, PayrollLine, TimesheetEntry, Transaction, Upload
+
+# A workbook part may inflate to this many times its compressed size. Real workbooks inflate 5 to
+# 30 times; a zip bomb, thousands. It is the only limit on expansion: a genuine file under the
+# byte and row limits is never refused for how far it inflates.
+EXPANSION_RATIO = 100
+
+
+def upload_limits() -> Limits:
+    """The ceilings of one uploaded file: DPAUDIT_MAX_UPLOAD_BYTES and DPAUDIT_MAX_UPLOAD_ROWS,
+    and the expansion ratio against compression bombs."""
+    settings = get_settings()
+    inflated = settings.max_upload_bytes * EXPANSION_RATIO
+    return Limits(max_bytes=settings.max_upload_bytes, max_rows=settings.max_upload_rows,
+                  max_compression_ratio=EXPANSION_RATIO, max_member_bytes=inflated,
+                  max_unzipped_bytes=inflated)
 
 
 def dialect_insert(session: Session, table: Any) -> Any:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -67,8 +69,42 @@ def ensure_council(session: Session, code: str, name: str, **settings: Any) -> C
     return council
 
 
-def apply(session: Session, doc: LoadDocument) -> Counter[str]:
-    """Create what the document describes and does not exist yet; return what was created."""
+READ_CHUNK = 1024 * 1024
+
+
+class DocumentTooLarge(Exception):
+    """The onboarding document is larger than ``DPAUDIT_MAX_LOAD_BYTES``; nothing was read."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"the document is {size:,} bytes or more; dpaudit load reads at most "
+                         f"{limit:,} bytes (DPAUDIT_MAX_LOAD_BYTES). Split it by recipients "
+                         "(loading is repeatable) or raise the setting.")
+
+
+def read_document(path: Path, limit: int, on_chunk: Callable[[int], None] | None = None) -> bytes:
+    """The document's bytes, read in chunks; refused before reading when its size says so,
+    and while reading should it grow (or not say: a pipe) past ``limit``."""
+    size = path.stat().st_size
+    if size > limit:
+        raise DocumentTooLarge(size, limit)
+    chunks: list[bytes] = []
+    total = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(READ_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise DocumentTooLarge(total, limit)
+            chunks.append(chunk)
+            if on_chunk:
+                on_chunk(len(chunk))
+    return b"".join(chunks)
+
+
+def apply(session: Session, doc: LoadDocument,
+          on_recipient: Callable[[], None] | None = None) -> Counter[str]:
+    """Create what the document describes and does not exist yet; return what was created.
+
+    ``on_recipient`` is called after each recipient (the command line's progress bar)."""
     council = ensure_council(session, doc.council.code, doc.council.name,
                              **doc.council.model_dump(exclude={"code", "name"}))
     ctx = system_ctx(session, council.id)
@@ -78,6 +114,8 @@ def apply(session: Session, doc: LoadDocument) -> Counter[str]:
         _user(ctx, user.model_dump(), providers, created)
     for number, recipient in enumerate(doc.recipients):
         _recipient(ctx, recipient, providers, created, f"recipients.{number}")
+        if on_recipient:
+            on_recipient()
     session.flush()
     return created
 
