@@ -17,12 +17,17 @@ logger = logging.getLogger("dpaudit")
 RETRY_AFTER = {"Retry-After": str(ServiceUnavailable.retry_after)}
 
 
-@router.get("/healthz", summary="Liveness: the process answers (no dependencies checked)")
+@router.get("/healthz", summary="Liveness: the process answers (no dependencies checked)",
+            description="Answers 200 while the process runs. Needs no API key and touches no database: use "
+                        "it as a liveness probe.")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: the database answers and is migrated to head")
+@router.get("/readyz", summary="Readiness: the database answers and is migrated to head",
+            description="Answers 200 with the schema revision when the database answers and is migrated to "
+                        "the latest revision; otherwise 503 with `Retry-After` and the reason. Needs no API "
+                        "key: use it as a readiness probe.")
 def readyz() -> JSONResponse:
     try:
         engine = get_engine()

@@ -40,7 +40,7 @@ class AuditIn(In):
         return self
 
 
-class DecisionIn(In):
+class AuditDecisionIn(In):
     agreed_recovery: PositiveMoneyIn | None = Field(default=None, description=(
         "What the council will ask back; 0.00 when nothing is owed. Leave out with hold."))
     hold: bool = Field(default=False, description=(
@@ -64,11 +64,11 @@ class CorrectionIn(In):
     reason: str = LongText
 
 
-class NoteIn(In):
+class AuditNoteIn(In):
     body: str = LongText
 
 
-class NoteOut(Out):
+class AuditNoteOut(Out):
     id: int
     recipient_id: int
     audit_id: int
@@ -175,3 +175,9 @@ class DueList(Out):
     items: list[DueOut]
     next_cursor: str | None = Field(default=None, description=(
         "Pass as ?cursor= to get the next page; null on the last page."))
+
+
+# The names the endpoints use; the prefixed names keep the published schema unambiguous.
+DecisionIn = AuditDecisionIn
+NoteIn = AuditNoteIn
+NoteOut = AuditNoteOut

@@ -101,7 +101,7 @@ class FlagDetailOut(FlagOut):
     history: list[HistoryOut] = Field(description="Every change to this flag, oldest first.")
 
 
-class DecisionIn(In):
+class FlagDecisionIn(In):
     outcome: Literal["cleared", "upheld"]
     reason: Reason
 
@@ -110,11 +110,11 @@ class ExplanationIn(In):
     text: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
-class NoteIn(In):
+class FlagNoteIn(In):
     body: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
-class NoteOut(Out):
+class FlagNoteOut(Out):
     id: int
     council_id: int
     recipient_id: int
@@ -168,3 +168,9 @@ class RerunOut(Out):
     categories: dict[str, int]
     flags_raised: list[RaisedOut]
     flags_cleared: list[int]
+
+
+# The names the endpoints use; the prefixed names keep the published schema unambiguous.
+DecisionIn = FlagDecisionIn
+NoteIn = FlagNoteIn
+NoteOut = FlagNoteOut
