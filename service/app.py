@@ -60,11 +60,12 @@ hold the direct payment for. Providers see the people whose accounts they serve.
 answers 404, so existence never leaks; something you can see but your role may not do is 403.
 
 **Errors** are RFC 9457 `application/problem+json`, with `errors: [{pointer, field, line,
-reason}]` naming what is at fault. While the database cannot be reached, any route answers 503
-with `Retry-After` (seconds): try again then.
+sheet, reason}]` naming what is at fault; each operation lists the errors it can give. While
+the database cannot be reached, any route answers 503 with `Retry-After` (seconds): try again
+then.
 
-**Money** is a decimal string in pounds with at most two places (`"-12.34"`); dates are
-`YYYY-MM-DD`.
+**Money** is a decimal string in pounds with at most two places (`"-12.34"`); a JSON number
+is refused with 422 naming the field. Dates are `YYYY-MM-DD`.
 
 **Lists** are paged with an opaque `cursor` (`next_cursor` in the body and a `Link: rel="next"`
 header).
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     app.hsts = settings.env == "production"
+    app.state.public_docs = settings.docs_are_public
     app.trusted_proxies = settings.trusted_proxy_networks
     app.add_middleware(RequestLogMiddleware)
     app.add_exception_handler(DpauditError, _dpaudit_error)

@@ -1,8 +1,9 @@
 """Who may read the API's description, and the pages that show it (served offline).
 
 ``/openapi.json`` is open to anyone when ``DPAUDIT_PUBLIC_DOCS`` is on (the default outside
-production). When it is off, the document needs an API key or a signed-in web session, and the
-``/docs`` and ``/redoc`` pages need a signed-in web session (anyone else is sent to sign in).
+production; the app keeps it in ``app.state.public_docs``). When it is off, the document needs
+an API key or a signed-in web session, and the ``/docs`` and ``/redoc`` pages need a signed-in
+web session (anyone else is sent to sign in).
 The pages load Swagger UI and ReDoc from ``service/static/docs``, never from a CDN, under a
 Content-Security-Policy that allows no other site and no inline script.
 """
@@ -18,7 +19,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 
-from service.core.config import get_settings
 from service.core.deps import SessionDep, authenticate
 from service.core.errors import Unauthorized
 
@@ -61,7 +61,7 @@ def has_api_key(request: Request, session: Session) -> bool:
 def docs_allowed(request: Request, session: Session, *, api_key_accepted: bool = True) -> bool:
     """May this request read the API's description? ``/docs`` and ``/redoc`` pass
     ``api_key_accepted=False``: a browser page cannot send a key, only a web session."""
-    if get_settings().docs_are_public or signed_in_to_web(request, session):
+    if request.app.state.public_docs or signed_in_to_web(request, session):
         return True
     return api_key_accepted and has_api_key(request, session)
 

@@ -273,8 +273,8 @@ def example_for(node: dict[str, Any], schemas: dict[str, Any], name: str = "", d
         return node["enum"][0]
     for key in ("anyOf", "oneOf", "allOf"):
         options = [option for option in node.get(key, []) if option.get("type") != "null"]
-        if len(options) < len(node.get(key, [])):
-            return None  # may be empty: shown empty, as a new record mostly is
+        if len(options) < len(node.get(key, [])) and depth > 0 and not _is_file(node):
+            return None  # a field that may be empty: shown empty, as on a new record
         if options:
             return example_for(options[0], schemas, name, depth)
     kind = node.get("type")
@@ -283,7 +283,7 @@ def example_for(node: dict[str, Any], schemas: dict[str, Any], name: str = "", d
         return {
             field: example_for(sub, schemas, field, depth + 1)
             for field, sub in node.get("properties", {}).items()
-            if field in required or "examples" in sub or "example" in sub
+            if field in required or "examples" in sub or "example" in sub or _is_file(sub)
         }
     if kind == "array":
         return [example_for(node.get("items", {}), schemas, name, depth + 1)]
@@ -300,6 +300,11 @@ def example_for(node: dict[str, Any], schemas: dict[str, Any], name: str = "", d
     if node.get("format") in _FORMATS:
         return _FORMATS[node["format"]]
     return _TEXT_BY_NAME.get(name.removesuffix("_reference"), "text")
+
+
+def _is_file(node: dict[str, Any]) -> bool:
+    options = [node, *node.get("anyOf", [])]
+    return any("contentMediaType" in option or option.get("format") == "binary" for option in options)
 
 
 def _add_examples(operation: dict[str, Any], schemas: dict[str, Any]) -> None:

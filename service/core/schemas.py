@@ -111,3 +111,8 @@ BirthDate = Annotated[date, Field(ge=date(1900, 1, 1), le=LATEST, description="Y
 # Ids fit the database's integer columns on both engines; anything larger is a 422, not a 500.
 MAX_ID = 2_147_483_647
 IdRef = Annotated[int, Field(ge=1, le=MAX_ID, description="An id from this API.")]
+
+
+def example(body: dict[str, Any]) -> ConfigDict:
+    """A model's example in the published schema: ``model_config = example({...})``."""
+    return ConfigDict(json_schema_extra={"examples": [body]})

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, field_validator
 
-from service.core.schemas import In, Money, Out
+from service.core.schemas import In, Money, Out, example
 from service.rules import LABELS
 
 # Every spend category code, with its plain-English label in the schema's description.
@@ -54,6 +54,7 @@ class RulesOut(Out):
 
 
 class RuleSettingIn(In):
+    model_config = example({"on": True})
     on: StrictBool = Field(description="Switch a default-off local rule on or off. "
                                        "Default-on rules cannot be switched off.")
     parameters: dict[Annotated[str, Field(max_length=64)],
@@ -111,6 +112,9 @@ class ExplanationIn(In):
 
 
 class FlagNoteIn(In):
+    model_config = example({
+        "body": "This was a one-off payment for a day trip, agreed with my social worker.",
+    })
     body: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
@@ -153,6 +157,7 @@ class TransactionOut(Out):
 
 
 class RecategoriseIn(In):
+    model_config = example({"category": "day_activities", "reason": "Swimming lessons, in the plan."})
     category: CategoryCode
     reason: Reason
 
