@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, field_validator
+from pydantic import BeforeValidator, Field, StrictBool, StrictInt, field_validator
 
 from service.core.schemas import In, Money, Out, example
 from service.rules import LABELS
@@ -27,7 +27,15 @@ ReviewKind = Literal["possible_duplicate", "id_collision", "any"]
 RuleId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z_]+\.[a-z0-9_]+$",
                               examples=["harmful.gambling"])]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
-ParameterValue = StrictBool | int | str
+ParameterValue = StrictBool | StrictInt | str
+
+
+def _no_fractional_number(value: Any) -> Any:
+    """A JSON number with a point or exponent is a binary float by now (``1e-9999`` is 0.0):
+    money comes as a string."""
+    if isinstance(value, float):
+        raise ValueError('money must be a decimal string such as "12.34", not a number')
+    return value
 
 
 class SourceOut(Out):
@@ -58,7 +66,8 @@ class RuleSettingIn(In):
     on: StrictBool = Field(description="Switch a default-off local rule on or off. "
                                        "Default-on rules cannot be switched off.")
     parameters: dict[Annotated[str, Field(max_length=64)],
-                     Annotated[ParameterValue, Field(union_mode="left_to_right")]] = Field(
+                     Annotated[ParameterValue, Field(union_mode="left_to_right"),
+                               BeforeValidator(_no_fractional_number)]] = Field(
         default_factory=dict, max_length=20,
         description="Settings to change, e.g. {\"monthly_limit\": \"300.00\"}. Money as strings.")
 

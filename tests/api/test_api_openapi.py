@@ -183,3 +183,17 @@ def test_money_strings_that_are_not_plain_amounts_are_refused(client: Any, counc
                            json={"kind": "invoice", "description": "Care agency", "amount": amount})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "amount"
+
+
+@pytest.mark.parametrize("amount", ["1e-9999", "300.0"])
+def test_a_rule_limit_as_a_json_number_is_refused(client: Any, council: Council, amount: str) -> None:
+    url = f"/v1/councils/{council.id}/rules/local.cash_over_limit"
+    raw = '{"on": true, "parameters": {"monthly_limit": ' + amount + "}}"
+    response = client.put(url, headers={**council.auth(), "Content-Type": JSON}, content=raw)
+    assert response.status_code == 422, response.text
+    error = response.json()["errors"][0]
+    assert error["field"] == "parameters.monthly_limit"
+    assert '"12.34"' in error["reason"]
+    rule = next(r for r in client.get("/v1/rules", headers=council.auth()).json()["rules"]
+                if r["id"] == "local.cash_over_limit")
+    assert rule["on"] is False
