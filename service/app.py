@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
@@ -20,6 +21,9 @@ from service.core import metrics
 from service.core.bodylimit import ProblemTooLarge
 from service.core.config import Settings, get_settings
 from service.core.db import is_unavailable
+from service.core.docs import ASSETS_URL
+from service.core.docs import assets as docs_assets
+from service.core.docs import router as docs_router
 from service.core.errors import (
     PROBLEM_BASE,
     PROBLEM_JSON,
@@ -30,8 +34,10 @@ from service.core.errors import (
     Unprocessable,
     field_error,
 )
+from service.core.headers import Network, SecurityHeaders
 from service.core.idempotency import Replay
 from service.core.logs import RequestLogMiddleware, configure_logging
+from service.core.openapi import build_openapi
 from service.councils.endpoints import router as councils_router
 from service.events.endpoints import router as events_router
 from service.health import router as health_router
@@ -64,11 +70,12 @@ leaks; something you can see but your role may not do answers 403 (a provider li
 audits or plans of a person it serves, or voiding its own upload).
 
 **Errors** are RFC 9457 `application/problem+json`, with `errors: [{pointer, field, line,
-reason}]` naming what is at fault. While the database cannot be reached, any route answers 503
-with `Retry-After` (seconds): try again then.
+sheet, reason}]` naming what is at fault; each operation lists the errors it can give. While
+the database cannot be reached, any route answers 503 with `Retry-After` (seconds): try again
+then.
 
-**Money** is a decimal string in pounds with at most two places (`"-12.34"`); dates are
-`YYYY-MM-DD`.
+**Money** is a decimal string in pounds with at most two places (`"-12.34"`); a JSON number
+is refused with 422 naming the field. Dates are `YYYY-MM-DD`.
 
 **Lists** are paged with an opaque `cursor` (`next_cursor` in the body and a `Link: rel="next"`
 header).
@@ -78,20 +85,6 @@ header).
 for 24 hours. The same key with the same request returns the first response again; with a
 different request it answers 422; while the first request is still running it answers 409.
 """
-
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object"}},
-    },
-    "required": ["type", "title", "status", "detail"],
-}
-
 
 def problem_response(
     status: int, body: dict[str, Any], headers: dict[str, str] | None = None
@@ -178,35 +171,19 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(500, body, {"X-Request-ID": request_id} if request_id else None)
 
 
-def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
-    """Document every error as problem+json, the way the handlers above send them."""
-    if app.openapi_schema:
-        return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                         routes=app.routes, tags=app.openapi_tags)
-    schema["components"].setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    schema["components"]["schemas"].pop("HTTPValidationError", None)
-    schema["components"]["schemas"].pop("ValidationError", None)
-    schema["components"]["securitySchemes"] = {
-        "apiKey": {"type": "http", "scheme": "bearer", "description": "dpaudit API key"}
-    }
-    problem = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-    for path, operations in schema["paths"].items():
-        for operation in operations.values():
-            responses = operation.setdefault("responses", {})
-            public = path in ("/healthz", "/readyz")
-            codes = ("503",) if public else ("400", "401", "403", "404", "409", "413", "422", "503")
-            for code in codes:
-                responses[code] = {"description": "Problem details (RFC 9457)", **problem}
-            if not public:
-                operation["security"] = [{"apiKey": []}]
-    app.openapi_schema = schema
-    return schema
-
-
 class DpauditAPI(FastAPI):
+    hsts = False  # Strict-Transport-Security on answers that came over HTTPS
+    trusted_proxies: tuple[Network, ...] = ()
+
     def build_middleware_stack(self) -> ASGIApp:
-        return ProblemTooLarge(KeepConnection(super().build_middleware_stack()))
+        inner = ProblemTooLarge(KeepConnection(super().build_middleware_stack()))
+        return SecurityHeaders(inner, hsts=self.hsts, trusted_proxies=self.trusted_proxies)
+
+
+def _operation_id(route: APIRoute) -> str:
+    """``audits_add_note``: the area, then the function; unique, and stable across releases."""
+    area = str(route.tags[0]) if route.tags else "api"
+    return re.sub(r"\W+", "_", f"{area}_{route.name}")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -217,7 +194,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         max_body_size=settings.max_body_bytes,
+        openapi_url=None,  # served by service.core.docs, which decides who may read it
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=_operation_id,
     )
+    app.hsts = settings.env == "production"
+    app.state.public_docs = settings.docs_are_public
+    app.trusted_proxies = settings.trusted_proxy_networks
     app.add_middleware(RequestLogMiddleware)
     metrics.install(app, settings)  # GET /metrics, only when DPAUDIT_METRICS_TOKEN is set
     app.add_exception_handler(DpauditError, _dpaudit_error)
@@ -232,8 +216,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    accounts_router, events_router, statements_router, timesheets_router,
                    review_router, audits_router):
         app.include_router(router)
+    app.include_router(docs_router)
+    app.mount(ASSETS_URL, docs_assets(), name="docs-assets")
     from service.web import install as install_pages
 
-    install_pages(app)
-    app.openapi = lambda: _openapi_with_problems(app)  # type: ignore[method-assign]
+    install_pages(app, settings)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -15,14 +15,30 @@ from service.core.migrate import current_revision, head_revision
 router = APIRouter(tags=["health"])
 logger = logging.getLogger("dpaudit")
 RETRY_AFTER = {"Retry-After": str(ServiceUnavailable.retry_after)}
+READINESS = {"type": "object", "required": ["status"], "properties": {
+    "status": {"type": "string", "enum": ["ok", "unavailable"]},
+    "revision": {"type": "string"}, "reason": {"type": "string"},
+    "current": {"type": ["string", "null"]}, "head": {"type": "string"}}}
 
 
-@router.get("/healthz", summary="Liveness: the process answers (no dependencies checked)")
+@router.get("/healthz", summary="Liveness: the process answers (no dependencies checked)",
+            responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
+            description="Answers 200 while the process runs. Needs no API key and touches no database: use "
+                        "it as a liveness probe.")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: the database answers and is migrated to head")
+@router.get("/readyz", summary="Readiness: the database answers and is migrated to head",
+            description="Answers 200 with the schema revision when the database answers and is "
+                        "migrated to the latest revision; otherwise 503 with `Retry-After` and the "
+                        "reason. Needs no API key: use it as a readiness probe.",
+            responses={200: {"content": {"application/json": {"schema": READINESS, "example": {
+                           "status": "ok", "revision": "0042_example"}}}},
+                       503: {"description": "Not ready: try again after `Retry-After` seconds.",
+                             "content": {"application/json": {"schema": READINESS, "example": {
+                                 "status": "unavailable", "reason": "database not migrated",
+                                 "current": "0041_example", "head": "0042_example"}}}}})
 def readyz() -> JSONResponse:
     try:
         engine = get_engine()

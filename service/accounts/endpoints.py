@@ -24,7 +24,10 @@ router = APIRouter(prefix="/v1")
 
 
 @router.post("/recipients/{recipient_id}/accounts", status_code=201, tags=["accounts"],
-             summary="Add an account that holds the direct payment (admin, officer)")
+             summary="Add an account that holds the direct payment (admin, officer)",
+             description="Adds an account that holds the direct payment: a bank account, prepaid card or "
+                         "managed account, by your own reference, optionally served by a provider. A "
+                         "reference already in use answers 409.")
 def create_account(
     ctx: CtxDep, recipient_id: IdPath, body: AccountIn, idem: IdempotencyDep
 ) -> AccountOut:
@@ -33,7 +36,8 @@ def create_account(
     return idem.respond(AccountOut.model_validate(service.create_account(ctx, recipient, body)))
 
 
-@router.get("/accounts", tags=["accounts"], summary="List accounts you can see")
+@router.get("/accounts", tags=["accounts"], summary="List accounts you can see",
+            description="Lists the accounts you can see.")
 def list_accounts(
     ctx: CtxDep,
     pager: PagerDep,
@@ -45,13 +49,15 @@ def list_accounts(
     return pager.page(ctx.session, stmt, Account.id, AccountOut.model_validate)
 
 
-@router.get("/accounts/{account_id}", tags=["accounts"], summary="Read an account")
+@router.get("/accounts/{account_id}", tags=["accounts"], summary="Read an account",
+            description="One account, by id.")
 def get_account(ctx: CtxDep, account_id: IdPath) -> AccountOut:
     return AccountOut.model_validate(load(ctx, Account, account_id, "account"))
 
 
 @router.patch("/accounts/{account_id}", tags=["accounts"],
-              summary="Change an account, or record that it closed (admin, officer)")
+              summary="Change an account, or record that it closed (admin, officer)",
+              description="Changes an account's details, or records the day it closed.")
 def patch_account(ctx: CtxDep, account_id: IdPath, body: AccountPatch) -> AccountOut:
     account = load(ctx, Account, account_id, "account")
     ctx.principal.require(*STAFF)
@@ -60,7 +66,10 @@ def patch_account(ctx: CtxDep, account_id: IdPath, body: AccountPatch) -> Accoun
 
 @router.post("/recipients/{recipient_id}/payment-schedules", status_code=201,
              tags=["payment schedules"],
-             summary="Record what the council and the person pay in, and how often (admin, officer)")
+             summary="Record what the council and the person pay in, and how often (admin, officer)",
+             description="Records what the council pays into an account (gross or net of the person's "
+                         "contribution), what the person contributes, how often and from when. Audits check "
+                         "money in against it.")
 def create_schedule(
     ctx: CtxDep, recipient_id: IdPath, body: PaymentScheduleIn, idem: IdempotencyDep
 ) -> PaymentScheduleOut:
@@ -71,7 +80,8 @@ def create_schedule(
 
 
 @router.get("/recipients/{recipient_id}/payment-schedules", tags=["payment schedules"],
-            summary="List a recipient's payment schedules")
+            summary="List a recipient's payment schedules",
+            description="Lists the person's payment schedules.")
 def list_schedules(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PaymentScheduleOut]:
@@ -82,6 +92,7 @@ def list_schedules(
 
 
 @router.get("/payment-schedules/{schedule_id}", tags=["payment schedules"],
-            summary="Read a payment schedule")
+            summary="Read a payment schedule",
+            description="One payment schedule, by id.")
 def get_schedule(ctx: CtxDep, schedule_id: IdPath) -> PaymentScheduleOut:
     return PaymentScheduleOut.model_validate(load(ctx, PaymentSchedule, schedule_id, "schedule"))

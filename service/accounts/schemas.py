@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from service.core.schemas import Day, IdRef, In, Money, Out, Patch, PositiveMoneyIn, Reference, Text
+from service.core.schemas import Day, IdRef, In, Money, Out, Patch, PositiveMoneyIn, Reference, Text, example
 
 AccountKind = Literal["bank", "prepaid", "managed"]
 
@@ -26,6 +26,7 @@ class AccountIn(In):
 
 
 class AccountPatch(Patch):
+    model_config = example({"closed_on": "2026-09-30"})
     clearable = frozenset({"institution", "number_last4", "provider_id", "opened_on", "closed_on"})
 
     institution: Text | None = None

@@ -59,7 +59,11 @@ def audit_out(audit: Audit) -> AuditOut:
 # --- audits --------------------------------------------------------------------------------
 
 @router.post("/recipients/{recipient_id}/audits", status_code=201,
-             summary="Audit all of a person's accounts for a period (admin, officer)")
+             summary="Audit all of a person's accounts for a period (admin, officer)",
+             description="Audits all of the person's accounts for a period: reconciliation, statement "
+                         "coverage, spending against the plan, money in against the schedules, the surplus "
+                         "after contingency and commitments, and a risk tier with its reasons. Auditing the "
+                         "same period again refreshes the open audit rather than opening a second.")
 def create_audit(ctx: CtxDep, recipient_id: IdPath, body: AuditIn, idem: IdempotencyDep) -> AuditOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
@@ -67,7 +71,8 @@ def create_audit(ctx: CtxDep, recipient_id: IdPath, body: AuditIn, idem: Idempot
     return idem.respond(audit_out(audit))
 
 
-@router.get("/recipients/{recipient_id}/audits", summary="List a person's audits")
+@router.get("/recipients/{recipient_id}/audits", summary="List a person's audits",
+            description="Lists the person's audits, open and closed.")
 def list_audits(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[AuditOut]:
@@ -105,27 +110,33 @@ def audits_due(ctx: CtxDep, pager: Annotated[PageParams, Depends(page_params)],
     return DueList(items=items, next_cursor=encode_cursor(start + pager.limit) if more else None)
 
 
-@router.get("/audits/{audit_id}", summary="Read an audit: the same figures for holder and officer")
+@router.get("/audits/{audit_id}", summary="Read an audit: the same figures for holder and officer",
+            description="One audit with its figures, tier and reasons, gaps and findings: the holder sees "
+                        "exactly what the officer sees.")
 def get_audit(ctx: CtxDep, audit_id: IdPath) -> AuditOut:
     return audit_out(load(ctx, Audit, audit_id, "audit"))
 
 
 @router.get("/audits/{audit_id}/workbook.xlsx", summary="The audit as an Excel workbook",
-            **binary(XLSX, "The workbook: summary first, then one table per sheet."))
+            **binary(XLSX, "The workbook: summary first, then one table per sheet."),
+            description="The audit as an XLSX workbook: summary first, one table per sheet, real dates and "
+                        "£ amounts.")
 def audit_workbook(ctx: CtxDep, audit_id: IdPath) -> Response:
     audit = load(ctx, Audit, audit_id, "audit")
     return _file(reports.render_workbook(build_report(audit)), XLSX, f"audit-{audit.id}.xlsx")
 
 
 @router.get("/audits/{audit_id}/letter.html", summary="The letter to the person, as a web page",
-            **binary("text/html", "The letter in plain English."))
+            **binary("text/html", "The letter in plain English."),
+            description="The plain-English letter to the person about this audit, as a web page.")
 def audit_letter_html(ctx: CtxDep, audit_id: IdPath) -> Response:
     audit = load(ctx, Audit, audit_id, "audit")
     return Response(reports.render_letter_html(build_report(audit)), media_type="text/html")
 
 
 @router.get("/audits/{audit_id}/letter.pdf", summary="The letter to the person, as a tagged PDF",
-            **binary("application/pdf", "The letter as an accessible (tagged) PDF."))
+            **binary("application/pdf", "The letter as an accessible (tagged) PDF."),
+            description="The same letter as an accessible, tagged PDF.")
 def audit_letter_pdf(ctx: CtxDep, audit_id: IdPath) -> Response:
     audit = load(ctx, Audit, audit_id, "audit")
     return _file(letter_pdf(audit), "application/pdf",
@@ -163,7 +174,9 @@ def close(ctx: CtxDep, audit_id: IdPath, body: CloseIn | None = None) -> AuditOu
 
 
 @router.post("/audits/{audit_id}/corrections", status_code=201,
-             summary="Correct an audit: a new audit of the same period that names it (admin, officer)")
+             summary="Correct an audit: a new audit of the same period that names it (admin, officer)",
+             description="Corrects a closed audit: a new audit of the same period that names the one it "
+                         "corrects. The closed audit never changes.")
 def correct(ctx: CtxDep, audit_id: IdPath, body: CorrectionIn, idem: IdempotencyDep) -> AuditOut:
     audit = load(ctx, Audit, audit_id, "audit")
     ctx.principal.require(*STAFF)
@@ -178,14 +191,17 @@ def note_out(note: Note) -> NoteOut:
 
 
 @router.post("/audits/{audit_id}/notes", status_code=201,
-             summary="Add to the conversation on an audit (holder, admin, officer)")
+             summary="Add to the conversation on an audit (holder, admin, officer)",
+             description="Adds to the conversation on an audit; holder and officer both see it. A note "
+                         "refreshes the open audit.")
 def add_note(ctx: CtxDep, audit_id: IdPath, body: NoteIn, idem: IdempotencyDep) -> NoteOut:
     audit = load(ctx, Audit, audit_id, "audit")
     ctx.principal.require(*STAFF, "holder")
     return idem.respond(note_out(service.add_note(ctx, audit, body.body)))
 
 
-@router.get("/audits/{audit_id}/notes", summary="The conversation on an audit (holder, admin, officer)")
+@router.get("/audits/{audit_id}/notes", summary="The conversation on an audit (holder, admin, officer)",
+            description="The conversation on an audit, oldest first.")
 def list_notes(
     ctx: CtxDep, audit_id: IdPath, pager: PagerDep
 ) -> Page[NoteOut]:
@@ -197,7 +213,10 @@ def list_notes(
 # --- underspend reasons and commitments ----------------------------------------------------
 
 @router.post("/recipients/{recipient_id}/underspend-reasons", status_code=201,
-             summary="Record why money was not spent (holder, admin, officer)")
+             summary="Record why money was not spent (holder, admin, officer)",
+             description="Records why money was not spent in a period (could not recruit, hospital stay, "
+                         "provider let down, other). With `hold`, any recovery in audits of that period is "
+                         "held.")
 def add_underspend_reason(
     ctx: CtxDep, recipient_id: IdPath, body: UnderspendReasonIn, idem: IdempotencyDep
 ) -> UnderspendReasonOut:
@@ -208,7 +227,8 @@ def add_underspend_reason(
 
 
 @router.get("/recipients/{recipient_id}/underspend-reasons",
-            summary="Why money was not spent (holder, admin, officer)")
+            summary="Why money was not spent (holder, admin, officer)",
+            description="Lists the reasons recorded for money not spent.")
 def list_underspend_reasons(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[UnderspendReasonOut]:
@@ -219,7 +239,9 @@ def list_underspend_reasons(
 
 
 @router.post("/recipients/{recipient_id}/commitments", status_code=201,
-             summary="Record money already owed from the account (admin, officer)")
+             summary="Record money already owed from the account (admin, officer)",
+             description="Records money the account already owes (an invoice, wages, HMRC, pension): audits "
+                         "take it off the balance before working out the surplus.")
 def add_commitment(
     ctx: CtxDep, recipient_id: IdPath, body: CommitmentIn, idem: IdempotencyDep
 ) -> CommitmentOut:
@@ -229,7 +251,8 @@ def add_commitment(
 
 
 @router.get("/recipients/{recipient_id}/commitments",
-            summary="Money already owed from the account (holder, admin, officer)")
+            summary="Money already owed from the account (holder, admin, officer)",
+            description="Lists the money the account already owes.")
 def list_commitments(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[CommitmentOut]:
@@ -262,14 +285,17 @@ ToQuery = Annotated[date | None, Query(alias="to", ge=EARLIEST, le=LATEST,
 
 @router.get("/councils/{council_id}/summary",
             summary="Council-wide figures: audits by tier, surplus, flags, unmet need, budgets "
-                    "(admin, officer)")
+                    "(admin, officer)",
+            description="Council-wide figures: audits due and done by tier, surplus recovered and held, "
+                        "flags by rule, unmet need by reason, indicative against actual budgets.")
 def council_summary(ctx: CtxDep, council_id: IdPath, start: FromQuery = None,
                     end: ToQuery = None) -> dict[str, Any]:
     return reports.council_summary_json(_summary(ctx, council_id, start, end))
 
 
 @router.get("/councils/{council_id}/summary.xlsx", summary="Council-wide figures as a workbook "
-            "(admin, officer)", **binary(XLSX, "The council summary workbook."))
+            "(admin, officer)", **binary(XLSX, "The council summary workbook."),
+            description="The council-wide figures as an XLSX workbook.")
 def council_summary_xlsx(ctx: CtxDep, council_id: IdPath, start: FromQuery = None,
                          end: ToQuery = None) -> Response:
     summary = _summary(ctx, council_id, start, end)

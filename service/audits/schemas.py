@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from service.core.schemas import IdRef, In, Money, Out, PositiveMoneyIn, Text
+from service.core.schemas import IdRef, In, Money, Out, PositiveMoneyIn, Text, example
 
 AuditKindIn = Literal["scheduled", "on_demand", "final"]
 AuditKind = Literal["scheduled", "on_demand", "final", "correction"]
@@ -29,6 +29,7 @@ def check_audit_period(start: date, end: date) -> None:
 
 
 class AuditIn(In):
+    model_config = example({"period_start": "2026-04-01", "period_end": "2027-03-31", "kind": "scheduled"})
     period_start: date = Field(description="First day of the period audited.")
     period_end: date = Field(description="Last day of the period audited (inclusive).")
     kind: AuditKindIn = Field(default="on_demand", description=(
@@ -40,7 +41,11 @@ class AuditIn(In):
         return self
 
 
-class DecisionIn(In):
+class AuditDecisionIn(In):
+    model_config = example({
+        "agreed_recovery": "420.00",
+        "reason": "Agreed with Mrs Example on the phone on 3 May.",
+    })
     agreed_recovery: PositiveMoneyIn | None = Field(default=None, description=(
         "What the council will ask back; 0.00 when nothing is owed. Leave out with hold."))
     hold: bool = Field(default=False, description=(
@@ -55,20 +60,25 @@ class CarriedFlagIn(In):
 
 
 class CloseIn(In):
+    model_config = example({"carry_flags": [
+        {"flag_id": 17, "reason": "Waiting for the receipt, promised for next month."},
+    ]})
     carry_flags: list[CarriedFlagIn] = Field(default_factory=list, max_length=500, description=(
         "Open flags carried to the next audit, each with a reason; every other open flag must "
         "be cleared or upheld first."))
 
 
 class CorrectionIn(In):
+    model_config = example({"reason": "The March statement arrived after the audit closed."})
     reason: str = LongText
 
 
-class NoteIn(In):
+class AuditNoteIn(In):
+    model_config = example({"body": "The missing statement for March is attached to the upload of 2 May."})
     body: str = LongText
 
 
-class NoteOut(Out):
+class AuditNoteOut(Out):
     id: int
     recipient_id: int
     audit_id: int
@@ -78,6 +88,12 @@ class NoteOut(Out):
 
 
 class UnderspendReasonIn(In):
+    model_config = example({
+        "period_start": "2026-06-01",
+        "period_end": "2026-08-31",
+        "reason": "could_not_recruit",
+        "note": "Our PA left in May; we are advertising.",
+    })
     period_start: date
     period_end: date
     reason: ReasonCode
@@ -106,6 +122,12 @@ class UnderspendReasonOut(Out):
 
 
 class CommitmentIn(In):
+    model_config = example({
+        "kind": "hmrc",
+        "description": "PAYE for the quarter to June",
+        "amount": "186.40",
+        "due_on": "2026-07-22",
+    })
     kind: CommitmentKind
     description: Text
     amount: PositiveMoneyIn
@@ -175,3 +197,9 @@ class DueList(Out):
     items: list[DueOut]
     next_cursor: str | None = Field(default=None, description=(
         "Pass as ?cursor= to get the next page; null on the last page."))
+
+
+# The names the endpoints use; the prefixed names keep the published schema unambiguous.
+DecisionIn = AuditDecisionIn
+NoteIn = AuditNoteIn
+NoteOut = AuditNoteOut

@@ -27,8 +27,13 @@ def serve(
     """Serve the HTTP API (uvicorn with uvloop and httptools)."""
     import uvicorn
 
+    from service.core.config import get_settings
+
+    # the proxies whose X-Forwarded-* uvicorn believes are the ones dpaudit believes
+    proxies = [str(network) for network in get_settings().trusted_proxy_networks]
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
-                loop="uvloop", http="httptools", log_level="warning", access_log=False)
+                loop="uvloop", http="httptools", log_level="warning", access_log=False,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 @app.command()

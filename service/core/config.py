@@ -6,6 +6,7 @@ Every setting is documented in README.md; keep the two in step.
 from __future__ import annotations
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -96,11 +97,31 @@ class Settings(BaseSettings):
         default="",
         description="Bearer token that opens GET /metrics (Prometheus); unset, /metrics is off (404).",
     )
+    trusted_proxies: str = Field(
+        default="127.0.0.1,::1",
+        description="Comma-separated addresses or networks of the reverse proxies whose "
+        "X-Forwarded-Proto is believed (TLS ends there). Empty: believe nobody.",
+    )
+    public_docs: bool | None = Field(
+        default=None,
+        description="Whether /openapi.json, /docs and /redoc are open to anyone. "
+        "Default: open in development and test, closed in production.",
+    )
 
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:
         return normalise_database_url(value.strip() or default_database_url())
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        for part in _parts(value):
+            try:
+                ip_network(part, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{part!r} is not an IP address or network") from exc
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -113,6 +134,18 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(part, strict=False) for part in _parts(self.trusted_proxies))
+
+    @property
+    def docs_are_public(self) -> bool:
+        return self.public_docs if self.public_docs is not None else self.env != "production"
+
+
+def _parts(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 @lru_cache

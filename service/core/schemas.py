@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -21,24 +22,37 @@ _PLAIN_DECIMAL = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def _plain(value: Any) -> Any:
-    """Money as people write it: no exponents ("1e5"), no NaN or infinity."""
-    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(value.strip()):
-        raise ValueError("must be a plain decimal number such as 12.34")
+    """Money as people write it, in a string: "12.34". A JSON number is refused, because a
+    parser has already made it a binary float (``1e-9999`` would arrive as £0.00); so are
+    exponents ("1e5"), NaN and infinity. A ``Decimal`` from our own code passes."""
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        raise ValueError('must be a decimal string such as "12.34", not a number')
+    if not _PLAIN_DECIMAL.fullmatch(value.strip()):
+        raise ValueError('must be a plain decimal number such as "12.34"')
     return value
+
+
+def _money_schema(pattern: str, description: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern, "examples": ["1250.00"],
+                           "description": description})
 
 
 # Money in and out of the API: a decimal string with at most two places ("-12.34").
 MoneyIn = Annotated[
     Decimal,
     BeforeValidator(_plain),
-    Field(max_digits=14, decimal_places=2, examples=["1250.00"],
-          description="Pounds as a decimal string, at most two decimal places."),
+    Field(max_digits=14, decimal_places=2),
+    _money_schema(r"^[+-]?\d{1,12}(\.\d{1,2})?$",
+                  'Pounds as a decimal string, at most two decimal places ("-12.34").'),
 ]
 PositiveMoneyIn = Annotated[
     Decimal,
     BeforeValidator(_plain),
-    Field(ge=0, max_digits=14, decimal_places=2, examples=["1250.00"],
-          description="Pounds as a decimal string, not negative, at most two decimal places."),
+    Field(ge=0, max_digits=14, decimal_places=2),
+    _money_schema(r"^\+?\d{1,12}(\.\d{1,2})?$",
+                  'Pounds as a decimal string, not negative, at most two decimal places ("12.34").'),
 ]
 HoursIn = Annotated[
     Decimal,
@@ -97,3 +111,8 @@ BirthDate = Annotated[date, Field(ge=date(1900, 1, 1), le=LATEST, description="Y
 # Ids fit the database's integer columns on both engines; anything larger is a 422, not a 500.
 MAX_ID = 2_147_483_647
 IdRef = Annotated[int, Field(ge=1, le=MAX_ID, description="An id from this API.")]
+
+
+def example(body: dict[str, Any]) -> ConfigDict:
+    """A model's example in the published schema: ``model_config = example({...})``."""
+    return ConfigDict(json_schema_extra={"examples": [body]})

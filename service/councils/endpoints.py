@@ -24,7 +24,9 @@ def _own_council(ctx: CtxDep, council_id: IdPath) -> Council:
     return council
 
 
-@router.get("/councils", summary="List councils (your own)")
+@router.get("/councils", summary="List councils (your own)",
+            description="Lists the one council you belong to, as a page, so that a client can treat "
+                        "councils like any other list.")
 def list_councils(
     ctx: CtxDep, pager: PagerDep
 ) -> Page[CouncilOut]:
@@ -32,12 +34,18 @@ def list_councils(
     return pager.page(ctx.session, stmt, Council.id, CouncilOut.model_validate)
 
 
-@router.get("/councils/{council_id}", summary="Read your council and its settings")
+@router.get("/councils/{council_id}", summary="Read your council and its settings",
+            description="Your council's name, contact details printed on letters, and its audit settings "
+                        "(contingency weeks, first review, review interval). Another council's id answers "
+                        "404.")
 def get_council(ctx: CtxDep, council_id: IdPath) -> CouncilOut:
     return CouncilOut.model_validate(_own_council(ctx, council_id))
 
 
-@router.patch("/councils/{council_id}", summary="Change your council's settings (admin)")
+@router.patch("/councils/{council_id}", summary="Change your council's settings (admin)",
+              description="Changes the council's name, letter contact details or audit settings. Leave a "
+                          "field out to keep it. The change is recorded in the event log with its before and "
+                          "after values.")
 def patch_council(ctx: CtxDep, council_id: IdPath, body: CouncilPatch) -> CouncilOut:
     council = _own_council(ctx, council_id)
     ctx.principal.require("admin")
@@ -62,7 +70,10 @@ def _visible_providers(ctx: CtxDep):  # type: ignore[no-untyped-def]
     return stmt
 
 
-@router.post("/providers", status_code=201, summary="Add a provider (admin)")
+@router.post("/providers", status_code=201, summary="Add a provider (admin)",
+             description="Adds a payroll bureau, managed-account provider or prepaid-card platform by your "
+                         "own reference. Provider users and accounts then name it. A reference already in "
+                         "use answers 409.")
 def create_provider(ctx: CtxDep, body: ProviderIn, idem: IdempotencyDep) -> ProviderOut:
     ctx.principal.require("admin")
     taken = ctx.session.scalar(
@@ -79,14 +90,16 @@ def create_provider(ctx: CtxDep, body: ProviderIn, idem: IdempotencyDep) -> Prov
     return idem.respond(ProviderOut.model_validate(provider))
 
 
-@router.get("/providers", summary="List providers")
+@router.get("/providers", summary="List providers",
+            description="Lists the providers of your council, paged by cursor.")
 def list_providers(
     ctx: CtxDep, pager: PagerDep
 ) -> Page[ProviderOut]:
     return pager.page(ctx.session, _visible_providers(ctx), Provider.id, ProviderOut.model_validate)
 
 
-@router.get("/providers/{provider_id}", summary="Read a provider")
+@router.get("/providers/{provider_id}", summary="Read a provider",
+            description="One provider of your council, by id.")
 def get_provider(ctx: CtxDep, provider_id: IdPath) -> ProviderOut:
     provider = ctx.session.scalar(_visible_providers(ctx).where(Provider.id == provider_id))
     if provider is None:

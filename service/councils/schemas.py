@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import EmailStr, Field, field_validator
 
-from service.core.schemas import In, Out, Patch, Reference, Text
+from service.core.schemas import In, Out, Patch, Reference, Text, example
 
 # A UK phone number as people write it: digits, spaces, brackets, a leading +.
 ContactPhone = Annotated[str, Field(min_length=6, max_length=40, pattern=r"^\+?[0-9 ()-]+$",
@@ -34,6 +34,7 @@ class CouncilOut(Out):
 
 
 class CouncilPatch(Patch):
+    model_config = example({"contingency_weeks": 6, "contact_phone": "01632 960 123"})
     name: Text | None = None
     contingency_weeks: int | None = Field(default=None, ge=0, le=52)
     first_review_weeks: int | None = Field(default=None, ge=1, le=26)

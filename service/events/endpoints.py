@@ -32,7 +32,10 @@ class EventOut(Out):
     request_id: str | None
 
 
-@router.get("/events", summary="Read the log of changes and decisions you can see")
+@router.get("/events", summary="Read the log of changes and decisions you can see",
+            description="The append-only log of every create, update and decision: who, what, when, with "
+                        "the before and after values. Filter by person, or by subject (its kind and id); "
+                        "nothing here can be edited or deleted.")
 def list_events(
     ctx: CtxDep,
     pager: PagerDep,

@@ -105,7 +105,9 @@ def upload_batch(
     return idem.respond(result, status_code=status)
 
 
-@router.get("/accounts/{account_id}/uploads", summary="List the uploads into an account")
+@router.get("/accounts/{account_id}/uploads", summary="List the uploads into an account",
+            description="Lists the files uploaded into an account, oldest first, each with its outcome and "
+                        "summary.")
 def list_uploads(
     ctx: CtxDep, account_id: IdPath, pager: PagerDep
 ) -> Page[UploadSummaryOut]:

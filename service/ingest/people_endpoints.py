@@ -61,7 +61,11 @@ def _status(response: Response, created: bool) -> int:
     "/recipients/{recipient_id}/timesheets", status_code=201, max_body_size=UPLOAD_BODY_BYTES,
     responses={200: {"model": TimesheetResult,
                      "description": "The same file was uploaded before (nothing changed), or a dry run."}},
-    summary="Upload a timesheet, XLSX or CSV (admin, officer, holder, provider)")
+    summary="Upload a timesheet, XLSX or CSV (admin, officer, holder, provider)",
+             description="Reads a timesheet (XLSX or CSV: worker, date, hours, pay) whole or not at all. A "
+                         "file that cannot be read changes nothing and answers 422 naming the sheet, row and "
+                         "field. The same file again answers 200 with the first upload; `?dry_run=true` "
+                         "reads without storing.")
 def upload_timesheet(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, response: Response,
                      file: FileField = None, dry_run: DryRun = False) -> TimesheetResult:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
@@ -73,7 +77,9 @@ def upload_timesheet(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, re
 
 
 @router.get("/recipients/{recipient_id}/timesheet-entries",
-            summary="List a recipient's timesheet entries (shifts and sleep-ins)")
+            summary="List a recipient's timesheet entries (shifts and sleep-ins)",
+            description="Lists the person's timesheet entries (shifts and sleep-ins), optionally for one "
+                        "worker or between two dates.")
 def list_timesheet_entries(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep,
     worker_id: IdQuery = None,
@@ -103,7 +109,10 @@ def _payroll_reply(idem: Idempotency, response: Response, result: PayrollResult)
 
 
 @router.post("/recipients/{recipient_id}/payroll-runs", status_code=201, responses=_PAYROLL_REPEAT,
-             summary="Push a payroll run as JSON (admin, officer, provider)")
+             summary="Push a payroll run as JSON (admin, officer, provider)",
+             description="Records a payroll run sent as JSON: one line per worker per pay period with gross, "
+                         "net, tax, NI and pension. The same run again changes nothing and answers 200; "
+                         "`?dry_run=true` checks without storing.")
 def push_payroll_run(ctx: CtxDep, recipient_id: IdPath, body: PayrollRunIn, idem: IdempotencyDep,
                      response: Response, dry_run: DryRun = False) -> PayrollResult:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
@@ -116,7 +125,10 @@ def push_payroll_run(ctx: CtxDep, recipient_id: IdPath, body: PayrollRunIn, idem
 
 @router.post("/recipients/{recipient_id}/payroll-runs:upload", status_code=201,
              max_body_size=UPLOAD_BODY_BYTES, responses=_PAYROLL_REPEAT,
-             summary="Upload a payroll run as CSV (admin, officer, provider)")
+             summary="Upload a payroll run as CSV (admin, officer, provider)",
+             description="Reads a payroll bureau's CSV export whole or not at all; a file that cannot be "
+                         "read answers 422 naming the line and field. The same file again answers 200 with "
+                         "the first upload.")
 def upload_payroll_run(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, response: Response,
                        file: FileField = None, dry_run: DryRun = False) -> PayrollResult:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
@@ -129,7 +141,8 @@ def upload_payroll_run(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, 
 
 
 @router.get("/recipients/{recipient_id}/payroll-lines",
-            summary="List a recipient's payroll lines (one per worker per pay period)")
+            summary="List a recipient's payroll lines (one per worker per pay period)",
+            description="Lists the person's payroll lines, one per worker per pay period.")
 def list_payroll_lines(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PayrollLineOut]:
@@ -140,7 +153,9 @@ def list_payroll_lines(
 
 # --- upload records ------------------------------------------------------------------------
 
-@router.get("/uploads/{upload_id}", tags=["uploads"], summary="Read an upload record and its summary")
+@router.get("/uploads/{upload_id}", tags=["uploads"], summary="Read an upload record and its summary",
+            description="One upload: who sent it and when, its SHA-256, its outcome and the summary of what "
+                        "it added.")
 def get_upload(ctx: CtxDep, upload_id: IdPath) -> UploadOut:
     return UploadOut.model_validate(load(ctx, Upload, upload_id, "upload"))
 
@@ -156,7 +171,8 @@ def _content_disposition(filename: str | None, upload_id: int) -> str:
             responses={200: {"description": "The file exactly as received.",
                              "content": {"application/octet-stream": {
                                  "schema": {"type": "string", "format": "binary"}}}}},
-            summary="Download the file exactly as it was received")
+            summary="Download the file exactly as it was received",
+            description="The uploaded file's bytes exactly as they were received, with its original name.")
 def download_upload(ctx: CtxDep, upload_id: IdPath) -> Response:
     upload = load(ctx, Upload, upload_id, "upload")
     blob = ctx.session.get(Blob, upload.sha256)
@@ -175,7 +191,10 @@ def _may_void(ctx: Ctx, upload: Upload) -> None:
 
 @router.post("/uploads/{upload_id}/void", tags=["uploads"],
              summary="Void an upload: its rows leave every figure; the file and record stay "
-                     "(admin, officer; holders their own uploads)")
+                     "(admin, officer; holders their own uploads)",
+             description="Voids an upload with a reason: its transactions, timesheet entries or payroll "
+                         "lines leave every figure and open audit. The file and the record stay. A void "
+                         "upload answers 409.")
 def void(ctx: CtxDep, upload_id: IdPath, body: VoidIn) -> UploadOut:
     upload = load(ctx, Upload, upload_id, "upload")
     _may_void(ctx, upload)

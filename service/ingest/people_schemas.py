@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainSerializer, WithJsonSchema, model_validator
 
-from service.core.schemas import Day, HoursIn, In, Money, MoneyIn, Out, PositiveMoneyIn, Text
+from service.core.schemas import Day, HoursIn, In, Money, MoneyIn, Out, PositiveMoneyIn, Text, example
 
 MAX_PAYROLL_LINES = 5_000
 # a wall-clock time as written on a timesheet ("09:00"): no time zone, so not JSON Schema's
@@ -75,6 +75,11 @@ class PayrollLineIn(In):
 
 
 class PayrollRunIn(In):
+    model_config = example({"lines": [{
+        "worker": "W1", "period_start": "2026-04-06", "period_end": "2026-04-12",
+        "gross": "312.00", "paye": "0.00", "employee_ni": "0.00", "employer_ni": "0.00",
+        "employee_pension": "0.00", "employer_pension": "0.00", "net": "312.00", "hours": "24.00",
+    }]})
     lines: list[PayrollLineIn] = Field(min_length=1, max_length=MAX_PAYROLL_LINES)
 
 

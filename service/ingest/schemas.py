@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.core.schemas import Day, In, Money, MoneyIn
+from service.core.schemas import Day, In, Money, MoneyIn, example
 
 
 class Period(BaseModel):
@@ -75,6 +75,12 @@ class BatchLine(In):
 
 
 class BatchIn(In):
+    model_config = example({
+        "transactions": [{"id": "tx-20260406-1", "date": "2026-04-06", "amount": "-312.00",
+                          "description": "PAYMENT TO W WORKER", "balance": "1348.00"}],
+        "period_start": "2026-04-01",
+        "period_end": "2026-04-30",
+    })
     transactions: list[BatchLine] = Field(min_length=1, max_length=20_000)
     period_start: Day | None = None
     period_end: Day | None = None

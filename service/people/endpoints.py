@@ -45,18 +45,25 @@ def _visible_users(ctx: CtxDep):  # type: ignore[no-untyped-def]
     return stmt
 
 
-@router.post("/users", status_code=201, tags=["users"], summary="Add a user (admin)")
+@router.post("/users", status_code=201, tags=["users"], summary="Add a user (admin)",
+             description="Adds a user to your council with a role: admin, officer, holder or provider (a "
+                         "provider user names its provider). The user signs in with an API key made by `POST "
+                         "/v1/api-keys`. An email already in use answers 409.")
 def create_user(ctx: CtxDep, body: UserIn, idem: IdempotencyDep) -> UserOut:
     ctx.principal.require("admin")
     return idem.respond(UserOut.model_validate(service.create_user(ctx, body)))
 
 
-@router.get("/users", tags=["users"], summary="List users you can see")
+@router.get("/users", tags=["users"], summary="List users you can see",
+            description="Lists users: admins and officers see the whole council, everyone else sees "
+                        "themselves.")
 def list_users(ctx: CtxDep, pager: PagerDep) -> Page[UserOut]:
     return pager.page(ctx.session, _visible_users(ctx), User.id, UserOut.model_validate)
 
 
-@router.get("/users/me", tags=["users"], summary="Who am I")
+@router.get("/users/me", tags=["users"], summary="Who am I",
+            description="The user the API key belongs to, with their role and council. A quick way to check "
+                        "a key works.")
 def me(ctx: CtxDep) -> UserOut:
     return UserOut.model_validate(ctx.session.get(User, ctx.principal.user_id))
 
@@ -68,12 +75,15 @@ def _load_user(ctx: CtxDep, user_id: IdPath) -> User:
     return user
 
 
-@router.get("/users/{user_id}", tags=["users"], summary="Read a user")
+@router.get("/users/{user_id}", tags=["users"], summary="Read a user",
+            description="One user you can see, by id.")
 def get_user(ctx: CtxDep, user_id: IdPath) -> UserOut:
     return UserOut.model_validate(_load_user(ctx, user_id))
 
 
-@router.patch("/users/{user_id}", tags=["users"], summary="Rename or deactivate a user (admin)")
+@router.patch("/users/{user_id}", tags=["users"], summary="Rename or deactivate a user (admin)",
+              description="Renames a user or deactivates them. A deactivated user's API keys stop working at "
+                          "once.")
 def patch_user(ctx: CtxDep, user_id: IdPath, body: UserPatch) -> UserOut:
     user = _load_user(ctx, user_id)
     ctx.principal.require("admin")
@@ -92,7 +102,9 @@ def _visible_keys(ctx: CtxDep):  # type: ignore[no-untyped-def]
 
 
 @router.post("/api-keys", status_code=201, tags=["api keys"],
-             summary="Create an API key (the secret is shown once)")
+             summary="Create an API key (the secret is shown once)",
+             description="Makes an API key for yourself, or (admins) for a user of your council. The secret "
+                         "is in this answer only: store it now. Only a keyed hash is kept.")
 def create_api_key(ctx: CtxDep, body: ApiKeyIn, idem: IdempotencyDep) -> ApiKeyCreated:
     owner_id = body.user_id if body.user_id is not None else ctx.principal.user_id
     if owner_id != ctx.principal.user_id:
@@ -105,14 +117,18 @@ def create_api_key(ctx: CtxDep, body: ApiKeyIn, idem: IdempotencyDep) -> ApiKeyC
     return created
 
 
-@router.get("/api-keys", tags=["api keys"], summary="List API keys (yours; admins: the council's)")
+@router.get("/api-keys", tags=["api keys"], summary="List API keys (yours; admins: the council's)",
+            description="Lists API keys by name and prefix, never their secrets: your own, or the council's "
+                        "for an admin.")
 def list_api_keys(
     ctx: CtxDep, pager: PagerDep
 ) -> Page[ApiKeyOut]:
     return pager.page(ctx.session, _visible_keys(ctx), ApiKey.id, ApiKeyOut.model_validate)
 
 
-@router.delete("/api-keys/{key_id}", tags=["api keys"], summary="Revoke an API key")
+@router.delete("/api-keys/{key_id}", tags=["api keys"], summary="Revoke an API key",
+               description="Revokes an API key: it stops working at once. The record stays, with when it was "
+                           "revoked.")
 def revoke_api_key(ctx: CtxDep, key_id: IdPath) -> ApiKeyOut:
     key = ctx.session.scalar(_visible_keys(ctx).where(ApiKey.id == key_id))
     if key is None:
@@ -123,7 +139,10 @@ def revoke_api_key(ctx: CtxDep, key_id: IdPath) -> ApiKeyOut:
 # --- recipients --------------------------------------------------------------------------
 
 @router.post("/recipients", status_code=201, tags=["recipients"],
-             summary="Add a recipient (admin, officer)")
+             summary="Add a recipient (admin, officer)",
+             description="Adds a person who receives a direct payment, by the council's own reference. "
+                         "Representatives, accounts, plans and workers are added under them. A reference "
+                         "already in use answers 409.")
 def create_recipient(ctx: CtxDep, body: RecipientIn, idem: IdempotencyDep) -> RecipientOut:
     ctx.principal.require(*STAFF)
     return idem.respond(RecipientOut.model_validate(service.create_recipient(ctx, body)))
@@ -136,7 +155,10 @@ def _recipient_out(ctx: Ctx, recipient: Recipient) -> RecipientOut | ServedRecip
     return RecipientOut.model_validate(recipient)
 
 
-@router.get("/recipients", tags=["recipients"], summary="List recipients you can see")
+@router.get("/recipients", tags=["recipients"], summary="List recipients you can see",
+            description="Lists the people you can see: the whole council for admins and officers, the "
+                        "people a holder holds the payment for, the people whose accounts a provider "
+                        "serves.")
 def list_recipients(
     ctx: CtxDep, pager: PagerDep
 ) -> Page[RecipientOut | ServedRecipientOut]:
@@ -144,13 +166,17 @@ def list_recipients(
     return pager.page(ctx.session, stmt, Recipient.id, lambda r: _recipient_out(ctx, r))
 
 
-@router.get("/recipients/{recipient_id}", tags=["recipients"], summary="Read a recipient")
+@router.get("/recipients/{recipient_id}", tags=["recipients"], summary="Read a recipient",
+            description="One person you can see, by id. Anyone else answers 404.")
 def get_recipient(ctx: CtxDep, recipient_id: IdPath) -> RecipientOut | ServedRecipientOut:
     return _recipient_out(ctx, load(ctx, Recipient, recipient_id, "recipient"))
 
 
 @router.patch("/recipients/{recipient_id}", tags=["recipients"],
-              summary="Change a recipient, or record that their direct payment ended")
+              summary="Change a recipient, or record that their direct payment ended",
+              description="Changes a person's details, or records that their direct payment ended "
+                          "(with the date and reason). Leave a field out to keep it; `null` clears only "
+                          "fields that may be empty.")
 def patch_recipient(ctx: CtxDep, recipient_id: IdPath, body: RecipientPatch) -> RecipientOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
@@ -160,7 +186,10 @@ def patch_recipient(ctx: CtxDep, recipient_id: IdPath, body: RecipientPatch) -> 
 # --- representatives ---------------------------------------------------------------------
 
 @router.post("/recipients/{recipient_id}/representatives", status_code=201,
-             tags=["representatives"], summary="Add who holds the direct payment (admin, officer)")
+             tags=["representatives"], summary="Add who holds the direct payment (admin, officer)",
+             description="Records who holds the direct payment for the person: the person themselves, a "
+                         "nominee or an authorised person, optionally linked to a holder user who then sees "
+                         "the person's records.")
 def create_representative(
     ctx: CtxDep, recipient_id: IdPath, body: RepresentativeIn, idem: IdempotencyDep
 ) -> RepresentativeOut:
@@ -171,7 +200,8 @@ def create_representative(
 
 
 @router.get("/recipients/{recipient_id}/representatives", tags=["representatives"],
-            summary="List a recipient's representatives")
+            summary="List a recipient's representatives",
+            description="Lists the person's representatives.")
 def list_representatives(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[RepresentativeOut]:
@@ -182,7 +212,8 @@ def list_representatives(
 
 
 @router.get("/representatives/{representative_id}", tags=["representatives"],
-            summary="Read a representative")
+            summary="Read a representative",
+            description="One representative, by id.")
 def get_representative(ctx: CtxDep, representative_id: IdPath) -> RepresentativeOut:
     rep = load(ctx, Representative, representative_id, "representative")
     return RepresentativeOut.model_validate(rep)
@@ -191,7 +222,10 @@ def get_representative(ctx: CtxDep, representative_id: IdPath) -> Representative
 # --- workers -----------------------------------------------------------------------------
 
 @router.post("/recipients/{recipient_id}/workers", status_code=201, tags=["workers"],
-             summary="Add a personal assistant (admin, officer, holder)")
+             summary="Add a personal assistant (admin, officer, holder)",
+             description="Adds a personal assistant the person employs: age band (for the minimum wage), "
+                         "relationship, and whether they live in the household (for the rule on paying "
+                         "relatives).")
 def create_worker(
     ctx: CtxDep, recipient_id: IdPath, body: WorkerIn, idem: IdempotencyDep
 ) -> WorkerOut:
@@ -201,7 +235,8 @@ def create_worker(
 
 
 @router.get("/recipients/{recipient_id}/workers", tags=["workers"],
-            summary="List a recipient's personal assistants")
+            summary="List a recipient's personal assistants",
+            description="Lists the person's personal assistants.")
 def list_workers(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[WorkerOut]:
@@ -211,13 +246,16 @@ def list_workers(
     return pager.page(ctx.session, stmt, Worker.id, WorkerOut.model_validate)
 
 
-@router.get("/workers/{worker_id}", tags=["workers"], summary="Read a personal assistant")
+@router.get("/workers/{worker_id}", tags=["workers"], summary="Read a personal assistant",
+            description="One personal assistant, by id.")
 def get_worker(ctx: CtxDep, worker_id: IdPath) -> WorkerOut:
     return WorkerOut.model_validate(load(ctx, Worker, worker_id, "worker"))
 
 
 @router.patch("/workers/{worker_id}", tags=["workers"],
-              summary="Change a personal assistant's details (admin, officer, holder)")
+              summary="Change a personal assistant's details (admin, officer, holder)",
+              description="Changes a personal assistant's details, such as their age band or the council's "
+                          "approval to pay a relative who lives with the person.")
 def patch_worker(ctx: CtxDep, worker_id: IdPath, body: WorkerPatch) -> WorkerOut:
     worker = load(ctx, Worker, worker_id, "worker")
     ctx.principal.require(*STAFF, "holder")

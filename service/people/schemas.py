@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, model_validator
 
-from service.core.schemas import BirthDate, Day, IdRef, In, Out, Patch, Reference, Text
+from service.core.schemas import BirthDate, Day, IdRef, In, Out, Patch, Reference, Text, example
 
 Role = Literal["admin", "officer", "holder", "provider"]
 RepresentativeKind = Literal["self", "nominee", "authorised_person"]
@@ -28,6 +28,7 @@ class UserIn(In):
 
 
 class UserPatch(Patch):
+    model_config = example({"active": False})
     name: Text | None = None
     active: bool | None = None
 
@@ -44,6 +45,7 @@ class UserOut(Out):
 
 
 class ApiKeyIn(In):
+    model_config = example({"name": "payroll upload"})
     name: Text = Field(description="What the key is for, e.g. 'payroll upload'.")
     user_id: IdRef | None = Field(
         default=None, description="Admins may create a key for another user of their council."
@@ -73,6 +75,7 @@ class RecipientIn(In):
 
 
 class RecipientPatch(Patch):
+    model_config = example({"dp_end_date": "2026-09-30", "end_reason": "moved"})
     clearable = frozenset({"date_of_birth", "dp_start_date", "dp_end_date", "end_reason",
                            "payroll_provider_id"})
 
@@ -113,6 +116,7 @@ class ServedRecipientOut(Out):
 
 
 class RepresentativeIn(In):
+    model_config = example({"kind": "nominee", "name": "Bob Example", "relationship": "son"})
     kind: RepresentativeKind
     name: Text
     relationship: Text | None = None
@@ -130,6 +134,13 @@ class RepresentativeOut(Out):
 
 
 class WorkerIn(In):
+    model_config = example({
+        "reference": "W1",
+        "name": "Wyn Worker",
+        "age_band": "21_plus",
+        "relationship": "none",
+        "lives_in_household": False,
+    })
     reference: Reference | None = None
     name: Text
     aliases: list[Text] = Field(default_factory=list, max_length=20)
@@ -148,6 +159,7 @@ class WorkerIn(In):
 
 
 class WorkerPatch(Patch):
+    model_config = example({"age_band": "21_plus", "ended_on": "2026-08-31"})
     clearable = frozenset({"date_of_birth", "age_band", "necessary_decision_on",
                            "necessary_decision_note", "started_on", "ended_on"})
 

@@ -18,7 +18,10 @@ router = APIRouter(prefix="/v1", tags=["plans"])
 
 
 @router.post("/recipients/{recipient_id}/plans", status_code=201,
-             summary="Create a new draft version of a recipient's support plan (admin, officer)")
+             summary="Create a new draft version of a recipient's support plan (admin, officer)",
+             description="Creates a new draft version of the person's support plan, with its lines "
+                         "(category, amount per week or period, planned hours, hourly rate). Approved "
+                         "versions never change; a change is a new version.")
 def create_plan(ctx: CtxDep, recipient_id: IdPath, body: PlanIn, idem: IdempotencyDep) -> PlanOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
@@ -26,7 +29,8 @@ def create_plan(ctx: CtxDep, recipient_id: IdPath, body: PlanIn, idem: Idempoten
     return idem.respond(service.to_out(ctx, plan))
 
 
-@router.get("/recipients/{recipient_id}/plans", summary="List a recipient's plan versions")
+@router.get("/recipients/{recipient_id}/plans", summary="List a recipient's plan versions",
+            description="Lists the versions of the person's plan, drafts and approved.")
 def list_plans(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PlanOut]:
@@ -36,13 +40,16 @@ def list_plans(
     return pager.page_all(ctx.session, stmt, SupportPlan.id, lambda plans: service.page_out(ctx, plans))
 
 
-@router.get("/plans/{plan_id}", summary="Read a plan version with its lines")
+@router.get("/plans/{plan_id}", summary="Read a plan version with its lines",
+            description="One plan version with its lines and weekly value.")
 def get_plan(ctx: CtxDep, plan_id: IdPath) -> PlanOut:
     return service.to_out(ctx, load(ctx, SupportPlan, plan_id, "plan"))
 
 
 @router.post("/plans/{plan_id}/approve",
-             summary="Approve a draft plan version (admin, officer); approved versions are frozen")
+             summary="Approve a draft plan version (admin, officer); approved versions are frozen",
+             description="Approves a draft version: from its effective date, audits measure spending against "
+                         "it. An approved version answers 409.")
 def approve_plan(ctx: CtxDep, plan_id: IdPath) -> PlanOut:
     plan = load(ctx, SupportPlan, plan_id, "plan")
     ctx.principal.require(*STAFF)

@@ -48,7 +48,9 @@ HOLDER_OR_STAFF = ("admin", "officer", "holder")
 
 # --- the rule set ------------------------------------------------------------------------------
 
-@router.get("/rules", summary="The rules in force for your council, with their settings")
+@router.get("/rules", summary="The rules in force for your council, with their settings",
+            description="The rule set in force for your council: each rule's id, title, plain-English "
+                        "explanation, source, severity, whether it is on, and its settings.")
 def list_rules(ctx: CtxDep) -> RulesOut:
     return service.rules_out(service.council_of(ctx))
 
@@ -82,7 +84,9 @@ def rerun(ctx: CtxDep, recipient_id: IdPath) -> RerunOut:
 
 # --- flags -------------------------------------------------------------------------------------
 
-@router.get("/flags", summary="List flags you can see")
+@router.get("/flags", summary="List flags you can see",
+            description="Lists flags you can see, optionally for one person or account or in one status, "
+                        "with the rule and the reason.")
 def list_flags(
     ctx: CtxDep, pager: PagerDep,
     recipient_id: IdQuery = None, account_id: IdQuery = None,
@@ -98,13 +102,16 @@ def list_flags(
     return pager.page(ctx.session, stmt, Flag.id, FlagOut.model_validate)
 
 
-@router.get("/flags/{flag_id}", summary="Read a flag with its history")
+@router.get("/flags/{flag_id}", summary="Read a flag with its history",
+            description="One flag with its transaction, explanation, evidence and history of decisions.")
 def get_flag(ctx: CtxDep, flag_id: IdPath) -> FlagDetailOut:
     return service.flag_detail(ctx, load(ctx, Flag, flag_id, "flag"))
 
 
 @router.post("/flags/{flag_id}/decision",
-             summary="Clear or uphold an open flag, with a reason (admin, officer)")
+             summary="Clear or uphold an open flag, with a reason (admin, officer)",
+             description="Clears or upholds an open flag, with a reason the holder can read. A flag already "
+                         "decided answers 409.")
 def decide_flag(ctx: CtxDep, flag_id: IdPath, body: DecisionIn) -> FlagOut:
     flag = load(ctx, Flag, flag_id, "flag")
     ctx.principal.require(*STAFF)
@@ -112,7 +119,9 @@ def decide_flag(ctx: CtxDep, flag_id: IdPath, body: DecisionIn) -> FlagOut:
 
 
 @router.post("/flags/{flag_id}/explanation",
-             summary="Give the holder's explanation of a flag (holder, admin, officer)")
+             summary="Give the holder's explanation of a flag (holder, admin, officer)",
+             description="Records the holder's explanation of a flagged payment, for the officer to read "
+                         "before deciding.")
 def explain_flag(ctx: CtxDep, flag_id: IdPath, body: ExplanationIn) -> FlagOut:
     flag = load(ctx, Flag, flag_id, "flag")
     ctx.principal.require(*HOLDER_OR_STAFF)
@@ -120,7 +129,8 @@ def explain_flag(ctx: CtxDep, flag_id: IdPath, body: ExplanationIn) -> FlagOut:
 
 
 @router.post("/flags/{flag_id}/notes", status_code=201,
-             summary="Add a note to a flag's thread (holder, admin, officer)")
+             summary="Add a note to a flag's thread (holder, admin, officer)",
+             description="Adds a note to the thread on a flag; holder and officer both see it.")
 def add_note(ctx: CtxDep, flag_id: IdPath, body: NoteIn, idem: IdempotencyDep) -> NoteOut:
     flag = load(ctx, Flag, flag_id, "flag")
     ctx.principal.require(*HOLDER_OR_STAFF)
@@ -128,7 +138,8 @@ def add_note(ctx: CtxDep, flag_id: IdPath, body: NoteIn, idem: IdempotencyDep) -
     return idem.respond(NoteOut.model_validate(note), status_code=201)
 
 
-@router.get("/flags/{flag_id}/notes", summary="A flag's notes, oldest first (holder, admin, officer)")
+@router.get("/flags/{flag_id}/notes", summary="A flag's notes, oldest first (holder, admin, officer)",
+            description="The thread of notes on a flag, oldest first.")
 def list_notes(ctx: CtxDep, flag_id: IdPath, pager: PagerDep) -> Page[NoteOut]:
     flag = load(ctx, Flag, flag_id, "flag")
     ctx.principal.require(*HOLDER_OR_STAFF)
@@ -139,7 +150,9 @@ def list_notes(ctx: CtxDep, flag_id: IdPath, pager: PagerDep) -> Page[NoteOut]:
 # --- transactions ------------------------------------------------------------------------------
 
 @router.get("/accounts/{account_id}/transactions",
-            summary="An account's transactions, each with its category, reason and flags")
+            summary="An account's transactions, each with its category, reason and flags",
+            description="Lists an account's transactions with the category each was given and why, and any "
+                        "flags, optionally between two dates.")
 def list_transactions(
     ctx: CtxDep, account_id: IdPath, pager: PagerDep,
     from_: Annotated[date | None, Query(alias="from", description="First date, inclusive.")] = None,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, field_validator
+from pydantic import BeforeValidator, Field, StrictBool, StrictInt, field_validator
 
-from service.core.schemas import In, Money, Out
+from service.core.schemas import In, Money, Out, example
 from service.rules import LABELS
 
 # Every spend category code, with its plain-English label in the schema's description.
@@ -27,7 +27,15 @@ ReviewKind = Literal["possible_duplicate", "id_collision", "any"]
 RuleId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z_]+\.[a-z0-9_]+$",
                               examples=["harmful.gambling"])]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
-ParameterValue = StrictBool | int | str
+ParameterValue = StrictBool | StrictInt | str
+
+
+def _no_fractional_number(value: Any) -> Any:
+    """A JSON number with a point or exponent is a binary float by now (``1e-9999`` is 0.0):
+    money comes as a string."""
+    if isinstance(value, float):
+        raise ValueError('money must be a decimal string such as "12.34", not a number')
+    return value
 
 
 class SourceOut(Out):
@@ -54,10 +62,12 @@ class RulesOut(Out):
 
 
 class RuleSettingIn(In):
+    model_config = example({"on": True})
     on: StrictBool = Field(description="Switch a default-off local rule on or off. "
                                        "Default-on rules cannot be switched off.")
     parameters: dict[Annotated[str, Field(max_length=64)],
-                     Annotated[ParameterValue, Field(union_mode="left_to_right")]] = Field(
+                     Annotated[ParameterValue, Field(union_mode="left_to_right"),
+                               BeforeValidator(_no_fractional_number)]] = Field(
         default_factory=dict, max_length=20,
         description="Settings to change, e.g. {\"monthly_limit\": \"300.00\"}. Money as strings.")
 
@@ -101,7 +111,7 @@ class FlagDetailOut(FlagOut):
     history: list[HistoryOut] = Field(description="Every change to this flag, oldest first.")
 
 
-class DecisionIn(In):
+class FlagDecisionIn(In):
     outcome: Literal["cleared", "upheld"]
     reason: Reason
 
@@ -110,11 +120,14 @@ class ExplanationIn(In):
     text: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
-class NoteIn(In):
+class FlagNoteIn(In):
+    model_config = example({
+        "body": "This was a one-off payment for a day trip, agreed with my social worker.",
+    })
     body: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
-class NoteOut(Out):
+class FlagNoteOut(Out):
     id: int
     council_id: int
     recipient_id: int
@@ -153,6 +166,7 @@ class TransactionOut(Out):
 
 
 class RecategoriseIn(In):
+    model_config = example({"category": "day_activities", "reason": "Swimming lessons, in the plan."})
     category: CategoryCode
     reason: Reason
 
@@ -168,3 +182,9 @@ class RerunOut(Out):
     categories: dict[str, int]
     flags_raised: list[RaisedOut]
     flags_cleared: list[int]
+
+
+# The names the endpoints use; the prefixed names keep the published schema unambiguous.
+DecisionIn = FlagDecisionIn
+NoteIn = FlagNoteIn
+NoteOut = FlagNoteOut

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from service.core.config import Settings
 from service.web import errors
 from service.web.council.routes import router as council_router
 from service.web.holder.routes import router as holder_router
@@ -21,8 +22,9 @@ from service.web.sign_in import router as sign_in_router
 STATIC = Path(__file__).parent / "static"
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, settings: Settings) -> None:
     """Add the pages, their static files and their error pages to ``app``."""
+    app.state.secure_cookies = settings.env == "production"
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (sign_in_router, home_router, officer_router, holder_router, council_router):
         app.include_router(router)

@@ -70,9 +70,10 @@ class Page:
         return self.user.role in STAFF
 
 
-def cookie_settings() -> dict[str, object]:
-    return {"httponly": True, "samesite": "lax", "path": "/",
-            "secure": get_settings().env == "production"}
+def cookie_settings(request: Request) -> dict[str, object]:
+    """HttpOnly and SameSite=Lax always; Secure in production (the app's own settings)."""
+    secure = getattr(request.app.state, "secure_cookies", get_settings().env == "production")
+    return {"httponly": True, "samesite": "lax", "path": "/", "secure": secure}
 
 
 def signed_in_page(request: Request, db: SessionDep) -> Page:

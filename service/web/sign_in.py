@@ -41,7 +41,7 @@ def _form_page(request: Request, template: str, status_code: int = 200,
     cookie = request.cookies.get(FORM_COOKIE) or auth.new_token(32)
     response = render(request, template, status_code=status_code, headers=headers,
                       csrf_token=form_token(cookie), **context)
-    response.set_cookie(FORM_COOKIE, cookie, max_age=3600 * 12, **cookie_settings())  # type: ignore[arg-type]
+    response.set_cookie(FORM_COOKIE, cookie, max_age=3600 * 12, **cookie_settings(request))  # type: ignore[arg-type]
     return response
 
 
@@ -81,13 +81,13 @@ def sign_in(request: Request, db: SessionDep, email: Annotated[str, Form()] = ""
                                            "this service. They did not match."},
                           email=email, next=target, banner="", banner_success=False)
     auth.forget_failures(db, keys)
-    return _signed_in(db, user, target)
+    return _signed_in(request, db, user, target)
 
 
-def _signed_in(db: SessionDep, user: User, target: str) -> Response:
+def _signed_in(request: Request, db: SessionDep, user: User, target: str) -> Response:
     token = auth.start_session(db, user)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, **cookie_settings())  # type: ignore[arg-type]
+    response.set_cookie(SESSION_COOKIE, token, **cookie_settings(request))  # type: ignore[arg-type]
     response.delete_cookie(FORM_COOKIE, path="/")
     return response
 
@@ -134,7 +134,7 @@ def _use_link(request: Request, db: SessionDep, token: str, purpose: str,
         return _link_page(request, db, token, purpose, errors, status_code=400)
     link, user = found
     auth.use_link(db, link, user, password)
-    return _signed_in(db, user, "/")
+    return _signed_in(request, db, user, "/")
 
 
 @router.get("/invitations/{token}")
