@@ -66,6 +66,8 @@ class CorrectionIn(In):
 
 class NoteIn(In):
     body: str = LongText
+    internal: bool = Field(default=False, description=(
+        "For council staff only: the holder never sees it, nor receives it in their export."))
 
 
 class NoteOut(Out):
@@ -74,6 +76,7 @@ class NoteOut(Out):
     audit_id: int
     author_id: int
     body: str
+    internal: bool
     created_at: datetime
 
 
