@@ -9,6 +9,7 @@ add up. The person is added to the list of erasures, which outlives them.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from service.core.deps import Ctx
 from service.core.events import is_plain, record
+from service.core.idempotency import KEEP_FOR
 from service.core.principal import Principal
 from service.core.types import utcnow
 from service.models import (
@@ -29,6 +31,7 @@ from service.models import (
     Erasure,
     EventPersonal,
     Flag,
+    IdempotencyKey,
     Note,
     PayeeCategory,
     PaymentSchedule,
@@ -53,6 +56,7 @@ def erase(session: Session, recipient: Recipient, retention_years: int) -> Erasu
     """Erase ``recipient``'s personal data and add them to the list of erasures."""
     rid = recipient.id
     users = _holders_only_of_erased(session, recipient)
+    _forget_recent_replies(session, _identifying(session, recipient))
     _erase_person(recipient)
     _erase_people_around(session, rid)
     _erase_money_records(session, rid)
@@ -88,6 +92,25 @@ def scrub(value: Any, key: str = "") -> Any:
     if isinstance(value, str) and not (is_plain(key, value) or _FIGURE.match(value)):
         return ""
     return value
+
+
+def _identifying(session: Session, recipient: Recipient) -> list[str]:
+    """The names and references that would identify the person in a stored reply."""
+    rid = recipient.id
+    values = [recipient.name, recipient.reference]
+    values += session.scalars(select(Account.reference).where(Account.recipient_id == rid))
+    values += session.scalars(select(Worker.name).where(Worker.recipient_id == rid))
+    values += session.scalars(select(Representative.name).where(Representative.recipient_id == rid))
+    return [v for v in values if v and v != ERASED]
+
+
+def _forget_recent_replies(session: Session, values: list[str]) -> None:
+    """Replies kept for Idempotency-Key retries (24 hours) that name the person."""
+    since = utcnow() - KEEP_FOR
+    for key in session.scalars(select(IdempotencyKey).where(IdempotencyKey.created_at > since)):
+        reply = json.dumps(key.response, ensure_ascii=False)
+        if any(value in reply for value in values):
+            session.delete(key)
 
 
 def _erase_person(recipient: Recipient) -> None:

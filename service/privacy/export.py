@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Unpack
+from typing import Any, Literal
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -49,7 +49,7 @@ from service.models import (
 )
 
 Pack = Literal["officer", "holder"]
-Query = Select[Unpack[tuple[Any, ...]]]
+Query = Select[*tuple[Any, ...]]
 _ROWS_AT_A_TIME = 500
 _FILE_PIECE = 64 * 1024
 

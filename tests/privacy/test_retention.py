@@ -3,13 +3,14 @@ run, not before; what identifies them goes from the whole database, the figures 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import Council
+from conftest import Council, unique
 from sqlalchemy import text
 
 from privacy.people import Person, dump_text, found_in, make_person, years_ago
@@ -62,6 +63,9 @@ def test_a_dry_run_lists_only_the_person_past_retention_and_changes_nothing(
 def test_apply_erases_the_person_from_the_whole_database_and_keeps_the_figures(
         client: Any, council: Council, database_url: str, tmp_path: Path) -> None:
     old, recent = two_people(client, council)
+    retried = client.post(f"/v1/recipients/{old.id}/workers", json={"name": old.worker_name},
+                          headers={**council.auth(), "Idempotency-Key": unique("key")})
+    assert retried.status_code == 201  # its reply, naming the worker, is kept for retries
     kept = figures(client, council, old)
     assert all(found_in(dump_text(database_url), v) for v in old.personal_values())
 
@@ -132,3 +136,27 @@ def test_a_person_whose_direct_payment_runs_is_never_due(
     assert reopened.status_code == 200, reopened.text
     done = dpaudit("retention", "--council", council.code, database_url=database_url)
     assert f"person {old.id}\t" not in done.stdout
+
+
+def test_the_onboarding_document_sets_retention_and_the_end_of_a_direct_payment(
+        database_url: str, tmp_path: Path) -> None:
+    code = unique("onboard")
+    document = {"council": {"code": code, "name": "Shortshire", "retention_years": 3},
+                "recipients": [
+                    {"reference": "GONE", "name": "Gwen Gone", "dp_end_date": years_ago(4).isoformat(),
+                     "end_reason": "death"},
+                    {"reference": "KEPT", "name": "Kit Kept", "dp_end_date": years_ago(2).isoformat(),
+                     "end_reason": "moved"},
+                    {"reference": "ON", "name": "Ona Ongoing"}]}
+    path = tmp_path / "council.json"
+    path.write_text(json.dumps(document))
+    loaded = dpaudit("load", str(path), database_url=database_url)
+    assert loaded.returncode == 0, loaded.stderr
+    listed = dpaudit("retention", "--council", code, database_url=database_url)
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.splitlines()) == 1 and "kept 3 years" in listed.stdout
+    missing_reason = {**document, "recipients": [{"reference": "X", "name": "X",
+                                                   "dp_end_date": "2020-01-01"}]}
+    path.write_text(json.dumps(missing_reason))
+    refused = dpaudit("load", str(path), database_url=database_url)
+    assert refused.returncode != 0 and "end_reason" in refused.stderr
