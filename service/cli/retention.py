@@ -42,15 +42,16 @@ def retention(
 
 
 def _list_or_erase(apply: bool, council: str | None, ledger: Path) -> None:
+    from sqlalchemy import select
+
+    from service.cli.common import fail
     from service.core.db import session_scope
     from service.core.types import utcnow
     from service.models import Council
     from service.privacy import retention as service
 
     with session_scope() as session:
-        if council is not None and session.query(Council.id).filter(Council.code == council).first() is None:
-            from service.cli.common import fail
-
+        if council is not None and session.scalar(select(Council.id).where(Council.code == council)) is None:
             fail(f"no council with code '{council}'")
         people = service.due(session, utcnow().date(), council)
         for p in people:

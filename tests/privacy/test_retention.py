@@ -160,3 +160,10 @@ def test_the_onboarding_document_sets_retention_and_the_end_of_a_direct_payment(
     path.write_text(json.dumps(missing_reason))
     refused = dpaudit("load", str(path), database_url=database_url)
     assert refused.returncode != 0 and "end_reason" in refused.stderr
+
+
+def test_a_wrong_option_is_one_line_and_exit_2(database_url: str) -> None:
+    both = dpaudit("retention", "--apply", "--reapply", database_url=database_url)
+    assert both.returncode == 2 and both.stderr.strip().count("\n") == 0
+    nowhere = dpaudit("retention", "--council", unique("nowhere"), database_url=database_url)
+    assert nowhere.returncode == 2 and "no council" in nowhere.stderr
