@@ -87,6 +87,10 @@ def test_apply_erases_the_person_from_the_whole_database_and_keeps_the_figures(
     holder = client.get("/v1/users/me", headers={"Authorization": f"Bearer {old.holder_token}"})
     assert holder.status_code == 401  # the holder who signed in only for them is gone too
     assert f'"recipient_id": {old.id}' in (tmp_path / "ledger").read_text()
+    assert client.get(f"/v1/audits/{old.audit_id}/letter.pdf", headers=h).status_code == 200
+    letter = client.get(f"/v1/audits/{old.audit_id}/letter.html", headers=h)
+    assert letter.status_code == 200 and old.worker_name not in letter.text
+    assert client.get(f"/v1/councils/{council.id}/summary", headers=h).status_code == 200
 
 
 def test_the_event_log_stays_whole_and_the_person_unreadable_in_it(
