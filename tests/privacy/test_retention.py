@@ -89,7 +89,7 @@ def test_apply_erases_the_person_from_the_whole_database_and_keeps_the_figures(
     assert f'"recipient_id": {old.id}' in (tmp_path / "ledger").read_text()
     assert client.get(f"/v1/audits/{old.audit_id}/letter.pdf", headers=h).status_code == 200
     letter = client.get(f"/v1/audits/{old.audit_id}/letter.html", headers=h)
-    assert letter.status_code == 200 and old.worker_name not in letter.text
+    assert letter.status_code == 200 and old.name not in letter.text
     assert client.get(f"/v1/councils/{council.id}/summary", headers=h).status_code == 200
 
 
