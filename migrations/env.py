@@ -36,6 +36,28 @@ def run_migrations() -> None:
 
 
 def _run(connection: Any) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    ours = not connection.in_transaction()  # then alembic commits its own transaction below
+    if sqlite:
+        # SQLite changes a table by building a new one and dropping the old, which its foreign
+        # keys refuse while other rows point at it. Off for the migration (the pragma works
+        # until the first write of a transaction, so before any), checked, then on again.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        if ours:
+            connection.commit()
+    try:
+        _migrate(connection)
+    finally:
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if ours:
+                connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} rows pointing nowhere")
+
+
+def _migrate(connection: Any) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -187,7 +187,8 @@ def correct(ctx: CtxDep, audit_id: IdPath, body: CorrectionIn, idem: Idempotency
 
 def note_out(note: Note) -> NoteOut:
     return NoteOut(id=note.id, recipient_id=note.recipient_id, audit_id=note.subject_id,
-                   author_id=note.author_id, body=note.body, created_at=note.created_at)
+                   author_id=note.author_id, body=note.body, internal=note.internal,
+                   created_at=note.created_at)
 
 
 @router.post("/audits/{audit_id}/notes", status_code=201,
@@ -197,7 +198,7 @@ def note_out(note: Note) -> NoteOut:
 def add_note(ctx: CtxDep, audit_id: IdPath, body: NoteIn, idem: IdempotencyDep) -> NoteOut:
     audit = load(ctx, Audit, audit_id, "audit")
     ctx.principal.require(*STAFF, "holder")
-    return idem.respond(note_out(service.add_note(ctx, audit, body.body)))
+    return idem.respond(note_out(service.add_note(ctx, audit, body.body, body.internal)))
 
 
 @router.get("/audits/{audit_id}/notes", summary="The conversation on an audit (holder, admin, officer)",
@@ -207,7 +208,8 @@ def list_notes(
 ) -> Page[NoteOut]:
     audit = load(ctx, Audit, audit_id, "audit")
     ctx.principal.require(*STAFF, "holder")
-    return pager.page(ctx.session, service.notes_of(audit), Note.id, note_out)
+    staff = ctx.principal.role in STAFF
+    return pager.page(ctx.session, service.notes_of(audit, staff), Note.id, note_out)
 
 
 # --- underspend reasons and commitments ----------------------------------------------------

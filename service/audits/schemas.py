@@ -76,6 +76,8 @@ class CorrectionIn(In):
 class AuditNoteIn(In):
     model_config = example({"body": "The missing statement for March is attached to the upload of 2 May."})
     body: str = LongText
+    internal: bool = Field(default=False, description=(
+        "For council staff only: the holder never sees it, nor receives it in their export."))
 
 
 class AuditNoteOut(Out):
@@ -84,6 +86,7 @@ class AuditNoteOut(Out):
     audit_id: int
     author_id: int
     body: str
+    internal: bool
     created_at: datetime
 
 

@@ -294,19 +294,23 @@ def correct(ctx: Ctx, audit: Audit, reason: str) -> Audit:
 
 # --- the conversation, unmet need and money owed -------------------------------------------
 
-def add_note(ctx: Ctx, audit: Audit, body: str) -> Note:
+def add_note(ctx: Ctx, audit: Audit, body: str, internal: bool = False) -> Note:
+    if internal and ctx.principal.role not in STAFF:
+        raise Forbidden("Only council staff can write an internal note.",
+                        errors=[field_error("internal", "council staff only")])
     note = Note(council_id=audit.council_id, recipient_id=audit.recipient_id,
                 subject_type="audit", subject_id=audit.id, author_id=ctx.principal.user_id,
-                body=body)
+                body=body, internal=internal)
     ctx.session.add(note)
     record(ctx, "note.created", note)
     refresh_open_audits(ctx, audit.recipient_id)
     return note
 
 
-def notes_of(audit: Audit) -> Select[Note]:
-    return select(Note).where(Note.subject_type == "audit", Note.subject_id == audit.id,
+def notes_of(audit: Audit, staff: bool = True) -> Select[Note]:
+    stmt = select(Note).where(Note.subject_type == "audit", Note.subject_id == audit.id,
                               Note.council_id == audit.council_id)
+    return stmt if staff else stmt.where(Note.internal.is_(False))
 
 
 def add_underspend_reason(ctx: Ctx, recipient: Recipient, body: UnderspendReasonIn) -> UnderspendReason:

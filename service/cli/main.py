@@ -275,6 +275,9 @@ def audit(
                       council_code=council)
 
 
+app.command("retention")(__import__("service.cli.retention", fromlist=["retention"]).retention)
+
+
 def run() -> None:
     """Entry point: one plain line on errors, never a traceback (DPAUDIT_DEBUG=1 shows it)."""
     import os

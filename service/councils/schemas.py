@@ -13,6 +13,8 @@ ContactPhone = Annotated[str, Field(min_length=6, max_length=40, pattern=r"^\+?[
                                     examples=["01632 960 123"])]
 ContactAddress = Annotated[str, Field(min_length=1, max_length=500,
                                       description="One line per part of the address.")]
+RETENTION = ("Years after a person's direct payment ends that their personal data is kept; "
+             "`dpaudit retention` erases it after that.")
 
 
 class CouncilOut(Out):
@@ -22,6 +24,7 @@ class CouncilOut(Out):
     contingency_weeks: int = Field(description="Weeks of plan value a person may keep.")
     first_review_weeks: int = Field(description="Weeks from first payment to the first review.")
     review_interval_months: int = Field(description="Months between reviews.")
+    retention_years: int = Field(description=RETENTION)
     contact_phone: str | None = Field(description="Phone number printed on every letter.")
     contact_email: str | None = Field(description="Email address printed on every letter.")
     contact_address: str | None = Field(
@@ -39,6 +42,7 @@ class CouncilPatch(Patch):
     contingency_weeks: int | None = Field(default=None, ge=0, le=52)
     first_review_weeks: int | None = Field(default=None, ge=1, le=26)
     review_interval_months: int | None = Field(default=None, ge=1, le=12)
+    retention_years: int | None = Field(default=None, ge=1, le=100, description=RETENTION)
     contact_phone: ContactPhone | None = None
     contact_email: EmailStr | None = None
     contact_address: ContactAddress | None = None

@@ -15,6 +15,7 @@ from service.models.payee_category import PayeeCategory
 from service.models.payment_schedule import PaymentSchedule
 from service.models.payroll import PayrollLine
 from service.models.plan import PlanLine, SupportPlan
+from service.models.privacy import Erasure, EventPersonal
 from service.models.provider import Provider
 from service.models.recipient import Recipient
 from service.models.representative import Representative
@@ -34,7 +35,9 @@ __all__ = [
     "Blob",
     "Commitment",
     "Council",
+    "Erasure",
     "Event",
+    "EventPersonal",
     "Flag",
     "IdempotencyKey",
     "Note",

@@ -18,6 +18,8 @@ class Council(IdMixin, TimestampsMixin, Base):
     contingency_weeks: Mapped[int] = mapped_column(default=8)
     first_review_weeks: Mapped[int] = mapped_column(default=12)
     review_interval_months: Mapped[int] = mapped_column(default=12)
+    # years after a person's direct payment ends that their personal data is kept (Care Act duties)
+    retention_years: Mapped[int] = mapped_column(default=7, server_default="7")
     # how a person reaches the direct payments team: every letter carries these
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_email: Mapped[str | None] = mapped_column(String(254))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import ForeignKey, Index, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, CouncilScoped, CreatedMixin, IdMixin, choice
@@ -19,3 +19,5 @@ class Note(IdMixin, CreatedMixin, CouncilScoped, Base):
     subject_id: Mapped[int]
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
+    # an officer's note for council staff only: the holder never sees it
+    internal: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -23,6 +23,7 @@ class CouncilDoc(In):
     contingency_weeks: int | None = Field(default=None, ge=0, le=52)
     first_review_weeks: int | None = Field(default=None, ge=1, le=26)
     review_interval_months: int | None = Field(default=None, ge=1, le=12)
+    retention_years: int | None = Field(default=None, ge=1, le=100)
     optional_rules: dict[str, Any] | None = None
     contact_phone: ContactPhone | None = Field(default=None, description="Printed on every letter.")
     contact_email: EmailStr | None = Field(default=None, description="Printed on every letter.")

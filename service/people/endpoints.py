@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from service.core.deps import Ctx, CtxDep
@@ -12,6 +13,7 @@ from service.core.ids import IdPath
 from service.core.pagination import Page, PagerDep
 from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
+from service.core.types import utcnow
 from service.models import ApiKey, Recipient, Representative, User, Worker
 from service.people import service
 from service.people.schemas import (
@@ -31,6 +33,7 @@ from service.people.schemas import (
     WorkerOut,
     WorkerPatch,
 )
+from service.privacy import export
 
 router = APIRouter(prefix="/v1")
 
@@ -181,6 +184,23 @@ def patch_recipient(ctx: CtxDep, recipient_id: IdPath, body: RecipientPatch) -> 
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
     return RecipientOut.model_validate(service.update_recipient(ctx, recipient, body))
+
+
+@router.get(
+    "/recipients/{recipient_id}/export", tags=["recipients"], response_class=StreamingResponse,
+    summary="Everything held about a person, as a zip (subject access; admin, officer, holder)",
+    description="A council's staff get the full pack to review before release: every record "
+    "about the person as JSON, the original uploaded files, every letter as a PDF, and a README "
+    "in plain English. A holder gets what they can already see, without officers' internal "
+    "notes or other people's details. The zip is written while it is sent; each export is "
+    "recorded in the event log (`recipient.exported`).",
+    responses={200: {"content": {"application/zip": {}}, "description": "The zip."}})
+def export_recipient(ctx: CtxDep, recipient_id: IdPath) -> StreamingResponse:
+    recipient = load(ctx, Recipient, recipient_id, "recipient")
+    request = export.start_export(ctx, recipient)
+    name = export.filename(recipient.id, utcnow())
+    return StreamingResponse(export.stream_export(request), media_type="application/zip",
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 # --- representatives ---------------------------------------------------------------------

@@ -66,12 +66,25 @@ class ApiKeyCreated(ApiKeyOut):
     token: str = Field(description="The secret. Shown once: store it now; we keep only a hash.")
 
 
+DP_END_DESCRIPTION = (
+    "The last day of the direct payment, set when it ends (with end_reason). The person's "
+    "personal data is erased when the council's retention (years after this day) has run.")
+
+
 class RecipientIn(In):
     reference: Reference
     name: Text
     date_of_birth: BirthDate | None = None
     dp_start_date: Day | None = None
     payroll_provider_id: PayrollProviderRef | None = None
+    dp_end_date: Day | None = Field(default=None, description=DP_END_DESCRIPTION)
+    end_reason: EndReason | None = None
+
+    @model_validator(mode="after")
+    def _end_needs_reason(self) -> RecipientIn:
+        if self.dp_end_date is not None and self.end_reason is None:
+            raise ValueError("end_reason is required when dp_end_date is set")
+        return self
 
 
 class RecipientPatch(Patch):
@@ -82,7 +95,7 @@ class RecipientPatch(Patch):
     name: Text | None = None
     date_of_birth: BirthDate | None = None
     dp_start_date: Day | None = None
-    dp_end_date: Day | None = None
+    dp_end_date: Day | None = Field(default=None, description=DP_END_DESCRIPTION)
     end_reason: EndReason | None = None
     payroll_provider_id: PayrollProviderRef | None = None
 

@@ -1,0 +1,1 @@
+"""Personal data: a person's export (subject access), retention, and erasure."""
