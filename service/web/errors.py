@@ -25,7 +25,14 @@ Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
 
 
 def is_page(request: Request) -> bool:
-    return not request.url.path.startswith(_NOT_PAGES)
+    """A request for a page: a page route (they are left out of the API's schema), or an
+    unknown address asked for by a browser. Everything else keeps problem+json."""
+    if request.url.path.startswith(_NOT_PAGES):
+        return False
+    route = request.scope.get("route")
+    if route is not None:
+        return getattr(route, "include_in_schema", True) is False
+    return "text/html" in request.headers.get("accept", "")
 
 
 def error_page(request: Request, status: int, title: str, *paragraphs: str) -> Response:

@@ -48,7 +48,8 @@ def browser_client(app: Any) -> Iterator[Any]:
     from fastapi.testclient import TestClient
 
     with TestClient(app, base_url="https://testserver", raise_server_exceptions=False,
-                    follow_redirects=False) as client:
+                    follow_redirects=False,
+                    headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}) as client:
         yield client
 
 

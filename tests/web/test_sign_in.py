@@ -221,3 +221,12 @@ def test_signed_out_pages_send_a_strict_policy(browser_client: Any, path: str) -
     assert not re.search(r'(src|href)="(https?:)?//', response.text)
 
 
+
+
+def test_unknown_addresses_answer_a_page_to_browsers_and_problem_json_to_machines(
+        browser_client: Any) -> None:
+    page = browser_client.get("/no-such-page", headers={"Accept": "text/html,*/*"})
+    assert page.status_code == 404 and "Page not found" in page.text
+    machine = browser_client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert machine.status_code == 404
+    assert machine.headers["content-type"].startswith("application/problem+json")
