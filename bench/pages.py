@@ -10,7 +10,7 @@ Each path is asked for N times, the paths taking turns, beside a bare route (``/
 the same run. Printed per path: the server's own time (the ``ms`` of its request log line,
 matched by X-Request-ID) and the time seen by the client, p50 and p95, and the ratio of each
 page's p50 to the bare route's. ``{audit}`` in a path stands for the first audit's id.
-Run: .venv/bin/python bench/pages.py [--people 1000] [--requests 50] [PATH ...]
+Run: .venv/bin/python bench/pages.py [--people 1000] [--requests 20] [PATH ...]
 (default paths: ``/`` and ``/audits/{audit}``; e.g. ``bench/pages.py / /summary /people``.)
 With --postgresql it uses a scratch PostgreSQL database (DPAUDIT_BENCH_PG, see scratch.py).
 """
@@ -234,7 +234,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", default=list(DEFAULT_PATHS),
                         help="pages to time ({audit} = the first audit's id); default: / /audits/{audit}")
     parser.add_argument("--people", type=int, default=1000, help="people in the council (default 1000)")
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per path (default 50)")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per path (default 20)")
     parser.add_argument("--audited", type=int, default=20, help="people audited first (default 20)")
     parser.add_argument("--postgresql", action="store_true", help="also on a scratch PostgreSQL database")
     args = parser.parse_args()
