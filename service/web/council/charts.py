@@ -26,8 +26,6 @@ from pygal.style import Style
 sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 SVG = "{http://www.w3.org/2000/svg}"
-ET.register_namespace("", SVG[1:-1])
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 # GOV.UK colours, in the order series take them; dpaudit.css paints .color-0, .color-1...
 COLOURS = ("#1d70b8", "#f47738", "#00703c", "#d4351c", "#4c2c92")
 STYLE = Style(colors=COLOURS, font_family="arial, sans-serif", background="transparent",
@@ -85,9 +83,10 @@ def _accessible(svg_text: str, chart_id: str, title: str, description: str) -> M
     svg.set("role", "img")
     svg.set("aria-labelledby", f"{chart_id}-title {chart_id}-desc")
     svg.set("focusable", "false")
-    name = ET.Element(f"{SVG}title", id=f"{chart_id}-title")
+    svg.set("xmlns", SVG[1:-1])
+    name = ET.Element("title", id=f"{chart_id}-title")
     name.text = title
-    desc = ET.Element(f"{SVG}desc", id=f"{chart_id}-desc")
+    desc = ET.Element("desc", id=f"{chart_id}-desc")
     desc.text = description
     svg.insert(0, desc)
     svg.insert(0, name)
@@ -102,6 +101,9 @@ def _strip(svg: ET.Element) -> None:
         if _dropped(node):
             parents[node].remove(node)
         else:
+            # names without their namespace: ElementTree's prefixes are process-wide, and once
+            # any code registers one for SVG the chart would come out as <svg:svg>
+            node.tag = node.tag.removeprefix(SVG)
             node.attrib.pop("style", None)
             if node.get("class") == "":
                 del node.attrib["class"]
