@@ -243,6 +243,7 @@ def run_audit(inputs: AuditInputs) -> AuditResult:
         inputs.timesheets,
         txns,
         settings,
+        inputs.payroll,
     )
     commitments = known_commitments(inputs, sheets)
     surplus = compute_surplus(

@@ -243,7 +243,32 @@ def run_period_rules(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.dat
     found += [Found(h, occurred_on=dt.date.fromisoformat(dict(h.evidence)["start"]))
               for h in check_care_home_stays(stays, person.ruleset)]
     new, existing = sync_flags(ctx, recipient.council_id, recipient.id, found)
+    if person.ruleset.is_on(WAGE_RULE):
+        _clear_stale_pay_periods(ctx, recipient.id, start, end, {f.hit.key[:200] for f in found})
     return sorted(new + existing, key=lambda f: f.id)
+
+
+def _clear_stale_pay_periods(ctx: Ctx, recipient_id: int, start: dt.date, end: dt.date,
+                             still_hit: set[str]) -> None:
+    """Open minimum-wage flags for pay periods overlapping start..end that the rule no longer
+    raises are cleared: every pay period overlapping them was just checked again. A payroll
+    run sent after the timesheets says what a bank payment paid for better than its date did."""
+    flags = ctx.session.scalars(select(Flag).where(
+        Flag.recipient_id == recipient_id, Flag.rule_id == WAGE_RULE, Flag.status == "open")
+        .order_by(Flag.id)).all()
+    for flag in flags:
+        period = _pay_period(flag.flag_key)
+        if period and period[0] <= end and start <= period[1] and flag.flag_key not in still_hit:
+            clear_automatically(ctx, flag)
+
+
+def _pay_period(key: str) -> tuple[dt.date, dt.date] | None:
+    """The pay period a minimum-wage flag's key names (``...|worker:REF:START:END``)."""
+    try:
+        first, last = key.rsplit(":", 2)[1:]
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError:
+        return None
 
 
 def _period_hits(ctx: Ctx, person: PersonContext,
