@@ -35,7 +35,7 @@ from service.models import (
     Upload,
     Worker,
 )
-from service.people.context import load_person
+from service.people.context import PersonContext, load_person
 from service.rules.categories import LABELS
 from service.rules.ruleset import RuleSet
 
@@ -343,8 +343,10 @@ def load_underspend(session: Session, recipient_id: int, period: ai.AuditPeriod)
 # --- all of it -----------------------------------------------------------------------------
 
 def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPeriod,
-                      *, final_audit: bool = False) -> Loaded:
-    person = load_person(session, recipient.id)
+                      *, final_audit: bool = False, person: PersonContext | None = None) -> Loaded:
+    """The audit's inputs; ``person`` is the person's context when the caller has loaded it."""
+    if person is None:
+        person = load_person(session, recipient.id)
     council, rules = person.council, person.ruleset
     refs = {a.id: a.reference for a in person.accounts}
     statements = load_statements(session, refs, period.end)
