@@ -15,7 +15,7 @@ from typing import Any
 
 from service.audits.coverage import Gap, coverage
 from service.audits.findings import Finding
-from service.audits.income import Income, check_income
+from service.audits.income import Income, MatchedIncome, judge_income, match_income
 from service.audits.inputs import (
     CONTRIBUTION,
     COUNCIL_PAYMENT,
@@ -212,30 +212,29 @@ def surplus_inputs(
     )
 
 
-def unseen_dues(inputs: AuditInputs, transactions: Sequence[Transaction]) -> list[tuple[date, str | None]]:
+def unseen_dues(inputs: AuditInputs, matched: MatchedIncome | None) -> list[tuple[date, str | None]]:
     """Due dates in the period whose payment no statement line shows, with the account the
     schedule pays into: a stretch without statements that holds one may hide money that came
     and went. A payment seen arriving, even a few days late, accounts for its due date."""
-    income = check_income(inputs.all_schedules, inputs.period, transactions,
-                          inputs.settings.payment_match_days)
-    if income is None:
+    if matched is None:
         return []
     accounts = {s.account for s in inputs.all_schedules}
     where = accounts.pop() if len(accounts) == 1 else None
-    unpaid = {m.due for stream in (income.council, income.contribution)
-              for m in stream.matches if m.transaction_id is None}
-    return [(day, where) for day in sorted(unpaid)]
+    return [(day, where) for day in matched.unpaid_dues()]
 
 
 def run_audit(inputs: AuditInputs) -> AuditResult:
     period, settings = inputs.period, inputs.settings
     txns, transfers = pair_transfers(inputs.transactions, inputs.accounts)
     inputs = replace(inputs, transactions=txns)
-    covered = coverage(period, inputs.accounts, inputs.statements, unseen_dues(inputs, txns))
+    # payments in are matched to their cycles once: the gaps need the dues none was seen for,
+    # and the income check then judges the same matches against the gaps
+    matched = match_income(inputs.all_schedules, period, txns, settings.payment_match_days)
+    covered = coverage(period, inputs.accounts, inputs.statements, unseen_dues(inputs, matched))
     gaps = covered.gaps
     rec = explain_by_gaps(reconcile(inputs.accounts, period, inputs.statements, txns), gaps, txns)
     plan = spend_against_plan(period, inputs.plan_versions, txns)
-    income = check_income(inputs.all_schedules, period, txns, settings.payment_match_days, gaps)
+    income = judge_income(matched, gaps) if matched is not None else None
     sheets = review_timesheets(
         period,
         inputs.plan_versions,
@@ -243,6 +242,7 @@ def run_audit(inputs: AuditInputs) -> AuditResult:
         inputs.timesheets,
         txns,
         settings,
+        inputs.payroll,
     )
     commitments = known_commitments(inputs, sheets)
     surplus = compute_surplus(

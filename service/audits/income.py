@@ -188,20 +188,57 @@ def _uncovered(day_from: date, day_to: date, gaps: Sequence[Gap], account: str |
                for g in gaps)
 
 
-def _stream(kind: str, streams: Sequence[_Stream], period: AuditPeriod, paid: Sequence[Transaction],
-            window_days: int, gaps: Sequence[Gap]) -> IncomeStream:
+@dataclass(frozen=True, slots=True)
+class _Matched:
+    """One schedule's cycles and the payments that landed in each."""
+
+    stream: _Stream
+    cycles: tuple[_Cycle, ...]
+    landed: tuple[tuple[Transaction, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedIncome:
+    """Payments in given to the cycles of the schedules they belong to. It rests on the
+    statement lines alone, so it is worked out once, before the gaps in the statements are
+    known, and judged against them by ``judge_income``."""
+
+    schedules: tuple[PaymentSchedule, ...]
+    period: AuditPeriod
+    council: tuple[_Matched, ...]
+    contribution: tuple[_Matched, ...]
+    council_paid: tuple[Transaction, ...]
+    contribution_paid: tuple[Transaction, ...]
+
+    def unpaid_dues(self) -> list[date]:
+        """Due dates in the period whose cycle no payment landed in, earliest first."""
+        return sorted({c.due for m in (*self.council, *self.contribution)
+                       for c, lines in zip(m.cycles, m.landed, strict=True)
+                       if self.period.contains(c.due) and not lines})
+
+
+def _match_stream(streams: Sequence[_Stream], period: AuditPeriod, paid: Sequence[Transaction],
+                  window_days: int) -> tuple[_Matched, ...]:
     mine: dict[int, list[Transaction]] = {id(s): [] for s in streams}
     if streams:
         for t in paid:
             mine[id(_owner(t, streams))].append(t)
-    matches: list[PaymentMatch] = []
-    advance = due_seen = received_seen = ZERO
-    used: set[str] = set()
+    matched = []
     for s in streams:
         window = match_window(s.schedule.frequency, window_days)
         found = cycles(s.schedule, window, period.start, period.end)
         landed = _landed(s, found, mine[id(s)], window, period)
-        for cycle, lines in zip(found, landed, strict=True):
+        matched.append(_Matched(s, tuple(found), tuple(tuple(lines) for lines in landed)))
+    return tuple(matched)
+
+
+def _stream(kind: str, matched: Sequence[_Matched], period: AuditPeriod, paid: Sequence[Transaction],
+            gaps: Sequence[Gap]) -> IncomeStream:
+    matches: list[PaymentMatch] = []
+    advance = due_seen = received_seen = ZERO
+    used: set[str] = set()
+    for m in matched:
+        for cycle, lines in zip(m.cycles, m.landed, strict=True):
             used.update(t.id for t in lines)
             got = total(t.amount for t in lines)
             if cycle.due > period.end:
@@ -210,14 +247,15 @@ def _stream(kind: str, streams: Sequence[_Stream], period: AuditPeriod, paid: Se
             if cycle.due < period.start:
                 continue
             seen = not _uncovered(cycle.due, min(cycle.closes, period.end), gaps, None)
-            matches.append(PaymentMatch(cycle.due, s.amount, lines[0].id if lines else None, got, seen))
+            first = lines[0].id if lines else None
+            matches.append(PaymentMatch(cycle.due, m.stream.amount, first, got, seen))
             if cycle.closes <= period.end and seen:  # complete, and shown in full
-                due_seen += s.amount
+                due_seen += m.stream.amount
                 received_seen += got
-    in_period = tuple(sorted(matches, key=lambda m: m.due))
+    in_period = tuple(sorted(matches, key=lambda x: x.due))
     return IncomeStream(
         kind,
-        total(m.amount_due for m in in_period),
+        total(x.amount_due for x in in_period),
         total(t.amount for t in paid if period.contains(t.date)),
         advance,
         in_period,
@@ -256,6 +294,17 @@ def check_income(
     gaps: Sequence[Gap] = (),
 ) -> Income | None:
     """None when there is no schedule to check against."""
+    matched = match_income(schedule, period, transactions, window_days)
+    return judge_income(matched, gaps) if matched is not None else None
+
+
+def match_income(
+    schedule: PaymentSchedule | Sequence[PaymentSchedule] | None,
+    period: AuditPeriod,
+    transactions: Sequence[Transaction],
+    window_days: int = 7,
+) -> MatchedIncome | None:
+    """The payments in, given to their schedules' cycles; None when there is no schedule."""
     schedules = (schedule,) if isinstance(schedule, PaymentSchedule) else tuple(schedule or ())
     if not schedules:
         return None
@@ -266,17 +315,29 @@ def check_income(
     for t in transactions:  # one pass for both streams
         if t.category in paid and t.amount > 0 and start <= t.date <= end:
             paid[t.category].append(t)
-    council = _stream(COUNCIL_PAYMENT, [s for s in streams if s.kind == COUNCIL_PAYMENT], period,
-                      paid[COUNCIL_PAYMENT], window_days, gaps)
-    contrib = _stream(CONTRIBUTION, [s for s in streams if s.kind == CONTRIBUTION], period,
-                      paid[CONTRIBUTION], window_days, gaps)
+    council, contrib = paid[COUNCIL_PAYMENT], paid[CONTRIBUTION]
+    return MatchedIncome(
+        schedules,
+        period,
+        _match_stream([s for s in streams if s.kind == COUNCIL_PAYMENT], period, council, window_days),
+        _match_stream([s for s in streams if s.kind == CONTRIBUTION], period, contrib, window_days),
+        tuple(council),
+        tuple(contrib),
+    )
+
+
+def judge_income(matched: MatchedIncome, gaps: Sequence[Gap] = ()) -> Income:
+    """What came in against what was due, knowing which days no statement shows."""
+    period = matched.period
+    council = _stream(COUNCIL_PAYMENT, matched.council, period, matched.council_paid, gaps)
+    contrib = _stream(CONTRIBUTION, matched.contribution, period, matched.contribution_paid, gaps)
     findings = [
         *_council_findings(council),
         *_contribution_findings(contrib),
         *_not_seen_findings(council, contrib),
         *_advance_findings(council, contrib),
     ]
-    return Income(council, contrib, schedules[-1].funding_model, tuple(findings))
+    return Income(council, contrib, matched.schedules[-1].funding_model, tuple(findings))
 
 
 def _council_findings(stream: IncomeStream) -> list[Finding]:

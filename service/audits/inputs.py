@@ -150,6 +150,17 @@ class TimesheetEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PayrollRun:
+    """One worker's pay for one pay period, as the payroll ran it: the work done from ``start``
+    to ``end`` is paid by it once a wage payment of its net pay is seen."""
+
+    worker_id: str
+    start: date
+    end: date  # inclusive
+    net: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Flag:
     """A rule hit from the rules engine (including its minimum-wage check)."""
 
@@ -234,6 +245,7 @@ class AuditInputs:
     commitments: tuple[Commitment, ...] = ()
     workers: tuple[Worker, ...] = ()
     timesheets: tuple[TimesheetEntry, ...] = ()
+    payroll: tuple[PayrollRun, ...] = ()  # pay periods of workers with timesheets
     flags: tuple[Flag, ...] = ()
     prior_audits: PriorAudits = field(default_factory=PriorAudits)
     final_audit: bool = False  # DP ended (death, care home, move): no contingency

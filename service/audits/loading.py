@@ -35,7 +35,7 @@ from service.models import (
     Upload,
     Worker,
 )
-from service.people.context import load_person
+from service.people.context import PersonContext, load_person
 from service.rules.categories import LABELS
 from service.rules.ruleset import RuleSet
 
@@ -218,6 +218,18 @@ def load_timesheets(session: Session, recipient_id: int, first: date, last: date
     return entries, rates
 
 
+def load_payroll_runs(session: Session, recipient_id: int, first: date, last: date) -> list[ai.PayrollRun]:
+    """The pay periods of the workers' runs that began by ``last`` and ended from ``first``:
+    they say which work a wage payment paid for."""
+    rows = session.execute(
+        select(PayrollLine.worker_id, PayrollLine.period_start, PayrollLine.period_end, PayrollLine.net)
+        .where(PayrollLine.recipient_id == recipient_id, PayrollLine.worker_id.is_not(None),
+               PayrollLine.period_start <= last, PayrollLine.period_end >= first)
+        .order_by(PayrollLine.period_end, PayrollLine.id)
+    )
+    return [ai.PayrollRun(str(r.worker_id), r.period_start, r.period_end, r.net) for r in rows]
+
+
 # --- what is owed, what was flagged, what came before --------------------------------------
 
 def load_commitments(session: Session, recipient_id: int, end: date) -> list[ai.Commitment]:
@@ -331,8 +343,10 @@ def load_underspend(session: Session, recipient_id: int, period: ai.AuditPeriod)
 # --- all of it -----------------------------------------------------------------------------
 
 def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPeriod,
-                      *, final_audit: bool = False) -> Loaded:
-    person = load_person(session, recipient.id)
+                      *, final_audit: bool = False, person: PersonContext | None = None) -> Loaded:
+    """The audit's inputs; ``person`` is the person's context when the caller has loaded it."""
+    if person is None:
+        person = load_person(session, recipient.id)
     council, rules = person.council, person.ruleset
     refs = {a.id: a.reference for a in person.accounts}
     statements = load_statements(session, refs, period.end)
@@ -343,6 +357,7 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
     entries, rates = load_timesheets(session, recipient.id, period.start - LOOKBACK, period.end)
     # only workers with timesheets are checked: with none in the window there is nobody to load
     workers = with_timesheets(person.workers, entries) if entries else []
+    payroll = load_payroll_runs(session, recipient.id, period.start - LOOKBACK, period.end) if workers else []
     flags, flag_rows = load_flags(session, recipient.id, period, rules)
     commitments = [*load_commitments(session, recipient.id, period.end),
                    *payroll_commitments(session, recipient.id, list(refs), period.end)]
@@ -351,6 +366,7 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
         statements=tuple(statements), transactions=tuple(txns), plan_versions=tuple(versions),
         schedules=person.audit_schedules(period), commitments=tuple(commitments),
         workers=engine_workers(workers, rates, versions), timesheets=tuple(entries),
+        payroll=tuple(payroll),
         flags=tuple(flags), prior_audits=load_prior_audits(session, recipient.id, period.start),
         final_audit=final_audit, settings=person.audit_settings(),
         underspend_reasons=tuple(load_underspend(session, recipient.id, period)),

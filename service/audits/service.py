@@ -41,6 +41,7 @@ from service.models import (
     SupportPlan,
     UnderspendReason,
 )
+from service.people.context import load_person
 from service.review.flags import run_period_rules, wage_questions_for
 from service.rules.ruleset import load_default_rules
 
@@ -81,14 +82,16 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
 def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
               final: bool) -> tuple[AuditResult, dict[str, Any]]:
     """The period rules, then the audit's figures from today's data, and what they used."""
-    run_period_rules(ctx, recipient, start, end)
-    loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final)
+    person = load_person(ctx.session, recipient.id)  # once, for the rules and the audit
+    run_period_rules(ctx, recipient, start, end, person=person)
+    loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final,
+                               person=person)
     if not loaded.inputs.accounts:
         raise Unprocessable(
             f"{recipient.reference} has no account recorded, so there is nothing to audit yet. "
             "Add the account that holds the direct payment first.",
             errors=[field_error("recipient_id", "no account recorded")])
-    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end))
+    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end, person=person))
     inputs = replace(loaded.inputs, rule_questions=asked)
     result = run_audit(inputs)
     used = {**loaded.record, "kind": kind, "final_audit": final,

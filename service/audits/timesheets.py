@@ -1,8 +1,12 @@
 """Timesheets against the plan and the bank: hours, wages paid, holiday, wages still owed.
 
 The minimum-wage check is the rules engine's; its findings arrive here as flags.
-Pass timesheet entries and wage payments from before the period too: a payment early in
-the period often pays for work done before it.
+Pass timesheet entries, wage payments and payroll runs from before the period too: a payment
+early in the period often pays for work done before it.
+
+Which work a wage payment paid for: when it pays a payroll run (``runs_paid``), the work in
+the run's pay period, however long after the period the money left; a payment no run
+accounts for pays the work up to its own day (``paid_to``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from service.audits.inputs import (
     AuditPeriod,
     Commitment,
     CouncilSettings,
+    PayrollRun,
     PlanVersion,
     TimesheetEntry,
     Transaction,
@@ -28,6 +33,8 @@ from service.audits.inputs import (
 from service.audits.money import gbp, pennies, total
 from service.audits.plan import all_lines, plan_runs
 from service.audits.words import day_words
+
+WAGE_TOLERANCE = CouncilSettings().wage_tolerance
 
 
 def entry_pay(entry: TimesheetEntry, worker: Worker) -> Decimal:
@@ -54,6 +61,61 @@ def _wage_payments_by_worker(transactions: Sequence[Transaction]) -> dict[str | 
 def last_paid(payments: Sequence[Transaction], until: date) -> date | None:
     dates = [t.date for t in payments if t.date <= until]
     return max(dates) if dates else None
+
+
+# A run may be paid this many days before its pay period ends (on the 25th for the month,
+# on Friday for a week that ends on Sunday), never before the period starts.
+PAID_EARLY_DAYS = 7
+
+
+def runs_paid(
+    runs: Sequence[PayrollRun], payments: Sequence[Transaction], tolerance: Decimal
+) -> dict[str, PayrollRun]:
+    """The run each of a worker's payments (in date order) paid, by transaction id: of the runs
+    not yet paid, for the same net pay (within ``tolerance``), begun by the payment's day and
+    ending at most ``PAID_EARLY_DAYS`` after it, the one whose period ends nearest that day
+    (the one already ended, on a tie). A payment that fits no run is left out.
+
+    Weekly pay made on a Friday for the week before fits this week's run as well, and is read
+    as paying this week's unless the amounts tell them apart."""
+    paid: dict[str, PayrollRun] = {}
+    unpaid = list(runs)
+    early = timedelta(days=PAID_EARLY_DAYS)
+    for p in payments:
+        fits = [r for r in unpaid if r.start <= p.date and r.end <= p.date + early
+                and abs(r.net + p.amount) <= tolerance]
+        if fits:
+            nearest = min(fits, key=lambda r: (abs((r.end - p.date).days), r.end > p.date))
+            paid[p.id] = nearest
+            unpaid.remove(nearest)
+    return paid
+
+
+@dataclass(frozen=True, slots=True)
+class PaidTo:
+    """The last day of work the wage payments paid for, and what says so."""
+
+    day: date
+    by_run: bool  # the end of a payroll run's pay period, not a payment's own day
+
+
+def paid_to(
+    payments: Sequence[Transaction], runs: Sequence[PayrollRun], paid: dict[str, PayrollRun], until: date
+) -> PaidTo | None:
+    """What the payments made by ``until`` paid for: the end of the latest pay period seen paid;
+    a payment no run accounts for, made after every run's period, pays the work to its day.
+    When no payment pays a run, the runs say nothing about the bank and each payment pays the
+    work up to its day."""
+    made = [p for p in payments if p.date <= until]
+    by_run = [paid[p.id].end for p in made if p.id in paid]
+    if not by_run:
+        last = last_paid(made, until)
+        return PaidTo(last, False) if last else None
+    runs_end = max(r.end for r in runs)
+    after_runs = [p.date for p in made if p.id not in paid and p.date > runs_end]
+    if after_runs and max(after_runs) > max(by_run):
+        return PaidTo(max(after_runs), False)
+    return PaidTo(max(by_run), True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +201,28 @@ def wages_against_timesheets(
     worker: Worker,
     entries: Sequence[TimesheetEntry],
     transactions: Sequence[Transaction],
+    runs: Sequence[PayrollRun] = (),
+    tolerance: Decimal = WAGE_TOLERANCE,
 ) -> WageRow:
-    """Pay in the period against the timesheets for the work it paid for."""
-    return _wages_against_timesheets(period, worker, entries, wage_payments(transactions, worker.id))
+    """Pay in the period against the timesheets for the work it paid for. A payment of a
+    payroll run whose pay period no timesheet covers (holiday or sick pay) is the payroll's to
+    account for, and is left out."""
+    payments = wage_payments(transactions, worker.id)
+    mine = [r for r in runs if r.worker_id == worker.id]
+    return _wages_against_timesheets(period, worker, entries, payments, runs_paid(mine, payments, tolerance))
 
 
 def _wages_against_timesheets(
-    period: AuditPeriod, worker: Worker, entries: Sequence[TimesheetEntry], payments: Sequence[Transaction]
+    period: AuditPeriod,
+    worker: Worker,
+    entries: Sequence[TimesheetEntry],
+    payments: Sequence[Transaction],
+    by_run: dict[str, PayrollRun],
 ) -> WageRow:
-    """``wages_against_timesheets`` given the worker's ``wage_payments``."""
+    """``wages_against_timesheets`` given the worker's ``wage_payments`` and ``runs_paid``."""
+    if by_run:
+        payments = [p for p in payments
+                    if p.id not in by_run or _worked_in(entries, worker.id, by_run[p.id])]
     in_period = [p for p in payments if period.contains(p.date)]
     before = last_paid(payments, period.start - timedelta(days=1))
     if before is None and in_period and any(
@@ -166,28 +241,47 @@ def _wages_against_timesheets(
     return WageRow(worker.id, paid, total(entry_pay(e, worker) for e in worked), covers_from, covers_to)
 
 
+def _worked_in(entries: Sequence[TimesheetEntry], worker_id: str, run: PayrollRun) -> bool:
+    return any(e.worker_id == worker_id and run.start <= e.date <= run.end for e in entries)
+
+
 def unpaid_wages(
     period: AuditPeriod,
     worker: Worker,
     entries: Sequence[TimesheetEntry],
     transactions: Sequence[Transaction],
+    runs: Sequence[PayrollRun] = (),
+    tolerance: Decimal = WAGE_TOLERANCE,
 ) -> Commitment | None:
-    """Work done after the last wage payment and by the period's end: money already owed."""
-    return _unpaid_wages(period, worker, entries, wage_payments(transactions, worker.id))
+    """Work done after the work the wage payments paid for (``paid_to``) and by the period's
+    end: money already owed."""
+    payments = wage_payments(transactions, worker.id)
+    mine = [r for r in runs if r.worker_id == worker.id]
+    return _unpaid_wages(period, worker, entries, payments, mine, runs_paid(mine, payments, tolerance))
 
 
 def _unpaid_wages(
-    period: AuditPeriod, worker: Worker, entries: Sequence[TimesheetEntry], payments: Sequence[Transaction]
+    period: AuditPeriod,
+    worker: Worker,
+    entries: Sequence[TimesheetEntry],
+    payments: Sequence[Transaction],
+    runs: Sequence[PayrollRun],
+    paid: dict[str, PayrollRun],
 ) -> Commitment | None:
-    """``unpaid_wages`` given the worker's ``wage_payments``."""
-    paid_to = last_paid(payments, period.end)
-    owed_from = paid_to + timedelta(days=1) if paid_to else period.start
+    """``unpaid_wages`` given the worker's ``wage_payments``, payroll runs and ``runs_paid``."""
+    to = paid_to(payments, runs, paid, period.end)
+    owed_from = to.day + timedelta(days=1) if to else period.start
     owed = [e for e in entries if e.worker_id == worker.id and owed_from <= e.date <= period.end]
     if not owed:
         return None
     hours = total(e.hours for e in owed)
     amount = total(entry_pay(e, worker) for e in owed)
-    since = f"since the last payment on {day_words(paid_to)}" if paid_to else "in the period"
+    if to is None:
+        since = "in the period"
+    elif to.by_run:
+        since = f"after the last pay period seen paid, which ended on {day_words(to.day)}"
+    else:
+        since = f"since the last payment on {day_words(to.day)}"
     return Commitment(
         "wages",
         f"Wages owed to {worker.name}: {hours} hours worked {since}, {gbp(amount)}",
@@ -213,17 +307,29 @@ def review_timesheets(
     entries: Sequence[TimesheetEntry],
     transactions: Sequence[Transaction],
     settings: CouncilSettings,
+    payroll: Sequence[PayrollRun] = (),
 ) -> TimesheetReview:
     hours = tuple(hours_against_plan(period, versions, workers, entries))
-    paid = _wage_payments_by_worker(transactions) if workers else {}
-    wages = tuple(_wages_against_timesheets(period, w, entries, paid.get(w.id, [])) for w in workers)
+    payments = _wage_payments_by_worker(transactions) if workers else {}
+    runs: dict[str, list[PayrollRun]] = defaultdict(list)
+    for r in payroll:
+        runs[r.worker_id].append(r)
+    paid = {w.id: runs_paid(runs[w.id], payments.get(w.id, []), settings.wage_tolerance)
+            for w in workers if runs[w.id]}
+    wages = tuple(
+        _wages_against_timesheets(period, w, entries, payments.get(w.id, []), paid.get(w.id, {}))
+        for w in workers
+    )
     holiday = tuple(
         h
         for w in workers
         if (h := holiday_accrual(period, w, entries, settings.holiday_accrual_rate)) is not None
     )
     unpaid = tuple(
-        c for w in workers if (c := _unpaid_wages(period, w, entries, paid.get(w.id, []))) is not None
+        c
+        for w in workers
+        if (c := _unpaid_wages(period, w, entries, payments.get(w.id, []), runs[w.id], paid.get(w.id, {})))
+        is not None
     )
     findings = (
         *(f for row in hours if (f := _hours_finding(row, settings)) is not None),

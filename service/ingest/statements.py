@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, MetaData, Table, bindparam, select, true, update
 
@@ -48,6 +48,9 @@ from service.ingest.schemas import (
 from service.models import Account, Flag, Recipient, Transaction, Upload
 from service.rules import payee_key
 from service.rules.model import ref_id
+
+if TYPE_CHECKING:
+    from service.people.context import PersonContext
 
 # statements repeat the same few payees: work each one out once per process
 _payee_key = functools.lru_cache(maxsize=65536)(lambda description: payee_key(description)[:200])
@@ -181,7 +184,10 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
     chronological = oldest_first(lines)
     keyed = assign_keys(chronological)
     _resolve_id_collisions(ctx, account, keyed)
-    classify = classifier(ctx, account)
+    from service.people.context import load_person
+
+    person = load_person(ctx.session, account.recipient_id)  # once: classification and period rules
+    classify = classifier(person, account)
     for item in keyed:
         item.found = classify(item.line, None)
     opening, closing, balance_warnings = _balances(chronological, parsed, declared)
@@ -200,7 +206,7 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
     upload_id = upload.id if upload is not None else None
     flags = _raise_flags(ctx, account, keyed, outcome, classify) if upload else _preview_flags(keyed, outcome)
     if upload is not None and outcome.new_ids and period.start and period.end:
-        flags += _period_flags(ctx, account, period.start, period.end)
+        flags += _period_flags(ctx, account, person, period.start, period.end)
     result = _summary(
         upload_id=upload_id, dry_run=dry_run, file_format=file_format, filename=filename,
         period=period, lines=lines, outcome=outcome, opening=opening, closing=closing,
@@ -460,11 +466,8 @@ def _near(earlier: dict[tuple[Decimal, str, date], list[tuple[int, bool]]],
 Classifier = Callable[[StatementLine, "int | None"], rules.Classification]
 
 
-def classifier(ctx: Ctx, account: Account) -> Classifier:
+def classifier(person: PersonContext, account: Account) -> Classifier:
     """Classify lines against this person's plan, workers, schedule and remembered payees."""
-    from service.people.context import load_person
-
-    person = load_person(ctx.session, account.recipient_id)
     context, ruleset = person.classification(account.id), person.ruleset
 
     def classify(line: StatementLine, stored_id: int | None) -> rules.Classification:
@@ -496,7 +499,8 @@ def _raise_flags(ctx: Ctx, account: Account, keyed: list[Keyed], outcome: Outcom
             for f in new]
 
 
-def _period_flags(ctx: Ctx, account: Account, start: date, end: date) -> list[dict[str, Any]]:
+def _period_flags(ctx: Ctx, account: Account, person: PersonContext, start: date,
+                  end: date) -> list[dict[str, Any]]:
     """The rules that judge whole pay periods (the minimum wage on bank pay) see the new lines
     at once; a flag they raise is listed with the upload's."""
     from service.review.flags import run_period_rules
@@ -504,7 +508,7 @@ def _period_flags(ctx: Ctx, account: Account, start: date, end: date) -> list[di
     recipient = ctx.session.get(Recipient, account.recipient_id)
     assert recipient is not None
     before = set(ctx.session.scalars(select(Flag.id).where(Flag.recipient_id == recipient.id)))
-    found = run_period_rules(ctx, recipient, start, end)
+    found = run_period_rules(ctx, recipient, start, end, person=person)
     return [{"rule": f.rule_id, "reason": f.explanation, "transaction_id": f.transaction_id}
             for f in found if f.id not in before]
 

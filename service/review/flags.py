@@ -228,7 +228,8 @@ def _clear_stale(ctx: Ctx, recipient_id: int, still_hit: set[str]) -> list[Flag]
 # --- period rules --------------------------------------------------------------------------
 
 def run_period_rules(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date,
-                     stays: Sequence[rules.CareStay] = ()) -> list[Flag]:
+                     stays: Sequence[rules.CareStay] = (), *,
+                     person: PersonContext | None = None) -> list[Flag]:
     """Run the rules that look at a whole period and return their flags (new or not).
 
     Minimum wage for each pay period overlapping start..end (payroll gross, else wage
@@ -237,13 +238,40 @@ def run_period_rules(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.dat
     which we do not store - care home stays. Local rules fire only where the council
     switched them on. Uploads of timesheets and payroll runs call this for the dates
     they cover; `wage_questions_for` gives what the minimum wage rule asks instead.
+    A caller that has already loaded the person's context (`load_person`) passes it.
     """
-    person = load_person(ctx.session, recipient.id)
+    if person is None:
+        person = load_person(ctx.session, recipient.id)
     found = _period_hits(ctx, person, start, end)
     found += [Found(h, occurred_on=dt.date.fromisoformat(dict(h.evidence)["start"]))
               for h in check_care_home_stays(stays, person.ruleset)]
     new, existing = sync_flags(ctx, recipient.council_id, recipient.id, found)
+    if person.ruleset.is_on(WAGE_RULE):
+        _clear_stale_pay_periods(ctx, recipient.id, start, end, {f.hit.key[:200] for f in found})
     return sorted(new + existing, key=lambda f: f.id)
+
+
+def _clear_stale_pay_periods(ctx: Ctx, recipient_id: int, start: dt.date, end: dt.date,
+                             still_hit: set[str]) -> None:
+    """Open minimum-wage flags for pay periods overlapping start..end that the rule no longer
+    raises are cleared: every pay period overlapping them was just checked again. A payroll
+    run sent after the timesheets says what a bank payment paid for better than its date did."""
+    flags = ctx.session.scalars(select(Flag).where(
+        Flag.recipient_id == recipient_id, Flag.rule_id == WAGE_RULE, Flag.status == "open")
+        .order_by(Flag.id)).all()
+    for flag in flags:
+        period = _pay_period(flag.flag_key)
+        if period and period[0] <= end and start <= period[1] and flag.flag_key not in still_hit:
+            clear_automatically(ctx, flag)
+
+
+def _pay_period(key: str) -> tuple[dt.date, dt.date] | None:
+    """The pay period a minimum-wage flag's key names (``...|worker:REF:START:END``)."""
+    try:
+        first, last = key.rsplit(":", 2)[1:]
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError:
+        return None
 
 
 def _period_hits(ctx: Ctx, person: PersonContext,
@@ -262,13 +290,14 @@ def _wage_hits(ctx: Ctx, person: PersonContext,
             for h in hits]
 
 
-def wage_questions_for(ctx: Ctx, recipient: Recipient, start: dt.date,
-                       end: dt.date) -> list[WageQuestion]:
+def wage_questions_for(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date, *,
+                       person: PersonContext | None = None) -> list[WageQuestion]:
     """What to ask (never flag) about workers whose bank payments look low for their hours
     in pay periods overlapping start..end, but whose pay is high enough that tax, National
     Insurance or pension may have been taken off: one question per worker, asking for
     payslips. Reads only; writes nothing. Empty when the minimum wage rule is off."""
-    person = load_person(ctx.session, recipient.id)
+    if person is None:
+        person = load_person(ctx.session, recipient.id)
     if not person.ruleset.is_on(WAGE_RULE):
         return []
     workers, entries, pay = _wage_inputs(ctx, person, start, end)
