@@ -67,6 +67,8 @@ def choose_person(page: HolderPage, person_id: str = "", sent: str = "") -> Resp
 def _upload_form(page: Page, recipient: Recipient, errors: dict[str, str] | None = None,
                  kind: str = "", account_id: str = "") -> Response:
     accounts = accounts_of(page.ctx, recipient)
+    if not account_id and len(accounts) == 1:
+        account_id = str(accounts[0].id)  # nothing to choose
     return render(page.request, "holder/upload.html.j2", status_code=400 if errors else 200,
                   person=recipient, kinds=uploads.KINDS, kind=kind, account_id=account_id,
                   accounts=[(str(a.id), account_name(a)) for a in accounts], errors=errors or {},
