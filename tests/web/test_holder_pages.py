@@ -348,3 +348,38 @@ def test_every_letter_as_a_page_and_a_pdf(browser_client: Any, web_council: Coun
     # Ann's letter is not Ben's
     assert browser_client.get(f"/for/{fam.ben}/letters/{audit['id']}.pdf").status_code == 404
     assert "There are no letters yet" in words(browser_client.get(f"/for/{fam.ben}/letters").text)
+
+
+# --- plain English -------------------------------------------------------------------------
+
+def _readability() -> Any:
+    """The letters' own readability scoring (tests/reports), so pages are held to the same rule."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "reports" / "reports_readability.py"
+    spec = importlib.util.spec_from_file_location("reports_readability", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_holder_pages_are_plain_english(browser_client: Any, web_council: Council) -> None:
+    readability = _readability()
+    fam = family(browser_client, web_council)
+    signed_in(browser_client, fam)
+    token = hidden_token(browser_client.get(f"/for/{fam.ann}/upload").text)
+    result = browser_client.get(send(browser_client, fam, STATEMENT, token=token).headers["location"])
+    open_audit(browser_client, fam)
+    refused = send(browser_client, fam, b"not a statement", token=token, name="x.csv")
+    pages = {"home": browser_client.get("/"), "upload": browser_client.get(f"/for/{fam.ann}/upload"),
+             "refused": refused, "result": result,
+             "questions": browser_client.get(f"/for/{fam.ann}/questions"),
+             "letters": browser_client.get(f"/for/{fam.ann}/letters")}
+    for name, page in pages.items():
+        main = page.text[page.text.index("<main"):page.text.index("</main>") + 7]
+        grade = readability.flesch_kincaid_grade(readability.visible_blocks(main))
+        assert grade <= 5, f"{name}: Flesch-Kincaid grade {grade:.1f} is above 5"
+        for jargon in ("field", "pointer", "reconciliation", "upload id"):
+            assert jargon not in words(page.text).lower(), (name, jargon)
