@@ -162,6 +162,8 @@ def test_a_statement_sent_by_the_form_is_told_back_in_words(browser_client: Any,
     fam = family(browser_client, web_council)
     signed_in(browser_client, fam)
     assert browser_client.get("/upload").status_code == 200  # two people: choose one first
+    unchosen = browser_client.get("/upload", params={"sent": "1"})
+    assert unchosen.status_code == 400 and "Choose who the file is for." in unchosen.text
     chosen = browser_client.get("/upload", params={"person_id": fam.ann, "sent": "1"})
     assert chosen.status_code == 303 and chosen.headers["location"] == f"/for/{fam.ann}/upload"
     form = browser_client.get(f"/for/{fam.ann}/upload")
@@ -193,6 +195,20 @@ def test_a_timesheet_sent_by_the_form(browser_client: Any, web_council: Council)
     result = words(browser_client.get(sent.headers["location"]).text)
     assert "We read 2 shifts from 5 January to 7 January 2026." in result
     assert "Sam Carter worked 14.00 hours." in result
+
+
+def test_a_pay_list_sent_by_the_form(browser_client: Any, web_council: Council) -> None:
+    fam = family(browser_client, web_council)
+    signed_in(browser_client, fam)
+    token = hidden_token(browser_client.get(f"/for/{fam.ann}/upload").text)
+    pay = (b"Employee,Pay Period Start,Pay Period End,Gross Pay,PAYE,EE NI,ER NI,EE Pension,"
+           b"ER Pension,Net Pay,Hours\n"
+           b"CARTER SAM,05/01/2026,18/01/2026,364.00,0.00,0.00,0.00,0.00,0.00,364.00,28\n")
+    sent = send(browser_client, fam, pay, kind="payroll", token=token, name="pay.csv")
+    assert sent.status_code == 303, sent.text
+    result = words(browser_client.get(sent.headers["location"]).text)
+    assert "We read 1 pay slip from 5 January to 18 January 2026." in result
+    assert "Sam Carter was paid £364.00 before tax." in result
 
 
 def test_a_bad_file_says_what_to_do_and_keeps_nothing(browser_client: Any, web_council: Council) -> None:
