@@ -125,14 +125,15 @@ def push_payroll_run(ctx: CtxDep, recipient_id: IdPath, body: PayrollRunIn, idem
 
 @router.post("/recipients/{recipient_id}/payroll-runs:upload", status_code=201,
              max_body_size=UPLOAD_BODY_BYTES, responses=_PAYROLL_REPEAT,
-             summary="Upload a payroll run as CSV (admin, officer, provider)",
+             summary="Upload a payroll run as CSV (admin, officer, holder, provider)",
              description="Reads a payroll bureau's CSV export whole or not at all; a file that cannot be "
                          "read answers 422 naming the line and field. The same file again answers 200 with "
-                         "the first upload.")
+                         "the first upload. A holder who employs personal assistants may send the report "
+                         "their payroll service gave them.")
 def upload_payroll_run(ctx: CtxDep, recipient_id: IdPath, idem: IdempotencyDep, response: Response,
                        file: FileField = None, dry_run: DryRun = False) -> PayrollResult:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
-    ctx.principal.require(*STAFF, "provider")
+    ctx.principal.require(*STAFF, "holder", "provider")
     data, filename = _file_bytes(file)
     lines = payroll.parse_payroll_csv(data, filename)
     result = payroll.import_payroll_lines(ctx, recipient, lines, source_bytes=data,

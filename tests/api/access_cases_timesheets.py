@@ -24,7 +24,7 @@ CASES: dict[tuple[str, str], Any] = {
     ("post", "/v1/recipients/{recipient_id}/payroll-runs"): case(
         f"{STAFF} {PROVIDERS}", body=lambda w: PAYROLL_RUN),
     ("post", "/v1/recipients/{recipient_id}/payroll-runs:upload"): case(
-        f"{STAFF} {PROVIDERS}", also_ok=(422,)),
+        f"{STAFF} holder {PROVIDERS}", also_ok=(422,)),
     ("get", "/v1/recipients/{recipient_id}/payroll-lines"): case(ALL),
     ("get", "/v1/uploads/{upload_id}"): case("admin officer holder", hidden=PROVIDERS),
     ("get", "/v1/uploads/{upload_id}/file"): case("admin officer holder", hidden=PROVIDERS),
