@@ -151,6 +151,8 @@ def test_who_may_send_payroll(client: Any, council: Council) -> None:
             {"kind": "self", "name": "Pat", "user_id": holder["id"]})
     hh = {"Authorization": f"Bearer {holder['token']}"}
     assert client.post(f"/v1/recipients/{rid}/payroll-runs", headers=hh, json=RUN).status_code == 403
+    # the report their payroll service gave them, as a file, they may send
+    assert upload_csv(client, rid, CSV, hh).status_code == 201
     assert client.get(f"/v1/recipients/{rid}/payroll-lines", headers=hh).status_code == 200
 
     serving = post_ok(client, "/v1/providers", h, {"reference": unique("p"), "name": "Bureau"})
