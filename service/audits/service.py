@@ -351,25 +351,37 @@ def add_commitment(ctx: Ctx, recipient: Recipient, body: CommitmentIn) -> Commit
 # --- what is due ---------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
+class LastClosed:
+    """What the queue needs of a person's last closed audit (its stored result stays unread)."""
+
+    id: int
+    period_end: date
+    tier: str | None
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class Due:
     """One line of the officer's queue: a review that is due, or an open audit to act on."""
 
     recipient: Recipient
     due_on: date | None
-    last_audit: Audit | None  # the last closed audit
+    last_audit: LastClosed | None  # the last closed audit
     open_audit: Audit | None = None
     action: str = "start_review"
     next_period: tuple[date, date] | None = None
 
     @property
     def tier(self) -> str:
-        audit = self.open_audit or self.last_audit
-        return (audit.tier or "light") if audit else "light"
+        if self.open_audit is not None:
+            return self.open_audit.tier or "light"
+        return (self.last_audit.tier or "light") if self.last_audit else "light"
 
     @property
     def score(self) -> int:
-        audit = self.open_audit or self.last_audit
-        return int(audit.result.get("score", 0)) if audit else 0
+        if self.open_audit is not None:
+            return int(self.open_audit.result.get("score", 0))
+        return self.last_audit.score if self.last_audit else 0
 
 
 def action_for(ctx: Ctx, audit: Audit) -> str:
@@ -396,10 +408,14 @@ def due(ctx: Ctx, on: date | None = None) -> list[Due]:
     assert council is not None
     settings = council_settings(council)
     found: list[Due] = []
+    last_closed = _last_closed_by_person(ctx)
+    open_by_person: dict[int, list[Audit]] = defaultdict(list)
+    for audit in ctx.session.scalars(select(Audit).where(
+            Audit.council_id == ctx.principal.council_id, Audit.status == "open").order_by(Audit.id)):
+        open_by_person[audit.recipient_id].append(audit)
     for recipient, first_payment in _people_paid(ctx):
-        last = _last_closed(ctx, recipient.id)
-        opened = ctx.session.scalars(select(Audit).where(
-            Audit.recipient_id == recipient.id, Audit.status == "open").order_by(Audit.id)).all()
+        last = last_closed.get(recipient.id)
+        opened = open_by_person.get(recipient.id, [])
         for audit in opened:
             found.append(Due(recipient, None, last, audit, action_for(ctx, audit)))
         if opened or (recipient.dp_end_date is not None and recipient.dp_end_date < on):
@@ -427,11 +443,17 @@ def _people_paid(ctx: Ctx) -> list[tuple[Recipient, date]]:
     return [(r, f or r.dp_start_date) for r, f in rows if (f or r.dp_start_date) is not None]
 
 
-def _last_closed(ctx: Ctx, recipient_id: int) -> Audit | None:
-    return ctx.session.scalars(
-        select(Audit).where(Audit.recipient_id == recipient_id, Audit.status == "closed")
-        .order_by(Audit.period_end.desc(), Audit.id.desc()).limit(1)
-    ).first()
+def _last_closed_by_person(ctx: Ctx) -> dict[int, LastClosed]:
+    """Each person's latest closed audit, for the whole council in one query."""
+    rank = func.row_number().over(partition_by=Audit.recipient_id,
+                                  order_by=(Audit.period_end.desc(), Audit.id.desc())).label("rank")
+    ranked = (select(Audit.recipient_id, Audit.id, Audit.period_end, Audit.tier,
+                     Audit.result["score"].as_integer().label("score"), rank)
+              .where(Audit.council_id == ctx.principal.council_id, Audit.status == "closed")
+              .subquery())
+    rows = ctx.session.execute(select(ranked).where(ranked.c.rank == 1)).all()
+    return {row.recipient_id: LastClosed(row.id, row.period_end, row.tier, int(row.score or 0))
+            for row in rows}
 
 
 # --- the council view ----------------------------------------------------------------------
