@@ -239,7 +239,7 @@ def lock_and_terminate(database_url: str, base: str, secrets: Secrets, council: 
         for reader in readers:
             reader.start()
         waiting = "wait_event_type = 'Lock'"
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 90  # a hang guard
         with psycopg.connect(libpq_url(database_url), autocommit=True) as watcher:
             while True:
                 count = watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
