@@ -30,7 +30,7 @@ from service.web.sign_in import send_link
 router = APIRouter(include_in_schema=False)
 
 ONE_DAY = timedelta(days=1)
-TIMELINE_WIDTH = 640  # the SVG's own units; it scales to the column
+TIMELINE_WIDTH = 960  # the SVG's own units; it scales to the column
 
 
 @router.get("/people")
