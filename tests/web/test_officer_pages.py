@@ -301,5 +301,8 @@ def test_another_councils_officer_gets_not_found(browser_client: Any, case: Case
     for path, data in forms(case):
         assert browser_client.post(path, data={**data, "csrf_token": csrf}).status_code == 404, path
     assert f'href="/audits/{case.audit_id}"' not in browser_client.get("/").text
+    for nonsense in ("/audits/abc", "/audits/99999999999999999999", "/people/0", "/audits/-1/letter.pdf"):
+        response = browser_client.get(nonsense)
+        assert response.status_code == 404 and "Page not found" in response.text, nonsense
     assert f"/people/{case.recipient_id}" not in browser_client.get("/flags?status=all").text
 

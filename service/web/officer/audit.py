@@ -25,7 +25,7 @@ from service.models import Audit, Flag, Note, Recipient, User
 from service.review import service as review
 from service.review.schemas import DecisionIn as FlagDecisionIn
 from service.web.officer.queue import ACTION_WORDS, TIER_COLOURS
-from service.web.officer.words import flag_rows, missing_words, problem_words
+from service.web.officer.words import flag_rows, missing_words, page_id, problem_words
 from service.web.page import FormPage, Page, PageNotFound, StaffPage
 from service.web.render import render
 
@@ -43,11 +43,11 @@ DONE_WORDS = {
 FLAG_REASON_MISSING = "Enter a reason for clearing or upholding this flag"
 
 
-def staff_audit(page: Page, audit_id: int) -> Audit:
+def staff_audit(page: Page, audit_id: str) -> Audit:
     """The audit, for council staff who may see it; 404 for anyone else."""
     if not page.is_staff:
         raise PageNotFound()
-    return load(page.ctx, Audit, audit_id, "audit")
+    return load(page.ctx, Audit, page_id(audit_id), "audit")
 
 
 def audit_flags(page: Page, audit: Audit) -> list[Flag]:
@@ -103,7 +103,7 @@ def _done(audit: Audit, what: str, anchor: str = "") -> Response:
 
 
 @router.get("/audits/{audit_id}")
-def audit_page(page: StaffPage, audit_id: int) -> Response:
+def audit_page(page: StaffPage, audit_id: str) -> Response:
     return audit_page_response(page, staff_audit(page, audit_id))
 
 
@@ -127,11 +127,11 @@ def decide_flag(page: Page, flag: Flag, outcome: str, reason: str) -> dict[str, 
 
 
 @router.post("/audits/{audit_id}/flags/{flag_id}/decision")
-def decide_flag_on_audit(page: FormPage, audit_id: int, flag_id: int,
+def decide_flag_on_audit(page: FormPage, audit_id: str, flag_id: str,
                          outcome: Annotated[str, Form()] = "",
                          reason: Annotated[str, Form()] = "") -> Response:
     audit = staff_audit(page, audit_id)
-    flag = load(page.ctx, Flag, flag_id, "flag")
+    flag = load(page.ctx, Flag, page_id(flag_id), "flag")
     if flag.recipient_id != audit.recipient_id:
         raise PageNotFound()
     errors = decide_flag(page, flag, outcome, reason)
@@ -144,7 +144,7 @@ def decide_flag_on_audit(page: FormPage, audit_id: int, flag_id: int,
 # --- notes, the decision, closing -----------------------------------------------------------
 
 @router.post("/audits/{audit_id}/notes")
-def add_note(page: FormPage, audit_id: int, body: Annotated[str, Form()] = "") -> Response:
+def add_note(page: FormPage, audit_id: str, body: Annotated[str, Form()] = "") -> Response:
     audit = staff_audit(page, audit_id)
     try:
         note = NoteIn.model_validate({"body": body.strip()})
@@ -156,7 +156,7 @@ def add_note(page: FormPage, audit_id: int, body: Annotated[str, Form()] = "") -
 
 
 @router.post("/audits/{audit_id}/decision")
-def decide(page: FormPage, audit_id: int, outcome: Annotated[str, Form()] = "",
+def decide(page: FormPage, audit_id: str, outcome: Annotated[str, Form()] = "",
            agreed_recovery: Annotated[str, Form()] = "",
            reason: Annotated[str, Form()] = "") -> Response:
     """Agree a recovery (it may be £0.00) or put recovery on hold, always with a reason."""
@@ -199,7 +199,7 @@ def _decision_errors(exc: ValidationError) -> dict[str, str]:
 
 
 @router.post("/audits/{audit_id}/close")
-async def close(page: FormPage, audit_id: int) -> Response:
+async def close(page: FormPage, audit_id: str) -> Response:
     """Close the audit, carrying the flags ticked to the next audit, each with its reason."""
     audit = staff_audit(page, audit_id)
     form = await page.request.form()
@@ -235,19 +235,19 @@ def _file(data: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/audits/{audit_id}/workbook.xlsx")
-def workbook(page: StaffPage, audit_id: int) -> Response:
+def workbook(page: StaffPage, audit_id: str) -> Response:
     audit = staff_audit(page, audit_id)
     return _file(reports.render_workbook(build_report(audit)), XLSX, f"audit-{audit.id}.xlsx")
 
 
 @router.get("/audits/{audit_id}/letter.pdf")
-def letter_as_pdf(page: StaffPage, audit_id: int) -> Response:
+def letter_as_pdf(page: StaffPage, audit_id: str) -> Response:
     audit = staff_audit(page, audit_id)
     return _file(letter_pdf(audit), "application/pdf", f"audit-{audit.id}-letter.pdf")
 
 
 @router.get("/audits/{audit_id}/letter.html")
-def letter_as_html(page: StaffPage, audit_id: int) -> Response:
+def letter_as_html(page: StaffPage, audit_id: str) -> Response:
     audit = staff_audit(page, audit_id)
     return Response(reports.render_letter_html(build_report(audit)), media_type="text/html",
                     headers={"Cache-Control": "no-store"})

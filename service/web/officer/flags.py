@@ -12,7 +12,7 @@ from sqlalchemy import select
 from service.core.scope import load, scoped_select
 from service.models import Audit, Flag, Recipient
 from service.web.officer.audit import decide_flag
-from service.web.officer.words import flag_rows, rule_titles
+from service.web.officer.words import flag_rows, page_id, rule_titles
 from service.web.page import FormPage, Page, PageNotFound, StaffPage
 from service.web.render import render
 
@@ -47,12 +47,12 @@ def flags_page(page: StaffPage, rule: str = "", status: str = "open") -> Respons
 
 
 @router.post("/flags/{flag_id}/decision")
-def decide(page: FormPage, flag_id: int, outcome: Annotated[str, Form()] = "",
+def decide(page: FormPage, flag_id: str, outcome: Annotated[str, Form()] = "",
            reason: Annotated[str, Form()] = "", rule: Annotated[str, Form()] = "",
            status: Annotated[str, Form()] = "open") -> Response:
     if not page.is_staff:
         raise PageNotFound()
-    flag = load(page.ctx, Flag, flag_id, "flag")
+    flag = load(page.ctx, Flag, page_id(flag_id), "flag")
     errors = decide_flag(page, flag, outcome, reason)
     if errors:
         context = flags_context(page, rule, status)

@@ -22,7 +22,7 @@ from service.core.scope import load, scoped_select
 from service.core.types import today_uk
 from service.models import Account, Audit, Flag, Recipient, Representative, SupportPlan, Upload, User
 from service.plans import service as plans
-from service.web.officer.words import flag_rows, problem_words
+from service.web.officer.words import flag_rows, page_id, problem_words
 from service.web.page import FormPage, Page, PageNotFound, StaffPage
 from service.web.render import render
 from service.web.sign_in import send_link
@@ -143,8 +143,8 @@ def person_context(page: Page, recipient: Recipient) -> dict[str, Any]:
 
 
 @router.get("/people/{recipient_id}")
-def person_page(page: StaffPage, recipient_id: int) -> Response:
-    recipient = load(page.ctx, Recipient, recipient_id, "recipient")
+def person_page(page: StaffPage, recipient_id: str) -> Response:
+    recipient = load(page.ctx, Recipient, page_id(recipient_id), "recipient")
     context = person_context(page, recipient)
     invited = page.request.query_params.get("invited", "")
     if invited.isdigit():
@@ -159,13 +159,13 @@ def _staff_form(page: Page) -> None:
 
 
 @router.post("/people/{recipient_id}/invitations")
-def invite(page: FormPage, recipient_id: int,
-           representative_id: Annotated[int, Form()] = 0) -> Response:
+def invite(page: FormPage, recipient_id: str,
+           representative_id: Annotated[str, Form()] = "") -> Response:
     """Send a representative's user a one-time link to choose a password and sign in."""
     _staff_form(page)
-    recipient = load(page.ctx, Recipient, recipient_id, "recipient")
+    recipient = load(page.ctx, Recipient, page_id(recipient_id), "recipient")
     rep = page.db.scalar(select(Representative).where(
-        Representative.id == representative_id, Representative.recipient_id == recipient.id))
+        Representative.id == page_id(representative_id), Representative.recipient_id == recipient.id))
     user = page.db.get(User, rep.user_id) if rep is not None and rep.user_id else None
     if rep is None or user is None or user.council_id != page.council.id or not user.active:
         raise PageNotFound()
@@ -174,11 +174,11 @@ def invite(page: FormPage, recipient_id: int,
 
 
 @router.post("/people/{recipient_id}/audits")
-def start_audit(page: FormPage, recipient_id: int, period_start: Annotated[str, Form()] = "",
+def start_audit(page: FormPage, recipient_id: str, period_start: Annotated[str, Form()] = "",
                 period_end: Annotated[str, Form()] = "") -> Response:
     """Audit the person for a period, as ``POST /v1/recipients/{id}/audits`` does."""
     _staff_form(page)
-    recipient = load(page.ctx, Recipient, recipient_id, "recipient")
+    recipient = load(page.ctx, Recipient, page_id(recipient_id), "recipient")
     errors: dict[str, str] = {}
     try:
         body = AuditIn.model_validate({"period_start": period_start, "period_end": period_end})

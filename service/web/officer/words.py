@@ -12,7 +12,7 @@ from sqlalchemy import select
 from service.core.errors import DpauditError
 from service.models import Account, Audit, Flag, Transaction, User
 from service.rules.ruleset import load_default_rules
-from service.web.page import Page
+from service.web.page import Page, PageNotFound
 
 SEVERITY_WORDS = {"unlawful": "Unlawful", "harmful": "Harmful", "local_policy": "Local policy",
                   "info": "For information"}
@@ -38,6 +38,13 @@ class FlagRow:
     @property
     def colour(self) -> str:
         return STATUS_COLOURS.get(self.flag.status, "grey")
+
+
+def page_id(text: str) -> int:
+    """An id from a page's address or form; anything that is not one is a page not found."""
+    if not text.isdigit() or not 0 < int(text) < 2**31:
+        raise PageNotFound()
+    return int(text)
 
 
 def rule_titles() -> dict[str, str]:
