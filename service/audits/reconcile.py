@@ -361,11 +361,21 @@ def reconcile(
         per_account.append(
             _reconcile_account(a, period, _statements_of(statements, a.reference), txns, inside)
         )
-        chain += statement_chain_breaks(a.reference, statements)
+        chain += [b for b in statement_chain_breaks(a.reference, statements)
+                  if _joins_inside(b, statements, period)]
         chain += _chain_breaks(a.reference, inside)
-    checks = tuple(c for s in statements if (c := check_statement(s, grouped.get(s.account, ()))) is not None)
+    # only the statements this audit covers: earlier ones were read by earlier audits, and
+    # their lines are not loaded here, so checking them would ask about lines that exist
+    ours = [s for s in statements if s.end >= period.start and s.start <= period.end]
+    checks = tuple(c for s in ours if (c := check_statement(s, grouped.get(s.account, ()))) is not None)
     partial = Reconciliation(tuple(per_account), checks, tuple(chain), ())
     return Reconciliation(tuple(per_account), checks, tuple(chain), tuple(_findings(partial)))
+
+
+def _joins_inside(chain_break: ChainBreak, statements: Sequence[Statement], period: AuditPeriod) -> bool:
+    """A break between two statements matters to this audit when the second one starts inside it."""
+    after = next((s for s in statements if s.upload_id == chain_break.after_id), None)
+    return after is None or period.start <= after.start <= period.end
 
 
 def _findings(rec: Reconciliation) -> list[Finding]:

@@ -67,3 +67,31 @@ def test_demo_letter_puts_the_missing_money_down_to_the_missing_statement(databa
     assert "While no statement came in, the balance went " in letter
     assert "do not add up" not in letter
     assert not any("balance" in reason for reason in reasons)
+
+
+def test_an_audit_of_three_months_asks_nothing_about_statements_before_them(database_url: str,
+                                                                            capsys: Any) -> None:
+    """A quarter's audit reads only that quarter's statements: the year before it was read by
+    earlier audits, and its lines are not even loaded, so it must not be asked about again."""
+    from sqlalchemy import select
+
+    from service.audits import service
+    from service.cli import demo
+    from service.core.db import session_scope
+    from service.models import Account, Recipient
+    from service.onboarding.service import system_ctx
+
+    today = date(2026, 11, 23)
+    demo.run(today)
+    capsys.readouterr()
+    with session_scope() as session:
+        account = session.scalars(select(Account).where(Account.reference == demo.DEMO_ACCOUNT)).one()
+        recipient = session.get(Recipient, account.recipient_id)
+        audit = service.create_audit(system_ctx(session, account.council_id), recipient,
+                                     date(2026, 8, 1), date(2026, 10, 31))
+        body = service.headline(audit)
+        session.rollback()
+    codes = [f["code"] for f in body["findings"]]
+    assert "statement_does_not_add_up" not in codes, body["findings"]
+    assert "balance_chain_break" not in codes, body["findings"]
+    assert body["gaps"] == []
