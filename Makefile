@@ -21,7 +21,7 @@ install: $(STAMP) ## create .venv and install dpaudit with its test tools
 run: $(STAMP) ## migrate the embedded SQLite database, load the demo, serve on :8000
 	$(BIN)/dpaudit migrate
 	$(BIN)/dpaudit demo
-	@echo "Serving on http://127.0.0.1:8000 (API docs: http://127.0.0.1:8000/docs). Ctrl-C stops."
+	@echo "Serving on http://127.0.0.1:8000: sign in at http://127.0.0.1:8000/sign-in with a sign-in line above (API docs: http://127.0.0.1:8000/docs). Ctrl-C stops."
 	$(BIN)/dpaudit serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP) ## run the whole test suite (SQLite, or TEST_DATABASE_URL)
