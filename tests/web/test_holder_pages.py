@@ -399,3 +399,24 @@ def test_the_holder_pages_are_plain_english(browser_client: Any, web_council: Co
         assert grade <= 5, f"{name}: Flesch-Kincaid grade {grade:.1f} is above 5"
         for jargon in ("field", "pointer", "reconciliation", "upload id"):
             assert jargon not in words(page.text).lower(), (name, jargon)
+
+
+def test_a_holder_downloads_a_copy_of_what_is_held_from_home(browser_client: Any,
+                                                            web_council: Council) -> None:
+    import io
+    import zipfile
+
+    fam = family(browser_client, web_council)
+    api_statement(browser_client, fam)
+    signed_in(browser_client, fam)
+    home = browser_client.get("/")
+    assert f'href="/for/{fam.ann}/export.zip"' in home.text
+    download = browser_client.get(f"/for/{fam.ann}/export.zip")
+    assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    assert "README.txt" in archive.namelist()
+    assert "records/holder_users.json" not in archive.namelist()  # the holder's pack, not the council's
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"Ann Parent" in everything and b"Sue Stranger" not in everything
+    for rid in (fam.stranger, 999999999):
+        assert browser_client.get(f"/for/{rid}/export.zip").status_code == 404

@@ -9,14 +9,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 import reports
 from service.audits.report_model import build_report, letter_pdf
 from service.core.schemas import MAX_ID
 from service.core.scope import load, scoped_select
+from service.core.types import utcnow
 from service.ingest.endpoints import UPLOAD_BODY_LIMIT
 from service.models import Audit, Recipient, Upload
+from service.privacy import export
 from service.web.holder import asks as asking
 from service.web.holder import uploads
 from service.web.holder.figures import account_name, accounts_of
@@ -167,3 +169,14 @@ def letter_pdf_download(page: HolderPage, recipient_id: str, audit_id: str) -> R
     return Response(letter_pdf(audit), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="letter-{audit.id}.pdf"',
                              "Cache-Control": "no-store"})
+
+
+@router.get("/for/{recipient_id}/export.zip")
+def export_download(page: HolderPage, recipient_id: str) -> Response:
+    """Everything the holder can already see about the person, as one zip (subject access)."""
+    recipient = person(page, recipient_id)
+    request = export.start_export(page.ctx, recipient)
+    name = export.filename(recipient.id, utcnow())
+    return StreamingResponse(export.stream_export(request), media_type="application/zip",
+                             headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                      "Cache-Control": "no-store"})
