@@ -7,9 +7,9 @@ from collections import deque
 from typing import Any
 
 import pytest
-from web.conftest import sign_in
-
 from browser.tabs import DEMO_DAY, ROLES_EMAIL
+
+from web.conftest import sign_in
 
 LINK = re.compile(r'href="([^"#]*)')  # links; forms that post are not pages
 DOWNLOADS = (".pdf", ".xlsx", ".zip", ".html")
