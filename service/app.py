@@ -202,7 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.hsts = settings.env == "production"
     app.state.public_docs = settings.docs_are_public
     app.trusted_proxies = settings.trusted_proxy_networks
-    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(RequestLogMiddleware, observe=metrics.request_observer(settings))
     metrics.install(app, settings)  # GET /metrics, only when DPAUDIT_METRICS_TOKEN is set
     app.add_exception_handler(DpauditError, _dpaudit_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -21,6 +21,7 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -186,11 +187,17 @@ def configure_logging(level: str = "INFO") -> None:
     logging.captureWarnings(True)
 
 
+# told of each request as it ends: method, route template (None when no route matched),
+# status and seconds; the metrics use it, so a request is timed and its status read once
+RequestObserver = Callable[[str, str | None, int, float], None]
+
+
 class RequestLogMiddleware:
     """Gives each request an id (``X-Request-ID``) and logs one line when it ends."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, observe: RequestObserver | None = None) -> None:
         self.app = app
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -211,14 +218,17 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
             principal = scope.get("state", {}).get("principal")
-            route = scope.get("route")
+            route = getattr(scope.get("route"), "path", None)
+            if self.observe is not None:
+                self.observe(scope["method"], route, status, seconds)
             logger.info("request", extra={"fields": {
                 "request_id": request_id,
                 "method": scope["method"],
-                "route": getattr(route, "path", None),
+                "route": route,
                 "status": status,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "ms": round(seconds * 1000, 1),
                 "user_id": getattr(principal, "user_id", None),
                 "council_id": getattr(principal, "council_id", None),
             }})

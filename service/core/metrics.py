@@ -18,7 +18,6 @@ from __future__ import annotations
 import atexit
 import hmac
 import os
-import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
@@ -35,11 +34,11 @@ from prometheus_client import (
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import Pool, QueuePool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.core.config import Settings
 from service.core.db import get_engine
 from service.core.errors import Unauthorized
+from service.core.logs import RequestObserver
 from service.models import Audit, Flag, Upload
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
@@ -76,7 +75,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     if not settings.metrics_token:
         return
     _listen_once()
-    app.add_middleware(RequestMetricsMiddleware)
     app.include_router(_router(settings.metrics_token))
 
 
@@ -105,33 +103,15 @@ def _registry() -> CollectorRegistry:
     return registry
 
 
-class RequestMetricsMiddleware:
-    """Counts and times each HTTP request under its route template once the answer is sent."""
+def request_observer(settings: Settings) -> RequestObserver | None:
+    """What the request-log middleware calls as each request ends, when metrics are on."""
+    return _observe_request if settings.metrics_token else None
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            route = getattr(scope.get("route"), "path", None) or UNMATCHED
-            method = scope["method"]
-            REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(time.perf_counter() - started)
-            _sample_pool()
+def _observe_request(method: str, route: str | None, status: int, seconds: float) -> None:
+    """Count and time a request under its route template (the pool is read at scrape time)."""
+    REQUESTS.labels(method, route or UNMATCHED, str(status)).inc()
+    LATENCY.labels(method, route or UNMATCHED).observe(seconds)
 
 
 def _sample_pool() -> None:
