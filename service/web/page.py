@@ -14,7 +14,6 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.core.config import get_settings
 from service.core.deps import Ctx, SessionDep
 from service.core.principal import STAFF, Principal
 from service.models import Council, User
@@ -72,8 +71,8 @@ class Page:
 
 def cookie_settings(request: Request) -> dict[str, object]:
     """HttpOnly and SameSite=Lax always; Secure in production (the app's own settings)."""
-    secure = getattr(request.app.state, "secure_cookies", get_settings().env == "production")
-    return {"httponly": True, "samesite": "lax", "path": "/", "secure": secure}
+    return {"httponly": True, "samesite": "lax", "path": "/",
+            "secure": request.app.state.secure_cookies}
 
 
 def signed_in_page(request: Request, db: SessionDep) -> Page:

@@ -7,6 +7,7 @@ and its two start-up snippets, which run by the page's nonce, never by 'unsafe-i
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,9 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+
+from service.audits.money import gbp
+from service.audits.words import day_words
 
 HERE = Path(__file__).parent
 GOVUK_FRONTEND_VERSION = (HERE / "static" / "govuk" / "VERSION.txt").read_text().strip()
@@ -28,19 +32,15 @@ env = jinja2.Environment(
 
 
 def pounds(value: Decimal | str | int | None) -> str:
-    """£1,234.56 (and -£12.00) for people; a blank stays blank."""
+    """£1,234.56 (and -£12.00), as letters write money; a blank stays blank."""
     if value is None or value == "":
         return ""
-    amount = Decimal(str(value))
-    sign = "-" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"
+    return gbp(Decimal(str(value)))
 
 
-def long_date(value: Any) -> str:
-    """3 December 2026."""
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
+def long_date(value: date | None) -> str:
+    """3 December 2026, as letters write days; a blank stays blank."""
+    return day_words(value) if value is not None else ""
 
 
 env.filters["pounds"] = pounds

@@ -126,7 +126,7 @@ def test_a_holder_trying_an_officer_page_gets_not_found(browser_client: Any, web
         assert "Page not found" in response.text and "application/problem" not in response.headers["content-type"]
 
 
-def test_providers_and_people_without_a_password_cannot_sign_in(browser_client: Any,
+def test_people_without_a_password_cannot_sign_in(browser_client: Any,
                                                                  web_council: Council) -> None:
     from service.core.db import session_scope
     from service.models import User
@@ -182,7 +182,9 @@ def test_a_reset_link_never_says_whether_an_account_exists(browser_client: Any, 
         known = browser_client.post("/password-reset", data={
             "email": officer.email, "csrf_token": hidden_token(form.text)})
     assert unknown.status_code == known.status_code == 200
-    assert unknown.text.replace("nobody-", "") == known.text or "Check your email" in unknown.text
+    same = re.compile(r'nonce(?:=|-)"?[A-Za-z0-9_-]+')  # each page has its own script nonce
+    assert same.sub("", unknown.text) == same.sub("", known.text)
+    assert "Check your email" in known.text
     link = _link_from_log(caplog)
     path = "/" + link.split("/", 3)[3]
     page = browser_client.get(path)
