@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from service.audits.money import gbp
 from service.audits.words import day_words
@@ -90,3 +90,22 @@ def render(request: Request, template: str, status_code: int = 200,
         **context,
     )
     return HTMLResponse(html, status_code=status_code, headers={**page_headers(nonce), **(headers or {})})
+
+
+# a letter as a web page is the letter's own document: its styles inline, and no script at all
+LETTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+              "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
+def letter_page(html: bytes | str) -> Response:
+    """The letter as a web page, the same bytes as the API's, under the letter's own policy."""
+    return Response(html, media_type="text/html",
+                    headers={"Content-Security-Policy": LETTER_CSP, "Cache-Control": "no-store",
+                             "X-Frame-Options": "DENY"})
+
+
+def download(data: bytes, media_type: str, filename: str) -> Response:
+    """A file the browser saves (a PDF letter, a workbook), never kept in a cache."""
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})

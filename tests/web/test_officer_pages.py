@@ -154,6 +154,8 @@ def test_an_officer_decides_the_flag_agrees_a_recovery_and_closes(browser_client
     letter = browser_client.get(f"{base}/letter.html")
     api_letter = browser_client.get(f"/v1/audits/{case.audit_id}/letter.html", headers=case.council.auth())
     assert letter.status_code == 200 and letter.text == api_letter.text
+    # the letter runs no script, whoever opens it
+    assert letter.headers["content-security-policy"].startswith("default-src 'none'")
 
 
 def test_a_flag_carried_to_the_next_audit_needs_a_reason(browser_client: Any, case: Case) -> None:

@@ -23,14 +23,11 @@ from service.web.holder import asks as asking
 from service.web.holder import uploads
 from service.web.holder.figures import account_name, accounts_of
 from service.web.page import FormPage, HolderPage, Page, PageNotFound
-from service.web.render import render
+from service.web.render import download, letter_page, render
 
 router = APIRouter(include_in_schema=False)
 
 FormText = Annotated[str, Form()]
-# the letter is a whole page with its own styles inline, and no script at all
-LETTER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-              "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
 def _id(text: str) -> int:
@@ -158,17 +155,13 @@ def letters(page: HolderPage, recipient_id: str) -> Response:
 @router.get("/for/{recipient_id}/letters/{audit_id}.html")
 def letter_html(page: HolderPage, recipient_id: str, audit_id: str) -> Response:
     audit = _audit(page, person(page, recipient_id), audit_id)
-    return Response(reports.render_letter_html(build_report(audit)), media_type="text/html",
-                    headers={"Content-Security-Policy": LETTER_CSP, "Cache-Control": "no-store",
-                             "X-Frame-Options": "DENY"})
+    return letter_page(reports.render_letter_html(build_report(audit)))
 
 
 @router.get("/for/{recipient_id}/letters/{audit_id}.pdf")
 def letter_pdf_download(page: HolderPage, recipient_id: str, audit_id: str) -> Response:
     audit = _audit(page, person(page, recipient_id), audit_id)
-    return Response(letter_pdf(audit), media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="letter-{audit.id}.pdf"',
-                             "Cache-Control": "no-store"})
+    return download(letter_pdf(audit), "application/pdf", f"letter-{audit.id}.pdf")
 
 
 @router.get("/for/{recipient_id}/export.zip")

@@ -27,7 +27,7 @@ from service.review.schemas import DecisionIn as FlagDecisionIn
 from service.web.officer.queue import ACTION_WORDS, TIER_COLOURS
 from service.web.officer.words import flag_rows, missing_words, page_id, problem_words
 from service.web.page import FormPage, Page, PageNotFound, StaffPage
-from service.web.render import render
+from service.web.render import download, letter_page, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -228,27 +228,20 @@ def _titles(page: Page, audit: Audit) -> list[tuple[Flag, str]]:
 
 # --- downloads: the same files as the API's ------------------------------------------------
 
-def _file(data: bytes, media_type: str, filename: str) -> Response:
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
-
-
 @router.get("/audits/{audit_id}/workbook.xlsx")
 def workbook(page: StaffPage, audit_id: str) -> Response:
     audit = staff_audit(page, audit_id)
-    return _file(reports.render_workbook(build_report(audit)), XLSX, f"audit-{audit.id}.xlsx")
+    return download(reports.render_workbook(build_report(audit)), XLSX, f"audit-{audit.id}.xlsx")
 
 
 @router.get("/audits/{audit_id}/letter.pdf")
 def letter_as_pdf(page: StaffPage, audit_id: str) -> Response:
     audit = staff_audit(page, audit_id)
-    return _file(letter_pdf(audit), "application/pdf", f"audit-{audit.id}-letter.pdf")
+    return download(letter_pdf(audit), "application/pdf", f"audit-{audit.id}-letter.pdf")
 
 
 @router.get("/audits/{audit_id}/letter.html")
 def letter_as_html(page: StaffPage, audit_id: str) -> Response:
     audit = staff_audit(page, audit_id)
-    return Response(reports.render_letter_html(build_report(audit)), media_type="text/html",
-                    headers={"Cache-Control": "no-store"})
+    return letter_page(reports.render_letter_html(build_report(audit)))
 
