@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.core.deps import Ctx, SessionDep
@@ -53,11 +52,7 @@ class Page:
     user: User
     council: Council
     signed_in: auth.SignedIn
-
-    @property
-    def principal(self) -> Principal:
-        return Principal(self.user.id, self.user.council_id, self.user.role,
-                         self.user.provider_id, None)
+    principal: Principal  # the same kind of caller the API's services act for
 
     @property
     def ctx(self) -> Ctx:
@@ -79,13 +74,13 @@ def signed_in_page(request: Request, db: SessionDep) -> Page:
     found = auth.find_session(db, request.cookies.get(SESSION_COOKIE))
     if found is None:
         raise SignInNeeded()
-    council = db.scalar(select(Council).where(Council.id == found.user.council_id))
+    user = found.user
+    council = db.get(Council, user.council_id)
     assert council is not None
-    request.state.principal = Principal(found.user.id, found.user.council_id, found.user.role,
-                                        found.user.provider_id, None)  # for the request log
-    request.state.viewer = Viewer(found.user.id, found.user.name, found.user.role,
-                                  found.row.csrf_token, council.name)
-    return Page(request, db, found.user, council, found)
+    principal = Principal(user.id, user.council_id, user.role, user.provider_id, None)
+    request.state.principal = principal  # the request log names the user from it
+    request.state.viewer = Viewer(user.id, user.name, user.role, found.row.csrf_token, council.name)
+    return Page(request, db, user, council, found, principal)
 
 
 PageDep = Annotated[Page, Depends(signed_in_page)]
