@@ -5,7 +5,7 @@
 The PDF writer imports WeasyPrint only when called, so importing this package stays fast.
 """
 
-from reports.letter import render_letter_html, render_letter_pdf
+from reports.letter import render_letter_html, render_letter_pdf, render_letter_pdfs
 from reports.model import (
     ArithmeticStep,
     AuditReport,
@@ -71,5 +71,6 @@ __all__ = [
     "render_council_summary",
     "render_letter_html",
     "render_letter_pdf",
+    "render_letter_pdfs",
     "render_workbook",
 ]

@@ -7,6 +7,7 @@ no audit words ("surplus", "recovery", "reconciliation").
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -147,3 +148,14 @@ def render_letter_pdf(report: AuditReport) -> bytes:
     if pdf is None:  # only when a target is given, which we never do
         raise RuntimeError("WeasyPrint returned no PDF")
     return bytes(pdf)
+
+
+def render_letter_pdfs(reports: Iterable[AuditReport], processes: int = 1) -> Iterator[bytes]:
+    """Each report's letter as a PDF, in the order given: what a council's bulk run posts.
+
+    For now every letter is rendered in this process, one after another; ``processes`` is
+    the number of processes a bulk run may use.
+    """
+    del processes
+    for report in reports:
+        yield render_letter_pdf(report)
