@@ -7,8 +7,13 @@ no audit words ("surplus", "recovery", "reconciliation").
 
 from __future__ import annotations
 
+import threading
+import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -130,32 +135,101 @@ def letter_context(report: AuditReport) -> dict[str, Any]:
     }
 
 
-def render_letter_html(report: AuditReport) -> str:
-    """The letter as a whole HTML page (``lang="en-GB"``, a title, styles inline)."""
-    return environment().get_template(LETTER_TEMPLATE).render(letter_context(report))
+def render_letter_html(report: AuditReport, *, inline_style: bool = True) -> str:
+    """The letter as a whole HTML page (``lang="en-GB"``, a title, styles inline).
+
+    ``inline_style=False`` leaves the stylesheet out, for the PDF writer, which is given the
+    same stylesheet already parsed.
+    """
+    context = {**letter_context(report), "inline_style": inline_style}
+    return environment().get_template(LETTER_TEMPLATE).render(context)
+
+
+class _Renderer:
+    """What one thread keeps from letter to letter: WeasyPrint's font configuration (fonts
+    found and loaded once, not per letter) and the letter's stylesheet, parsed once.
+
+    Pango's font map is not shared between threads, so each thread has its own."""
+
+    def __init__(self) -> None:
+        with warnings.catch_warnings():
+            # WeasyPrint warns on import when the optional HarfBuzz-Subset library is absent;
+            # the PDF is the same without it.
+            warnings.filterwarnings("ignore", message=".*HarfBuzz-Subset.*", category=DeprecationWarning)
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
+
+        self.weasyprint = weasyprint
+        self.fonts = FontConfiguration()
+        css = files("reports").joinpath("templates", "letter.css").read_text(encoding="utf-8")
+        self.stylesheet = weasyprint.CSS(string=css, font_config=self.fonts)
+
+    def pdf(self, html: str) -> bytes:
+        document = self.weasyprint.HTML(string=html)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, stylesheets=[self.stylesheet],
+                                 font_config=self.fonts)
+        if pdf is None:  # only when a target is given, which we never do
+            raise RuntimeError("WeasyPrint returned no PDF")
+        return bytes(pdf)
+
+
+_local = threading.local()
+
+
+def _renderer() -> _Renderer:
+    renderer: _Renderer | None = getattr(_local, "renderer", None)
+    if renderer is None:
+        renderer = _local.renderer = _Renderer()
+    return renderer
 
 
 def render_letter_pdf(report: AuditReport) -> bytes:
     """The same letter as a tagged PDF (PDF/UA-1), A4.
 
     WeasyPrint is imported here, not at the top: it takes about a second to import and
-    most callers of this package only want a workbook or the HTML.
+    most callers of this package only want a workbook or the HTML. The first letter in a
+    thread also finds and loads the fonts; the letters after it reuse them.
     """
-    import weasyprint
+    return _pdf_from_html(render_letter_html(report, inline_style=False))
 
-    document = weasyprint.HTML(string=render_letter_html(report))
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
-    if pdf is None:  # only when a target is given, which we never do
-        raise RuntimeError("WeasyPrint returned no PDF")
-    return bytes(pdf)
+
+def _pdf_from_html(html: str) -> bytes:
+    return _renderer().pdf(html)
+
+
+def _warm_up() -> None:
+    """A pool worker loads WeasyPrint and the fonts once, before its first letter."""
+    _renderer().pdf("<!DOCTYPE html><html lang=\"en-GB\"><title>-</title><p>£0.00</p></html>")
+
+
+# Letters in flight per worker in a bulk run: enough to keep every worker busy while the
+# caller takes the finished ones, few enough that memory stays flat however many letters.
+IN_FLIGHT_PER_PROCESS = 2
 
 
 def render_letter_pdfs(reports: Iterable[AuditReport], processes: int = 1) -> Iterator[bytes]:
     """Each report's letter as a PDF, in the order given: what a council's bulk run posts.
 
-    For now every letter is rendered in this process, one after another; ``processes`` is
-    the number of processes a bulk run may use.
+    With ``processes`` above 1 the letters are rendered by that many worker processes, each
+    warmed up once. Reports are read and PDFs handed back as the run goes, with at most a
+    few letters per worker in flight, so 1,000 letters take no more memory than ten.
     """
-    del processes
-    for report in reports:
-        yield render_letter_pdf(report)
+    if processes <= 1:
+        for report in reports:
+            yield render_letter_pdf(report)
+        return
+    import multiprocessing
+
+    # spawn, not fork: the caller may be a threaded server or job worker
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm_up)
+    try:
+        pending: deque[Future[bytes]] = deque()
+        for report in reports:
+            pending.append(pool.submit(_pdf_from_html, render_letter_html(report, inline_style=False)))
+            if len(pending) >= processes * IN_FLIGHT_PER_PROCESS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -14,7 +14,7 @@ import pytest
 from reports_fixtures import full_report, light_report, standard_report
 from reports_readability import flesch_kincaid_grade, sentences, syllables, visible_blocks, words
 
-from reports.letter import render_letter_html, render_letter_pdf
+from reports.letter import render_letter_html, render_letter_pdf, render_letter_pdfs
 
 GOLDEN = Path(__file__).parent / "golden" / "standard_letter.html"
 # Set to regenerate the golden file on purpose, then read the diff before committing it.
@@ -210,3 +210,31 @@ def test_an_overdrawn_account_and_a_single_week_read_naturally():
     assert "On 30 June 2025, your account was overdrawn by £12.00." in text
     assert "That is 1 week of care money." in text
     assert "minus" not in text
+
+
+def test_bulk_letters_in_two_processes_match_one_process_letter_for_letter(pdf_reader):
+    letters = [dataclasses.replace(build(), audit_reference=f"LETTER-{number}")
+               for number, build in enumerate((light_report, standard_report, full_report) * 2)]
+    taken = []
+
+    def reports_as_read():
+        for report in letters:
+            taken.append(report)
+            yield report
+
+    serial = list(render_letter_pdfs(letters, processes=1))
+    pooled = render_letter_pdfs(reports_as_read(), processes=2)
+    first = next(pooled)
+    # the run reads reports as it goes: a few in flight per process, not all of them at once
+    assert len(taken) < len(letters)
+    pooled_letters = [first, *pooled]
+    assert len(taken) == len(pooled_letters) == len(serial) == 6
+
+    def read(pdf):
+        reader = pdf_reader(pdf)
+        return len(reader.pages), pdf_text(reader)
+
+    assert [read(pdf) for pdf in pooled_letters] == [read(pdf) for pdf in serial]
+    # in the order given: each letter carries its own reference
+    assert [re.findall(r"LETTER-\d", read(pdf)[1])[0] for pdf in pooled_letters] == [
+        f"LETTER-{number}" for number in range(6)]
