@@ -7,21 +7,20 @@ uses, as the council's system administrator."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from service.cli.common import fail, find_account, find_recipient, parse_day
+from service.core.context import Ctx, system_ctx
 from service.core.db import session_scope
-from service.core.deps import Ctx
 from service.core.errors import DpauditError, Unprocessable
-from service.ingest.people_schemas import PayrollResult, PayrollRunIn, TimesheetResult
 from service.ingest.statements import Declared, import_statement
 from service.ingest.uploads import clean_filename
 from service.models import Account, Recipient
-from service.onboarding.service import system_ctx
+
+if TYPE_CHECKING:  # timesheets and payroll runs load their schemas when they are imported
+    from service.ingest.people_schemas import PayrollResult, TimesheetResult
 
 KINDS = ("statement", "timesheet", "payroll")
 
@@ -80,6 +79,9 @@ def import_path(path: Path, account_ref: str, council_code: str | None, dry_run:
     if not files:
         fail(f"{path}: no files to import")
     account_id, council_id = _account_ids(account_ref, council_code)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     failures, totals = 0, {"new": 0, "duplicate": 0, "possible_duplicate": 0}
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -182,7 +184,10 @@ def import_person_files(path: Path, kind: str, recipient_ref: str, council_code:
 def _import_payroll(ctx: Ctx, recipient: Recipient, data: bytes, name: str | None,
                     dry_run: bool) -> PayrollResult:
     """A payroll run as the provider's CSV, or as the JSON body the API takes (a .json file)."""
+    from pydantic import ValidationError
+
     from service.ingest import payroll
+    from service.ingest.people_schemas import PayrollRunIn
 
     if name and name.lower().endswith(".json"):
         try:

@@ -7,7 +7,6 @@ The session is committed once, when the endpoint returns and before the response
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.core.config import get_settings
+from service.core.context import Ctx as Ctx  # where it lives, kept importable from here
 from service.core.db import session_scope
 from service.core.errors import Unauthorized
 from service.core.principal import Principal
@@ -70,15 +70,6 @@ def authenticate(request: Request, session: SessionDep) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
-
-
-@dataclass(frozen=True, slots=True)
-class Ctx:
-    """Everything a service needs to act for the caller and record what it did."""
-
-    session: Session
-    principal: Principal
-    request_id: str | None
 
 
 def get_ctx(request: Request, session: SessionDep, principal: PrincipalDep) -> Ctx:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, tuple_
 import importers
 from importers import ImportFailure
 from importers.records import PayrollLine as ParsedPayrollLine
-from service.core.deps import Ctx
+from service.core.context import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.events import record
 from service.core.schemas import EARLIEST, LATEST

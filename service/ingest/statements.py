@@ -31,7 +31,7 @@ from importers import ImportFailure, Limits, parse_statement
 from importers.records import ParsedStatement, StatementLine
 from service import rules
 from service.audits import balances
-from service.core.deps import Ctx
+from service.core.context import Ctx
 from service.core.errors import Unprocessable, field_error
 from service.core.events import record
 from service.core.schemas import EARLIEST, LATEST

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from importers import Limits
 from service.core.config import get_settings
-from service.core.deps import Ctx
+from service.core.context import Ctx
 from service.core.errors import Conflict, field_error
 from service.core.events import record, snapshot
 from service.core.types import utcnow

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from service.accounts import service as accounts
 from service.accounts.schemas import AccountIn, PaymentScheduleIn
 from service.core.config import get_settings
-from service.core.deps import Ctx
+from service.core.context import Ctx
+from service.core.context import system_ctx as system_ctx  # it lived here; callers still find it
 from service.core.errors import Unprocessable, field_error
-from service.core.principal import Principal
 from service.models import (
     Account,
     Council,
@@ -38,11 +38,6 @@ from service.people.schemas import (
 )
 from service.plans import service as plans
 from service.plans.schemas import PlanIn
-
-
-def system_ctx(session: Session, council_id: int) -> Ctx:
-    """Acting as the council's system administrator (events record no user)."""
-    return Ctx(session, Principal(0, council_id, "admin", None, None), None)
 
 
 def council_defaults() -> dict[str, int]:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, bindparam, func, select, update
 
 from service import rules
-from service.core.deps import Ctx
+from service.core.context import Ctx
 from service.core.events import record, snapshot
 from service.core.types import utcnow
 from service.models import (
