@@ -31,8 +31,9 @@ ACCOUNT = "bench-startup-acct"
 
 
 def dpaudit_command() -> list[str]:
-    script = Path(sys.executable).with_name("dpaudit")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli.main"]
+    """`dpaudit` as the installed script runs it, from the source tree this file is in (run
+    from the folder holding the tree, ``-m`` finds that tree before any installed copy)."""
+    return [sys.executable, "-m", "service.cli.main"]
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -104,7 +105,7 @@ def main() -> None:
                 cpus[name].append(cpu)
     bare_wall = statistics.median(walls["bare python -c pass"])
     bare_cpu = statistics.median(cpus["bare python -c pass"])
-    print(f"start-up, median of {args.reps} turns ({' '.join(dpaudit)})")
+    print(f"start-up, median of {args.reps} turns (the tree in {ROOT})")
     for name in cases:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
         print(f"  {name:28s} wall {wall:6.3f} s ({wall - bare_wall:+.3f} s over bare)   "

@@ -7,10 +7,11 @@ no audit words ("surplus", "recovery", "reconciliation").
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache
 from importlib.resources import files
@@ -198,8 +199,11 @@ def _pdf_from_html(html: str) -> bytes:
 
 
 def _warm_up() -> None:
-    """A pool worker loads WeasyPrint and the fonts once, before its first letter."""
-    _renderer().pdf("<!DOCTYPE html><html lang=\"en-GB\"><title>-</title><p>£0.00</p></html>")
+    """A pool worker loads WeasyPrint and the fonts once, before its first letter. If they
+    cannot load, the worker lives on and each letter raises the error that says why (a
+    failed warm-up would only break the pool, and hide the reason)."""
+    with contextlib.suppress(Exception):  # the letter itself raises it again, with its reason
+        _renderer().pdf("<!DOCTYPE html><html lang=\"en-GB\"><title>-</title><p>£0.00</p></html>")
 
 
 # Letters in flight per worker in a bulk run: enough to keep every worker busy while the
@@ -214,6 +218,8 @@ def render_letter_pdfs(reports: Iterable[AuditReport], processes: int = 1) -> It
     warmed up once. Reports are read and PDFs handed back as the run goes, with at most a
     few letters per worker in flight, so 1,000 letters take no more memory than ten.
     """
+    if isinstance(reports, Sized):
+        processes = min(processes, len(reports))  # no workers started for nothing
     if processes <= 1:
         for report in reports:
             yield render_letter_pdf(report)
