@@ -8,8 +8,6 @@ import re
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from importers import Limits
@@ -37,9 +35,14 @@ def upload_limits() -> Limits:
 
 
 def dialect_insert(session: Session, table: Any) -> Any:
-    """INSERT for this database, so callers can add ON CONFLICT DO NOTHING on either."""
+    """INSERT for this database, so callers can add ON CONFLICT DO NOTHING on either. Each
+    dialect's is imported when used: a command on SQLite need not load PostgreSQL's."""
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
         return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
     return sqlite_insert(table)
 
 
