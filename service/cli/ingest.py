@@ -6,8 +6,12 @@ uses, as the council's system administrator."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -79,25 +83,41 @@ def import_path(path: Path, account_ref: str, council_code: str | None, dry_run:
     if not files:
         fail(f"{path}: no files to import")
     account_id, council_id = _account_ids(account_ref, council_code)
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     failures, totals = 0, {"new": 0, "duplicate": 0, "possible_duplicate": 0}
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task("importing", total=len(files))
+    with _progress(len(files)) as (progress, task):
         for file in files:
-            progress.update(task, description=f"importing {file.name}")
+            if progress is not None:
+                progress.update(task, description=f"importing {file.name}")
             failed = _import_one(file, account_id, council_id, dry_run, totals, declared)
             failures += failed
-            progress.advance(task)
+            if progress is not None:
+                progress.advance(task)
     verb = "would add" if dry_run else "added"
     typer.echo(f"{len(files) - failures} of {len(files)} files read; {verb} {totals['new']} transactions, "
                f"{totals['duplicate']} already held, {totals['possible_duplicate']} possible duplicates "
                "to review.")
     if failures:
         raise typer.Exit(2)
+
+
+# What makes rich draw on a stream that is not a terminal (its own settings).
+_FORCED_TERMINAL = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[tuple[Any, Any]]:
+    """The bar on standard error while files are imported, when there is a terminal to draw it
+    on. Rich is loaded only then: a script importing files one by one does not pay for it,
+    and would have seen only a blank line."""
+    if not sys.stderr.isatty() and not any(os.environ.get(name) for name in _FORCED_TERMINAL):
+        yield None, None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        yield progress, progress.add_task("importing", total=total)
 
 
 def _import_one(file: Path, account_id: int, council_id: int, dry_run: bool, totals: dict[str, int],
