@@ -78,7 +78,8 @@ def saved_audit() -> Callable[[Callable[[Any], object]], object]:
 
 def pdf_as_it_was(reuse_fonts: bool, reuse_css: bool, flow_root: bool) -> Callable[[Any], bytes]:
     """render_letter_pdf with some of the steps taken back, to time what each one bought."""
-    renderer = letter._renderer()
+    with letter._renderer() as renderer:  # its fonts are used below by one thread, this one
+        pass
     weasyprint = renderer.weasyprint
     css = renderer.stylesheet
     if not flow_root:

@@ -147,10 +147,8 @@ def render_letter_html(report: AuditReport, *, inline_style: bool = True) -> str
 
 
 class _Renderer:
-    """What one thread keeps from letter to letter: WeasyPrint's font configuration (fonts
-    found and loaded once, not per letter) and the letter's stylesheet, parsed once.
-
-    Pango's font map is not shared between threads, so each thread has its own."""
+    """What is kept from letter to letter: WeasyPrint's font configuration (fonts found and
+    loaded once, not per letter) and the letter's stylesheet, parsed once."""
 
     def __init__(self) -> None:
         with warnings.catch_warnings():
@@ -174,14 +172,24 @@ class _Renderer:
         return bytes(pdf)
 
 
-_local = threading.local()
+# Renderers not in use. Pango's font map must not be used by two threads at once, so each
+# letter takes one to itself: there are as many as letters were ever rendered at the same
+# time, each reused by the letters after it, whichever thread renders them.
+_idle: list[_Renderer] = []
+_idle_lock = threading.Lock()
 
 
-def _renderer() -> _Renderer:
-    renderer: _Renderer | None = getattr(_local, "renderer", None)
+@contextlib.contextmanager
+def _renderer() -> Iterator[_Renderer]:
+    with _idle_lock:
+        renderer = _idle.pop() if _idle else None
     if renderer is None:
-        renderer = _local.renderer = _Renderer()
-    return renderer
+        renderer = _Renderer()
+    try:
+        yield renderer
+    finally:
+        with _idle_lock:
+            _idle.append(renderer)
 
 
 def render_letter_pdf(report: AuditReport) -> bytes:
@@ -189,13 +197,14 @@ def render_letter_pdf(report: AuditReport) -> bytes:
 
     WeasyPrint is imported here, not at the top: it takes about a second to import and
     most callers of this package only want a workbook or the HTML. The first letter in a
-    thread also finds and loads the fonts; the letters after it reuse them.
+    process also finds and loads the fonts; the letters after it reuse them.
     """
     return _pdf_from_html(render_letter_html(report, inline_style=False))
 
 
 def _pdf_from_html(html: str) -> bytes:
-    return _renderer().pdf(html)
+    with _renderer() as renderer:
+        return renderer.pdf(html)
 
 
 def _warm_up() -> None:
@@ -203,12 +212,12 @@ def _warm_up() -> None:
     cannot load, the worker lives on and each letter raises the error that says why (a
     failed warm-up would only break the pool, and hide the reason)."""
     with contextlib.suppress(Exception):  # the letter itself raises it again, with its reason
-        _renderer().pdf("<!DOCTYPE html><html lang=\"en-GB\"><title>-</title><p>£0.00</p></html>")
+        _pdf_from_html("<!DOCTYPE html><html lang=\"en-GB\"><title>-</title><p>£0.00</p></html>")
 
 
 # Letters in flight per worker in a bulk run: enough to keep every worker busy while the
 # caller takes the finished ones, few enough that memory stays flat however many letters.
-IN_FLIGHT_PER_PROCESS = 2
+IN_FLIGHT_PER_PROCESS = 4
 
 
 def render_letter_pdfs(reports: Iterable[AuditReport], processes: int = 1) -> Iterator[bytes]:

@@ -14,7 +14,7 @@ import pytest
 from reports_fixtures import full_report, light_report, standard_report
 from reports_readability import flesch_kincaid_grade, sentences, syllables, visible_blocks, words
 
-from reports.letter import render_letter_html, render_letter_pdf, render_letter_pdfs
+from reports.letter import IN_FLIGHT_PER_PROCESS, render_letter_html, render_letter_pdf, render_letter_pdfs
 
 GOLDEN = Path(__file__).parent / "golden" / "standard_letter.html"
 # Set to regenerate the golden file on purpose, then read the diff before committing it.
@@ -213,8 +213,11 @@ def test_an_overdrawn_account_and_a_single_week_read_naturally():
 
 
 def test_bulk_letters_in_two_processes_match_one_process_letter_for_letter(pdf_reader):
-    letters = [dataclasses.replace(build(), audit_reference=f"LETTER-{number}")
-               for number, build in enumerate((light_report, standard_report, full_report) * 2)]
+    # two letters more than a bulk run of two processes keeps in flight
+    count = 2 * IN_FLIGHT_PER_PROCESS + 2
+    kinds = (light_report, standard_report, full_report)
+    letters = [dataclasses.replace(kinds[number % 3](), audit_reference=f"LETTER-{number}")
+               for number in range(count)]
     taken = []
 
     def reports_as_read():
@@ -228,7 +231,7 @@ def test_bulk_letters_in_two_processes_match_one_process_letter_for_letter(pdf_r
     # the run reads reports as it goes: a few in flight per process, not all of them at once
     assert len(taken) < len(letters)
     pooled_letters = [first, *pooled]
-    assert len(taken) == len(pooled_letters) == len(serial) == 6
+    assert len(taken) == len(pooled_letters) == len(serial) == count
 
     def read(pdf):
         reader = pdf_reader(pdf)
@@ -236,5 +239,18 @@ def test_bulk_letters_in_two_processes_match_one_process_letter_for_letter(pdf_r
 
     assert [read(pdf) for pdf in pooled_letters] == [read(pdf) for pdf in serial]
     # in the order given: each letter carries its own reference
-    assert [re.findall(r"LETTER-\d", read(pdf)[1])[0] for pdf in pooled_letters] == [
-        f"LETTER-{number}" for number in range(6)]
+    assert [re.findall(r"LETTER-\d+", read(pdf)[1])[0] for pdf in pooled_letters] == [
+        f"LETTER-{number}" for number in range(count)]
+
+
+def test_letters_rendered_by_two_threads_at_once_are_whole(pdf_reader):
+    from concurrent.futures import ThreadPoolExecutor
+
+    letters = [dataclasses.replace(build(), audit_reference=f"THREAD-{number}")
+               for number, build in enumerate((light_report, full_report) * 2)]
+    with ThreadPoolExecutor(2) as threads:
+        pdfs = list(threads.map(render_letter_pdf, letters))
+    texts = [pdf_text(pdf_reader(pdf)) for pdf in pdfs]
+    assert [re.findall(r"THREAD-\d", text)[0] for text in texts] == [f"THREAD-{n}" for n in range(4)]
+    assert texts[0].replace("THREAD-0", "") == texts[2].replace("THREAD-2", "")
+    assert texts[1].replace("THREAD-1", "") == texts[3].replace("THREAD-3", "")
