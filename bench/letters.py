@@ -12,7 +12,10 @@
    the header as its own block formatting context (what ``render_letter_pdf`` does now).
 2. Bulk. ``--letters`` letters (default 1,000) rendered one after another in this process,
    then by ``render_letter_pdfs`` with ``--processes`` workers (default 2); printed are both
-   times, the ratio, and this process's peak memory before and after.
+   times, the ratio, the CPU time each used (the workers' own, for the bulk run: whether they
+   had the cores to themselves shows in wall time against CPU time; where the kernel shares
+   the CPU between login sessions, extra workers gain only what other sessions leave idle),
+   and this process's peak memory before and after.
 Run: .venv/bin/python bench/letters.py [--reps 15] [--letters 1000] [--processes 2]
 """
 
@@ -144,6 +147,11 @@ def one_letter(reps: int) -> None:
         print(f"  {name:40s} {per['renderer: ' + name] / before:6.2f} of the PDF as it was")
 
 
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bulk(count: int, processes: int) -> None:
     base = test_letters()
     batch = [dataclasses.replace(base[i % len(base)], recipient_name=f"Person {i:04d}")
@@ -151,19 +159,25 @@ def bulk(count: int, processes: int) -> None:
     letter.render_letter_pdf(batch[0])  # this process's renderer is warm, as a pool worker's is
     gc.collect()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu_before = cpu_seconds(resource.RUSAGE_SELF)
     started = time.perf_counter()
     serial_bytes = sum(len(pdf) for pdf in reports.render_letter_pdfs(batch, 1))
     serial = time.perf_counter() - started
+    serial_cpu = cpu_seconds(resource.RUSAGE_SELF) - cpu_before
     rss_serial = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers_before = cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     pooled_bytes = sum(len(pdf) for pdf in reports.render_letter_pdfs(iter(batch), processes))
     pooled = time.perf_counter() - started
+    workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - workers_before
     rss_pooled = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"bulk, {count:,d} letters ({serial_bytes / count / 1024:.0f} KiB each)")
     print(f"  one after another, 1 process  {serial:8.1f} s  {serial / count * 1000:6.1f} ms a letter")
     print(f"  render_letter_pdfs, {processes} processes {pooled:8.1f} s  "
           f"{pooled / count * 1000:6.1f} ms a letter  (workers started and warmed inside the time)")
     print(f"  bulk/serial: {pooled / serial:.2f}x  (goal <= 0.6x)")
+    print(f"  CPU: one process {serial_cpu:.1f} s in {serial:.1f} s; workers {workers_cpu:.1f} s in "
+          f"{pooled:.1f} s ({workers_cpu / pooled:.2f} cores busy)")
     print(f"  this process's peak memory: {rss_before / 1024:.0f} MiB before, {rss_serial / 1024:.0f} MiB "
           f"after serial, {rss_pooled / 1024:.0f} MiB after bulk")
     assert abs(pooled_bytes - serial_bytes) < count * 64, "the two runs made different letters"
