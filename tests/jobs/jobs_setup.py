@@ -86,7 +86,7 @@ def small_council(client: Any, council: Council) -> SmallCouncil:
 
 
 def on_postgres() -> bool:
-    return os.environ.get("DPAUDIT_DATABASE_URL", "").startswith("postgresql")
+    return os.environ.get("DPAUDIT_TEST_DATABASE_URL", "").startswith("postgres")
 
 
 def drain() -> None:
