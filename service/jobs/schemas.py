@@ -44,7 +44,7 @@ class RetentionRunIn(In):
 
 class Progress(BaseModel):
     done: int = Field(description="People (audit run) or letters (letter run) done so far.")
-    total: int | None = Field(description="How many there are in all; null until it is known.")
+    total: int | None = Field(default=None, description="How many there are in all; null until it is known.")
 
 
 class JobOut(BaseModel):
@@ -61,11 +61,11 @@ class JobOut(BaseModel):
     status: JobStatus
     progress: Progress
     attempts: int = Field(description="The most tries any piece of the job has needed (0 before it starts).")
-    error: str | None = Field(description="Why it failed, when it failed.")
-    result: dict[str, Any] | None = Field(description=(
+    error: str | None = Field(default=None, description="Why it failed, when it failed.")
+    result: dict[str, Any] | None = Field(default=None, description=(
         "When it has succeeded. Audit run: people, audited, not_audited [{recipient_id, reason}]. "
         "Letter run: letters, zip_bytes, zip_sha256. Retention run: past_retention "
         "[{recipient_id, dp_end_date, erase_from}], erased."))
     created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
