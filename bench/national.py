@@ -392,6 +392,12 @@ def jobs_available() -> bool:
     return probe.returncode == 0
 
 
+def chunk_size(people: int) -> int:
+    """People per part of an audit run: the service's default (50), or fewer in a small
+    council so that two workers have parts to share (DPAUDIT_JOBS_CHUNK_SIZE wins if set)."""
+    return int(os.environ.get("DPAUDIT_JOBS_CHUNK_SIZE") or max(1, min(50, people // 8)))
+
+
 def audit_by_jobs(client: Any, token: str, council_id: int, workers: int, period: tuple[date, date]) -> float:
     """A council-wide audit run taken by ``workers`` `dpaudit worker` processes; its seconds
     from the job's start to its end (worker start-up is not counted)."""
@@ -443,8 +449,8 @@ def audit_people(url: str, council_id: int, people: list[int], period: tuple[dat
 
 
 def audit_by_processes(url: str, council_id: int, workers: int, period: tuple[date, date]) -> float:
-    """The stand-in when this build has no jobs: the council's people in chunks of 10, shared by
-    ``workers`` processes (started before the clock, as workers are)."""
+    """The stand-in when this build has no jobs: the council's people in the same parts, shared
+    by ``workers`` processes (started before the clock, as workers are)."""
     from sqlalchemy import select
 
     from service.core.db import session_scope
@@ -453,7 +459,8 @@ def audit_by_processes(url: str, council_id: int, workers: int, period: tuple[da
     with session_scope() as session:
         ids = list(session.scalars(select(Recipient.id).where(Recipient.council_id == council_id)
                                    .order_by(Recipient.id)))
-    chunks = [ids[k:k + 10] for k in range(0, len(ids), 10)]
+    size = chunk_size(len(ids))
+    chunks = [ids[k:k + size] for k in range(0, len(ids), size)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
         pool.starmap(audit_people, [(url, council_id, [], period)] * workers)  # warm the processes
@@ -745,8 +752,10 @@ def run(url: str, shape: Shape, args: argparse.Namespace) -> None:
     period = shape.audit_period
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         use_jobs = jobs_available()
-        how = "jobs: dpaudit worker processes" if use_jobs else (
-            "no `dpaudit worker` in this build: the same chunks audited by plain processes")
+        os.environ["DPAUDIT_JOBS_CHUNK_SIZE"] = str(chunk_size(shape.people))
+        part = f"parts of {chunk_size(shape.people)} people"
+        how = (f"jobs: dpaudit worker processes, {part}" if use_jobs
+               else f"no `dpaudit worker` in this build: the same {part} audited by plain processes")
         runs = []
         for index, workers in ((0, 1), (1, 2)):
             council_id = councils[index]
