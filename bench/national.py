@@ -384,8 +384,7 @@ def jobs_available() -> bool:
     """Whether this build has the jobs contract: the audit-run route and `dpaudit worker`."""
     from service.app import create_app
 
-    paths = {getattr(route, "path", "") for route in create_app().routes}
-    if "/v1/councils/{council_id}/audit-runs" not in paths:
+    if "/v1/councils/{council_id}/audit-runs" not in create_app().openapi()["paths"]:
         return False
     probe = subprocess.run([sys.executable, "-m", "service.cli.main", "worker", "--help"],
                            cwd=ROOT, capture_output=True, env=os.environ.copy())
@@ -398,9 +397,21 @@ def chunk_size(people: int) -> int:
     return int(os.environ.get("DPAUDIT_JOBS_CHUNK_SIZE") or max(1, min(50, people // 8)))
 
 
-def audit_by_jobs(client: Any, token: str, council_id: int, workers: int, period: tuple[date, date]) -> float:
-    """A council-wide audit run taken by ``workers`` `dpaudit worker` processes; its seconds
-    from the job's start to its end (worker start-up is not counted)."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def audit_by_jobs(client: Any, token: str, council_id: int, workers: int,
+                  period: tuple[date, date]) -> tuple[float, float]:
+    """A council-wide audit run taken by ``workers`` `dpaudit worker` processes: its seconds
+    from the job's start to its end (worker start-up is not counted), and the CPU seconds the
+    workers used meanwhile."""
     from datetime import datetime
 
     procs = [subprocess.Popen([sys.executable, "-m", "service.cli.main", "worker"], cwd=ROOT,
@@ -409,6 +420,7 @@ def audit_by_jobs(client: Any, token: str, council_id: int, workers: int, period
     try:
         time.sleep(3)  # let the workers start listening
         auth = {"Authorization": f"Bearer {token}"}
+        cpu = cpu_seconds([proc.pid for proc in procs])
         response = client.post(f"/v1/councils/{council_id}/audit-runs", headers=auth, json={
             "period_start": period[0].isoformat(), "period_end": period[1].isoformat(), "kind": "scheduled"})
         assert response.status_code in (200, 202), response.text
@@ -416,11 +428,12 @@ def audit_by_jobs(client: Any, token: str, council_id: int, workers: int, period
         while job["status"] in ("queued", "running"):
             time.sleep(0.5)
             job = client.get(f"/v1/jobs/{job['id']}", headers=auth).json()
+        cpu = cpu_seconds([proc.pid for proc in procs]) - cpu
         if job["status"] != "succeeded":
             raise SystemExit(f"audit run failed: {job.get('error')}")
         started, finished = (datetime.fromisoformat(job[k].replace("Z", "+00:00"))
                              for k in ("started_at", "finished_at"))
-        return (finished - started).total_seconds()
+        return (finished - started).total_seconds(), cpu
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -448,7 +461,8 @@ def audit_people(url: str, council_id: int, people: list[int], period: tuple[dat
     return len(people)
 
 
-def audit_by_processes(url: str, council_id: int, workers: int, period: tuple[date, date]) -> float:
+def audit_by_processes(url: str, council_id: int, workers: int,
+                       period: tuple[date, date]) -> tuple[float, float]:
     """The stand-in when this build has no jobs: the council's people in the same parts, shared
     by ``workers`` processes (started before the clock, as workers are)."""
     from sqlalchemy import select
@@ -464,9 +478,10 @@ def audit_by_processes(url: str, council_id: int, workers: int, period: tuple[da
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
         pool.starmap(audit_people, [(url, council_id, [], period)] * workers)  # warm the processes
-        began = time.perf_counter()
+        pids = [process.pid for process in pool._pool]  # type: ignore[attr-defined]
+        began, cpu = time.perf_counter(), cpu_seconds(pids)
         pool.starmap(audit_people, [(url, council_id, chunk, period) for chunk in chunks], chunksize=1)
-        return time.perf_counter() - began
+        return time.perf_counter() - began, cpu_seconds(pids) - cpu
 
 
 def council_lines(council_id: int, period: tuple[date, date]) -> tuple[int, int]:
@@ -759,14 +774,15 @@ def run(url: str, shape: Shape, args: argparse.Namespace) -> None:
         runs = []
         for index, workers in ((0, 1), (1, 2)):
             council_id = councils[index]
-            seconds = (audit_by_jobs(client, tokens[index], council_id, workers, period) if use_jobs
+            seconds, cpu = (audit_by_jobs(client, tokens[index], council_id, workers, period) if use_jobs
                        else audit_by_processes(url, council_id, workers, period))
             lines, people = council_lines(council_id, period)
             runs.append(Run(workers, seconds, people, lines, how))
             print(f"audit run: council {index}, {people:,} people, {lines:,} lines in "
                   f"{period[0]}..{period[1]}, "
                   f"{workers} worker(s): {seconds:.1f} s per council, {lines / seconds:,.0f} lines/s, "
-                  f"{seconds / people * 1000:.0f} ms/person")
+                  f"{seconds / people * 1000:.0f} ms/person; the workers used {cpu:.1f} CPU-s "
+                  f"({cpu / seconds:.2f} cores of the 2)")
         print(f"audit run: load average of this machine {os.getloadavg()[0]:.1f} (other work slows the runs)")
         print(f"audit run: 1 -> 2 workers scaling {runs[0].seconds / runs[1].seconds:.2f}x ({how})")
         print(f"queries at {total:,} lines (council 0: {runs[0].people:,} people, open audits):")
