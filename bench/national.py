@@ -484,6 +484,33 @@ def audit_by_processes(url: str, council_id: int, workers: int,
         return time.perf_counter() - began, cpu_seconds(pids) - cpu
 
 
+def scan_floor(council_id: int, period: tuple[date, date]) -> float:
+    """Seconds the database takes to read the council's year once, as every audit run must."""
+    from sqlalchemy import text
+
+    from service.core.db import get_engine
+
+    began = time.perf_counter()
+    with get_engine().connect() as conn:
+        conn.execute(text("SELECT account_id, sum(amount) FROM transactions WHERE council_id = :c "
+                          "AND posted_on BETWEEN :s AND :e GROUP BY account_id"),
+                     {"c": council_id, "s": period[0], "e": period[1]}).all()
+    return time.perf_counter() - began
+
+
+def write_floor() -> float:
+    """Seconds the database takes to write the imported lines once more, table to table with no
+    index, parsing or checking: no import can beat it."""
+    from sqlalchemy import text
+
+    from service.core.db import get_engine
+
+    with get_engine().begin() as conn:
+        began = time.perf_counter()
+        conn.execute(text("CREATE TEMPORARY TABLE bench_floor AS SELECT * FROM transactions"))
+        return time.perf_counter() - began
+
+
 def council_lines(council_id: int, period: tuple[date, date]) -> tuple[int, int]:
     from sqlalchemy import func, select
 
@@ -753,6 +780,9 @@ def run(url: str, shape: Shape, args: argparse.Namespace) -> None:
           f"{wall:.1f} s, {loaded.lines / wall:,.0f} lines/s (import alone "
           f"{loaded.lines / loaded.import_seconds:,.0f} lines/s); transactions {size / 2**20:,.0f} MB "
           f"with indexes, {size / max(loaded.lines, 1):.0f} B/line")
+    floor = write_floor()
+    print(f"load: floor (the same lines written again inside the database) {floor:.1f} s, "
+          f"{loaded.lines / floor:,.0f} lines/s; the import takes {wall / floor:,.0f}x the floor")
 
     total = loaded.lines
     if args.lines > total:
@@ -777,12 +807,14 @@ def run(url: str, shape: Shape, args: argparse.Namespace) -> None:
             seconds, cpu = (audit_by_jobs(client, tokens[index], council_id, workers, period) if use_jobs
                        else audit_by_processes(url, council_id, workers, period))
             lines, people = council_lines(council_id, period)
+            floor = scan_floor(council_id, period)
             runs.append(Run(workers, seconds, people, lines, how))
             print(f"audit run: council {index}, {people:,} people, {lines:,} lines in "
                   f"{period[0]}..{period[1]}, "
                   f"{workers} worker(s): {seconds:.1f} s per council, {lines / seconds:,.0f} lines/s, "
                   f"{seconds / people * 1000:.0f} ms/person; the workers used {cpu:.1f} CPU-s "
-                  f"({cpu / seconds:.2f} cores of the 2)")
+                  f"({cpu / seconds:.2f} cores of the 2); {seconds / floor:,.0f}x the scan floor "
+                  f"({floor * 1000:.0f} ms to read the year once)")
         print(f"audit run: load average of this machine {os.getloadavg()[0]:.1f} (other work slows the runs)")
         print(f"audit run: 1 -> 2 workers scaling {runs[0].seconds / runs[1].seconds:.2f}x ({how})")
         print(f"queries at {total:,} lines (council 0: {runs[0].people:,} people, open audits):")
