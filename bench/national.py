@@ -420,6 +420,33 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def database_now() -> Any:
+    from sqlalchemy import text
+
+    from service.core.db import get_engine
+
+    with get_engine().connect() as conn:
+        return conn.execute(text("SELECT now()")).scalar_one()
+
+
+def wait_for_workers(workers: int, since: Any, timeout: float = 120) -> None:
+    """Until ``workers`` workers started after ``since`` have said they are alive, so a run
+    starts with all its workers there (a worker's start-up is not the run's time)."""
+    from sqlalchemy import text
+
+    from service.core.db import get_engine
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with get_engine().connect() as conn:
+            alive = conn.execute(text("SELECT count(*) FROM procrastinate_workers "
+                                      "WHERE last_heartbeat >= :since"), {"since": since}).scalar_one()
+        if alive >= workers:
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"only {alive} of {workers} workers started within {timeout:.0f} s")
+
+
 def audit_by_jobs(client: Any, token: str, council_id: int, workers: int,
                   period: tuple[date, date]) -> tuple[float, float]:
     """A council-wide audit run taken by ``workers`` `dpaudit worker` processes: its seconds
@@ -427,11 +454,12 @@ def audit_by_jobs(client: Any, token: str, council_id: int, workers: int,
     workers used meanwhile."""
     from datetime import datetime
 
+    since = database_now()
     procs = [subprocess.Popen([sys.executable, "-m", "service.cli.main", "worker"], cwd=ROOT,
                               env=os.environ.copy(), stdout=subprocess.DEVNULL)
              for _ in range(workers)]
     try:
-        time.sleep(3)  # let the workers start listening
+        wait_for_workers(workers, since)
         auth = {"Authorization": f"Bearer {token}"}
         cpu = cpu_seconds([proc.pid for proc in procs])
         response = client.post(f"/v1/councils/{council_id}/audit-runs", headers=auth, json={
