@@ -14,11 +14,15 @@ importers and the statement import (`import_statement`, the path of `dpaudit imp
 `POST /v1/accounts/{id}/statements`: staging table, COPY, dedup, classify, flags).
 
 Printed:
-- load: lines, files, seconds, lines per second (wall, and the import's own share);
+- load: lines, files, seconds, lines per second (wall, and the import's own share), bytes per
+  line, and the floor: the same lines written again table to table inside the database;
+- fill (``--lines``): copies of the imported councils made inside the database until the
+  country holds that many lines, so the queries are timed at that size without importing it all;
 - audit: a council-wide audit run (`POST /v1/councils/{id}/audit-runs`, the jobs contract)
   with 1 `dpaudit worker` process, then with 2: seconds per council, lines audited per
-  second, the 1 -> 2 scaling; when this build has no `dpaudit worker`, the same chunks are
-  audited by 1 and then 2 plain processes and the figures say so;
+  second, the 1 -> 2 scaling, the cores the run got (workers and database) and the scan floor
+  (the database reading the council's year once); when this build has no `dpaudit worker`, the
+  same parts are audited by 1 and then 2 plain processes and the figures say so;
 - queries: p50/p95 in ms of the officer's queue (`GET /v1/audits/due` and the service function
   `due`), a person's page (`GET /v1/recipients/{id}`, their accounts, an account's uploads and
   transactions) and an audit (`GET /v1/audits/{id}`), through the app in this process;
@@ -29,8 +33,9 @@ The database is a scratch one on the server of DPAUDIT_BENCH_PG (default
 postgresql://postgres@127.0.0.1:5432/test), created for the run and dropped after it unless
 ``--keep``.
 
-Run: .venv/bin/python bench/national.py --small          (CI size, well under 2 minutes)
-     .venv/bin/python bench/national.py --lines 10000000  (about 10M lines)
+Run: .venv/bin/python bench/national.py --small   (CI size: about a minute; 1.5-2 on a busy machine)
+     .venv/bin/python bench/national.py --people 300 --years 2 --lines 10000000 --keep  (10M lines)
+     .venv/bin/python bench/national.py --years 2 --reuse --partition-trial  (its queries again)
 """
 
 from __future__ import annotations
@@ -732,7 +737,7 @@ def shape_from(args: argparse.Namespace) -> Shape:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="the CI size: 2 councils of 30 people, 1 year")
+    parser.add_argument("--small", action="store_true", help="the CI size: 2 councils of 20 people, 1 year")
     parser.add_argument("--councils", type=int, default=2, help="councils imported (at least 2)")
     parser.add_argument("--people", type=int, default=200, help="people per council")
     parser.add_argument("--years", type=int, default=2, help="years of statements")
