@@ -23,6 +23,12 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """The job queue's own tables (procrastinate's, PostgreSQL only) are not our models: their
+    schema comes from the SQL the library ships, applied by migration 0011."""
+    return not (reflected and name is not None and name.startswith("procrastinate_"))
+
+
 def run_migrations() -> None:
     connection = context.config.attributes.get("connection")
     if connection is not None:
@@ -64,6 +70,7 @@ def _migrate(connection: Any) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

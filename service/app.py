@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
@@ -43,6 +45,7 @@ from service.events.endpoints import router as events_router
 from service.health import router as health_router
 from service.ingest.endpoints import router as statements_router
 from service.ingest.people_endpoints import router as timesheets_router
+from service.jobs.endpoints import router as jobs_router
 from service.people.endpoints import router as people_router
 from service.plans.endpoints import router as plans_router
 from service.review.endpoints import router as review_router
@@ -186,10 +189,31 @@ def _operation_id(route: APIRoute) -> str:
     return re.sub(r"\W+", "_", f"{area}_{route.name}")
 
 
+def _lifespan(settings: Settings) -> Any:
+    """On SQLite, the serving process runs the jobs itself (there is no worker there)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = None
+        if settings.is_sqlite and settings.jobs_in_process:
+            from service.jobs.local import LocalRunner
+
+            runner = LocalRunner()
+            runner.start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                runner.stop()
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     app = DpauditAPI(
+        lifespan=_lifespan(settings),
         title="dpaudit",
         version="0.1.0",
         description=DESCRIPTION,
@@ -214,7 +238,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _unexpected)
     for router in (health_router, councils_router, people_router, plans_router,
                    accounts_router, events_router, statements_router, timesheets_router,
-                   review_router, audits_router):
+                   review_router, audits_router, jobs_router):
         app.include_router(router)
     app.include_router(docs_router)
     app.mount(ASSETS_URL, docs_assets(), name="docs-assets")

@@ -275,6 +275,22 @@ def audit(
                       council_code=council)
 
 
+@app.command()
+def worker(
+    processes: Annotated[int, typer.Option(min=1, max=64, help="Worker processes to run.")] = 1,
+) -> None:
+    """Take council-wide jobs (audit, letter and retention runs) from PostgreSQL until stopped.
+
+    Run any number of workers, on any number of machines, against the same database
+    (DPAUDIT_DATABASE_URL); they share the work, and the work of a worker that dies is taken
+    up by another. SIGTERM or SIGINT lets the current piece of work finish, then exits. On
+    SQLite there is no worker: jobs run inside `dpaudit serve`, and this exits 2.
+    """
+    from service.jobs import worker as jobs_worker
+
+    jobs_worker.run(processes)
+
+
 app.command("retention")(__import__("service.cli.retention", fromlist=["retention"]).retention)
 
 

@@ -108,6 +108,35 @@ class Settings(BaseSettings):
         "Default: open in development and test, closed in production.",
     )
 
+    jobs_chunk_size: int = Field(
+        default=50, ge=1, le=1000,
+        description="People in each part of a council-wide audit run; the parts are shared out "
+        "among the workers (PostgreSQL).",
+    )
+    jobs_letter_processes: int = Field(
+        default=2, ge=1, le=64, description="Processes a letter run renders its PDF letters with.",
+    )
+    jobs_max_retries: int = Field(
+        default=5, ge=0, le=50,
+        description="How many times a failed part of a job is tried again (PostgreSQL), waiting "
+        "DPAUDIT_JOBS_RETRY_BASE_SECONDS to the power of the try (2, 4, 8... seconds).",
+    )
+    jobs_retry_base_seconds: int = Field(
+        default=2, ge=1, le=60, description="The base of the wait before a job is tried again.",
+    )
+    jobs_heartbeat_seconds: float = Field(
+        default=10.0, gt=0, le=600, description="How often a `dpaudit worker` says it is alive.",
+    )
+    jobs_stalled_seconds: float = Field(
+        default=30.0, gt=0, le=3600,
+        description="A worker silent for this long is taken for dead, and the work it held is "
+        "tried again by another worker.",
+    )
+    jobs_in_process: bool = Field(
+        default=True,
+        description="On SQLite, run jobs in a thread of `dpaudit serve` (there is no worker there).",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:

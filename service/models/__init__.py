@@ -10,6 +10,7 @@ from service.models.council import Council
 from service.models.event import Event
 from service.models.flag import Flag
 from service.models.idempotency import IdempotencyKey
+from service.models.job import Job, JobItem
 from service.models.note import Note
 from service.models.payee_category import PayeeCategory
 from service.models.payment_schedule import PaymentSchedule
@@ -40,6 +41,8 @@ __all__ = [
     "EventPersonal",
     "Flag",
     "IdempotencyKey",
+    "Job",
+    "JobItem",
     "Note",
     "OneTimeLink",
     "PayeeCategory",

@@ -18,6 +18,9 @@ class Transaction(CreatedMixin, CouncilScoped, Base):
         # the last line of defence against counting a line twice, whatever the code above does
         UniqueConstraint("account_id", "dedup_key", "occurrence"),
         Index("ix_transactions_account_posted", "account_id", "posted_on"),
+        # an account's lines a page at a time in id order (GET /v1/accounts/{id}/transactions):
+        # read straight from the index, never all of the account's lines sorted for one page
+        Index("ix_transactions_account_listing", "account_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

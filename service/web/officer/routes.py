@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web.officer import audit, flags, people
+from service.web.officer import audit, flags, people, runs
 
 router = APIRouter(include_in_schema=False)
-for part in (people.router, audit.router, flags.router):
+for part in (people.router, audit.router, flags.router, runs.router):
     router.include_router(part)
