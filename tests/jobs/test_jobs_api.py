@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import Council, make_council, make_user
 from jobs_setup import END, FIGURES, PERIOD, small_council, wait_for
 from pypdf import PdfReader
