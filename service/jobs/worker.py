@@ -68,7 +68,7 @@ async def _work() -> None:
                 queues=[QUEUE], concurrency=1, name=f"{socket.gethostname()}:{os.getpid()}",
                 update_heartbeat_interval=settings.jobs_heartbeat_seconds,
                 stalled_worker_timeout=settings.jobs_stalled_seconds,
-                install_signal_handlers=True)
+                install_signal_handlers=True, delete_jobs="successful")
         finally:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
