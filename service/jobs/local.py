@@ -5,6 +5,7 @@ job functions run here, one job at a time. A process records itself on the job i
 ("host:pid:runner"); when a serving process starts, any job left running by a process that is gone
 is marked failed ("cut short by a restart"), and asking for it again queues it again, to
 carry on where it stopped. A process that stops in good order puts its job back in the queue.
+Every HOUSEKEEPING_SECONDS the thread deletes the letter-run zips kept long enough.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -27,6 +29,7 @@ from service.models import Job
 logger = logging.getLogger("dpaudit.jobs")
 
 POLL_SECONDS = 2.0
+HOUSEKEEPING_SECONDS = 600.0  # how often expired letter-run zips are looked for
 _wake = threading.Event()
 _live: set[str] = set()  # the runners of this process now running
 
@@ -94,6 +97,17 @@ def claim_next(runner: str) -> tuple[int, str] | None:
         return job_id, job.kind
 
 
+def tidy() -> None:
+    """The runner's housekeeping: expired letter-run zips go."""
+    try:
+        gone = work.housekeeping()
+    except Exception:
+        logger.exception("could not delete expired letter-run zips")
+        return
+    if gone:
+        logger.info("%s expired letter-run zip(s) deleted", gone)
+
+
 class LocalRunner:
     """The serving process's job thread (SQLite)."""
 
@@ -116,7 +130,11 @@ class LocalRunner:
 
     def _loop(self) -> None:
         processes = get_settings().jobs_letter_processes
+        tidied = float("-inf")
         while not self._stop.is_set():
+            if time.monotonic() - tidied >= HOUSEKEEPING_SECONDS:
+                tidied = time.monotonic()
+                tidy()
             try:
                 claimed = claim_next(self.id)
             except Exception:

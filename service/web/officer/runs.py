@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from service.audits.schemas import check_audit_period
+from service.jobs import letter_zips
 from service.jobs import service as jobs
 from service.models import Blob, Job
 from service.web.officer.words import page_id
@@ -116,7 +117,8 @@ def run_page(page: StaffPage, job_id: str) -> Response:
     return render(page.request, "officer/run.html.j2", headers=headers, run=_describe(job), job=job,
                   going=going, refresh_seconds=REFRESH_SECONDS,
                   has_letters=job.kind == "letter_run" and job.status == "succeeded"
-                  and job.file_sha256 is not None)
+                  and job.file_sha256 is not None,
+                  letters_gone=letter_zips.gone_words(job) if letter_zips.zip_gone(job) else None)
 
 
 @router.get("/runs/{job_id}/letters.zip")
