@@ -53,8 +53,13 @@ def progress_words(job: Job) -> str:
     """"412 of 1,000 people done", or how many so far while the total is not known."""
     unit = UNITS[job.kind]
     if job.total is None:
-        return f"{job.done:,} {unit} done so far"
-    return f"{job.done:,} of {job.total:,} {unit} done"
+        return f"{job.done:,} {_one(unit) if job.done == 1 else unit} done so far"
+    return f"{job.done:,} of {job.total:,} {_one(unit) if job.total == 1 else unit} done"
+
+
+def _one(unit: str) -> str:
+    """"person" for one of "people", "letter" for one of "letters"."""
+    return "person" if unit == "people" else unit.removesuffix("s")
 
 
 @router.get("/runs")
