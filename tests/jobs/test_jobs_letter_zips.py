@@ -5,6 +5,7 @@ makes the letters afresh."""
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from datetime import datetime, timedelta
@@ -15,6 +16,10 @@ import pytest
 from conftest import Council
 from jobs_setup import PERIOD, small_council, wait_for
 from privacy.people import dump_text, found_in, make_person, years_ago
+from web.conftest import browser_client, hidden_token, sign_in
+from web.conftest import make_person as make_staff
+
+__all__ = ["browser_client"]
 from sqlalchemy import text
 
 
@@ -83,7 +88,7 @@ def test_erasing_a_person_deletes_the_letter_zip_holding_their_letter(
 
 def test_a_letter_zip_kept_30_days_is_deleted_by_the_retention_run(
         client: Any, council: Council, database_url: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, browser_client: Any) -> None:
     from service.core.db import get_engine
 
     small_council(client, council)
@@ -114,8 +119,16 @@ def test_a_letter_zip_kept_30_days_is_deleted_by_the_retention_run(
     kept = client.get(f"/v1/jobs/{young['id']}/letters.zip", headers=council.auth())
     assert kept.status_code == 200
 
-    again = client.post(f"/v1/councils/{council.id}/letter-runs", headers=council.auth(),
-                        json={**PERIOD, "period_start": "2026-05-01"})
-    assert again.status_code == 202 and again.json()["id"] == old["id"]
+    # the run's page says so, and its button makes the letters again
+    officer = make_staff(council, "officer")
+    assert sign_in(browser_client, officer.email, officer.password).status_code == 303
+    page = browser_client.get(f"/runs/{old['id']}")
+    assert "Its letters have expired (a letter run's zip is kept 30 days): run it again." in html.unescape(page.text)
+    assert f'href="/runs/{old["id"]}/letters.zip"' not in page.text
+    assert browser_client.get(f"/runs/{old['id']}/letters.zip").status_code == 404
+    again = browser_client.post("/runs", data={
+        "csrf_token": hidden_token(page.text), "kind": "letter_run",
+        "period_start": "2026-05-01", "period_end": PERIOD["period_end"]})
+    assert again.status_code == 303 and again.headers["location"] == f"/runs/{old['id']}"
     assert wait_for(client, council, old["id"])["result"]["letters"] == 3
     assert client.get(f"/v1/jobs/{old['id']}/letters.zip", headers=council.auth()).status_code == 200
