@@ -10,6 +10,8 @@ COPY importers ./importers
 COPY reports ./reports
 COPY migrations ./migrations
 RUN pip install --no-cache-dir .
+# the erasure ledger's volume (docker-compose.yml), writable by the service's user
+RUN mkdir -p /var/lib/dpaudit && chown nobody /var/lib/dpaudit
 USER nobody
 EXPOSE 8000
 CMD ["dpaudit", "serve", "--host", "0.0.0.0", "--port", "8000"]

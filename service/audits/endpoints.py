@@ -63,7 +63,8 @@ def audit_out(audit: Audit) -> AuditOut:
              description="Audits all of the person's accounts for a period: reconciliation, statement "
                          "coverage, spending against the plan, money in against the schedules, the surplus "
                          "after contingency and commitments, and a risk tier with its reasons. Auditing the "
-                         "same period again refreshes the open audit rather than opening a second.")
+                         "same period again refreshes the open audit rather than opening a second. A person "
+                         "with no account, or erased when their retention ran out, cannot be audited (422).")
 def create_audit(ctx: CtxDep, recipient_id: IdPath, body: AuditIn, idem: IdempotencyDep) -> AuditOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)

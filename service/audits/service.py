@@ -34,6 +34,7 @@ from service.models import (
     Audit,
     Commitment,
     Council,
+    Erasure,
     Flag,
     Note,
     PaymentSchedule,
@@ -61,6 +62,10 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     separate re-run is needed. Auditing the same person and period again refreshes the
     open audit of that kind rather than opening a second one beside it.
     """
+    if ctx.session.scalar(select(Erasure.id).where(Erasure.recipient_id == recipient.id)) is not None:
+        raise Unprocessable(
+            f"Person {recipient.id} has been erased (their retention ran out), so there is nothing "
+            "left to audit.", errors=[field_error("recipient_id", "erased")])
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
     result, used = _work_out(ctx, recipient, start, end, kind, final)
     if note:

@@ -30,6 +30,7 @@ def retention(
     birth, references, account numbers, workers' names, raw files, notes and the personal
     values of their events, and keeps amounts, dates, tiers and counts for the council's
     figures. Each erased person is added to the erasures table and to the ledger file.
+    --apply also deletes the letter-run zips older than DPAUDIT_JOBS_LETTER_ZIP_DAYS.
     """
     from service.cli.common import fail
 
@@ -47,6 +48,7 @@ def _list_or_erase(apply: bool, council: str | None, ledger: Path) -> None:
     from service.cli.common import fail
     from service.core.db import session_scope
     from service.core.types import utcnow
+    from service.jobs import letter_zips
     from service.models import Council
     from service.privacy import retention as service
 
@@ -62,8 +64,12 @@ def _list_or_erase(apply: bool, council: str | None, ledger: Path) -> None:
                        err=True)
             return
         erased = service.apply(session, people, ledger)
+        council_id = session.scalar(select(Council.id).where(Council.code == council)) if council else None
+        expired = letter_zips.expire(session, council_id=council_id)
         service.write_ledger(ledger, erased)  # before the commit: a lost ledger line is worse
     typer.echo(f"{len(erased)} erased; the ledger is {ledger}", err=True)
+    if expired:
+        typer.echo(f"{expired} expired letter-run zip(s) deleted", err=True)
 
 
 def _reapply(ledger: Path) -> None:

@@ -136,6 +136,12 @@ class Settings(BaseSettings):
         default=True,
         description="On SQLite, run jobs in a thread of `dpaudit serve` (there is no worker there).",
     )
+    jobs_letter_zip_days: int = Field(
+        default=30, ge=1, le=3650,
+        description="Days a letter run's zip of letters is kept; then the retention run and the "
+        "job runners' housekeeping delete it (erasing a person whose letter it holds deletes it "
+        "at once).",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -12,7 +12,7 @@ from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
 from service.core.principal import STAFF
 from service.core.types import today_uk
-from service.jobs import service
+from service.jobs import letter_zips, service
 from service.jobs.schemas import AuditRunIn, JobOut, LetterRunIn, Progress, RetentionRunIn
 from service.models import Blob, Job
 
@@ -66,7 +66,9 @@ def create_audit_run(ctx: CtxDep, council_id: IdPath, body: AuditRunIn, idem: Id
              summary="Render the PDF letters of a period's audits into one zip, as a job (admin, officer)",
              description="Queues a job that renders the PDF letter of every audit of the council whose "
                          "period ends within the window, into one zip: `GET /v1/jobs/{id}/letters.zip` once "
-                         "the job has succeeded. " + AGAIN,
+                         "the job has succeeded; the zip is kept DPAUDIT_JOBS_LETTER_ZIP_DAYS (30 unless "
+                         "set), or until a person whose letter it holds is erased, and asking again once it "
+                         "is gone runs it again. " + AGAIN,
              responses={200: {"model": JobOut, "description": "The job already asked for."}})
 def create_letter_run(ctx: CtxDep, council_id: IdPath, body: LetterRunIn, idem: IdempotencyDep,
                       response: Response) -> JobOut:
@@ -102,9 +104,17 @@ def read_job(ctx: CtxDep, job_id: IdPath) -> JobOut:
             responses={200: {"content": {ZIP: {"example": "(zip bytes)"}},
                              "description": "A zip with one PDF letter per audit."}},
             description="The zip a letter run made, one `letter-audit-{id}.pdf` per audit. 404 until the "
-                        "job has succeeded, and for any job that is not a letter run.")
+                        "job has succeeded, and for any job that is not a letter run. The zip is a working "
+                        "file: it is kept DPAUDIT_JOBS_LETTER_ZIP_DAYS (30 unless set) and deleted at once "
+                        "when a person whose letter it holds is erased; then the 404 says so "
+                        "(`letters`: `expired` or `erased`) and asking for the same letter run again "
+                        "makes the letters afresh (202).")
 def letters_zip(ctx: CtxDep, job_id: IdPath) -> Response:
     job = service.load_job(ctx, job_id)
+    gone = letter_zips.zip_gone(job)
+    if gone is not None:
+        raise NotFound(f"Job {job_id} has no letters to download. {letter_zips.gone_words(job)}",
+                       letters=gone)
     if job.kind != "letter_run" or job.status != "succeeded" or job.file_sha256 is None:
         raise NotFound(f"Job {job_id} has no letters to download (yet).")
     blob = ctx.session.get(Blob, job.file_sha256)

@@ -2,9 +2,10 @@
 
 SQLite has no queue library, and the embedded default needs no other service, so the same
 job functions run here, one job at a time. A process records itself on the job it runs
-("host:pid"); when a serving process starts, any job left running by a process that is gone
+("host:pid:runner"); when a serving process starts, any job left running by a process that is gone
 is marked failed ("cut short by a restart"), and asking for it again queues it again, to
 carry on where it stopped. A process that stops in good order puts its job back in the queue.
+Every HOUSEKEEPING_SECONDS the thread deletes the letter-run zips kept long enough.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import logging
 import os
 import socket
 import threading
+import time
+import uuid
 from typing import Any
 
 from sqlalchemy import select, update
@@ -26,11 +29,13 @@ from service.models import Job
 logger = logging.getLogger("dpaudit.jobs")
 
 POLL_SECONDS = 2.0
+HOUSEKEEPING_SECONDS = 600.0  # how often expired letter-run zips are looked for
 _wake = threading.Event()
+_live: set[str] = set()  # the runners of this process now running
 
 
-def me() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+def new_runner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def wake() -> None:
@@ -44,14 +49,15 @@ def wake_after_commit(_session: Any) -> None:
 
 def _gone(runner: str | None) -> bool:
     """Whether the process that ran a job is no longer running (or was this very process)."""
-    if not runner or ":" not in runner:
+    parts = (runner or "").rsplit(":", 2)
+    if len(parts) != 3:
         return True
-    host, _, pid_text = runner.rpartition(":")
+    host, pid_text, _ = parts
     if host != socket.gethostname() or not pid_text.isdigit():
         return True
     pid = int(pid_text)
     if pid == os.getpid():
-        return True
+        return runner not in _live
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -75,7 +81,7 @@ def recover_cut_short() -> list[int]:
     return cut
 
 
-def claim_next() -> tuple[int, str] | None:
+def claim_next(runner: str) -> tuple[int, str] | None:
     """Take the oldest queued job for this process, if there is one."""
     with session_scope() as session:
         job_id = session.scalar(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1))
@@ -83,7 +89,7 @@ def claim_next() -> tuple[int, str] | None:
             return None
         taken = session.execute(
             update(Job).where(Job.id == job_id, Job.status == "queued")
-            .values(status="running", runner=me(), attempts=Job.attempts + 1, updated_at=utcnow()))
+            .values(status="running", runner=runner, attempts=Job.attempts + 1, updated_at=utcnow()))
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             return None
         job = session.get_one(Job, job_id)
@@ -91,27 +97,46 @@ def claim_next() -> tuple[int, str] | None:
         return job_id, job.kind
 
 
+def tidy() -> None:
+    """The runner's housekeeping: expired letter-run zips go."""
+    try:
+        gone = work.housekeeping()
+    except Exception:
+        logger.exception("could not delete expired letter-run zips")
+        return
+    if gone:
+        logger.info("%s expired letter-run zip(s) deleted", gone)
+
+
 class LocalRunner:
     """The serving process's job thread (SQLite)."""
 
     def __init__(self) -> None:
         self._stop = threading.Event()
+        self.id = new_runner_id()
         self._thread = threading.Thread(target=self._loop, name="dpaudit-jobs", daemon=True)
 
     def start(self) -> None:
         recover_cut_short()
+        _live.add(self.id)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         _wake.set()
         self._thread.join(timeout)
+        if not self._thread.is_alive():
+            _live.discard(self.id)
 
     def _loop(self) -> None:
         processes = get_settings().jobs_letter_processes
+        tidied = float("-inf")
         while not self._stop.is_set():
+            if time.monotonic() - tidied >= HOUSEKEEPING_SECONDS:
+                tidied = time.monotonic()
+                tidy()
             try:
-                claimed = claim_next()
+                claimed = claim_next(self.id)
             except Exception:
                 logger.exception("could not look for jobs")
                 claimed = None

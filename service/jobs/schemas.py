@@ -64,8 +64,9 @@ class JobOut(BaseModel):
     error: str | None = Field(default=None, description="Why it failed, when it failed.")
     result: dict[str, Any] | None = Field(default=None, description=(
         "When it has succeeded. Audit run: people, audited, not_audited [{recipient_id, reason}]. "
-        "Letter run: letters, zip_bytes, zip_sha256. Retention run: past_retention "
-        "[{recipient_id, dp_end_date, erase_from}], erased."))
+        "Letter run: letters, zip_bytes, zip_sha256, and once its zip is gone, zip (expired or "
+        "erased) and zip_deleted_at. Retention run: past_retention "
+        "[{recipient_id, dp_end_date, erase_from}], erased, and with apply letter_zips_expired."))
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None

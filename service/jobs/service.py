@@ -11,7 +11,7 @@ from service.core.deps import Ctx
 from service.core.errors import NotFound
 from service.core.events import record
 from service.core.types import utcnow
-from service.jobs import work
+from service.jobs import letter_zips, work
 from service.models import Job, JobItem
 
 
@@ -22,12 +22,13 @@ def job_state(job: Job) -> dict[str, Any]:
 
 def submit(ctx: Ctx, kind: str, key: str, params: dict[str, Any]) -> tuple[Job, bool]:
     """The council's job for ``key``: the one already queued, running or succeeded, or a new
-    one (a failed one is queued again, keeping what it had done). True when it was queued now."""
+    one (a failed one is queued again, keeping what it had done, and so is a letter run whose zip
+has expired or been deleted). True when it was queued now."""
     session = ctx.session
     council_id = ctx.principal.council_id
     job = session.scalars(select(Job).where(Job.council_id == council_id, Job.key == key)
                           .with_for_update()).first()
-    if job is not None and job.status != "failed":
+    if job is not None and job.status != "failed" and letter_zips.zip_gone(job) is None:
         return job, False
     if job is None:
         job = Job(council_id=council_id, kind=kind, key=key, params=params, status="queued",
@@ -38,6 +39,7 @@ def submit(ctx: Ctx, kind: str, key: str, params: dict[str, Any]) -> tuple[Job, 
     else:
         before = job_state(job)
         job.status, job.error, job.finished_at, job.runner = "queued", None, None, None
+        job.result = None
         job.requested_by_id = ctx.principal.user_id or job.requested_by_id
         record(ctx, "job.requeued", job, before=before, after=job_state(job))
     _dispatch(ctx, job)

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.core.db import session_scope
@@ -27,6 +27,7 @@ from service.core.deps import Ctx
 from service.core.errors import DpauditError
 from service.core.principal import Principal
 from service.core.types import utcnow
+from service.jobs import letter_zips
 from service.models import Account, Audit, Blob, Council, Erasure, Job, JobItem, Recipient, User
 
 logger = logging.getLogger("dpaudit.jobs")
@@ -191,10 +192,28 @@ def run_audit_run_here(job_id: int, stop: Any = None) -> bool:
 
 # --- letter runs -----------------------------------------------------------------------------
 
-def audits_for_letters(session: Session, council_id: int, start: date, end: date) -> list[int]:
-    return list(session.scalars(
-        select(Audit.id).where(Audit.council_id == council_id, Audit.period_end >= start,
-                               Audit.period_end <= end).order_by(Audit.id)))
+def audits_for_letters(session: Session, council_id: int, start: date,
+                       end: date) -> list[tuple[int, int]]:
+    """(audit, person) of every audit of the council whose period ends in the window, but
+    not of people erased."""
+    return [(row.id, row.recipient_id) for row in session.execute(
+        select(Audit.id, Audit.recipient_id)
+        .where(Audit.council_id == council_id, Audit.period_end >= start, Audit.period_end <= end,
+               Audit.recipient_id.not_in(select(Erasure.recipient_id)))
+        .order_by(Audit.id))]
+
+
+def _record_letters(session: Session, job_id: int, audits: Sequence[tuple[int, int]]) -> None:
+    """Whose letters the run's zip will hold (its ``job_items``, one row a person), so that
+    erasing one of them finds and deletes the zip."""
+    session.execute(delete(JobItem).where(JobItem.job_id == job_id))
+    people: dict[int, int] = {}
+    for audit_id, recipient_id in audits:
+        people.setdefault(recipient_id, audit_id)
+    if people:
+        session.execute(insert(JobItem), [
+            {"job_id": job_id, "recipient_id": rid, "audit_id": aid, "done_at": utcnow()}
+            for rid, aid in people.items()])
 
 
 def run_letter_run(job_id: int, processes: int) -> None:
@@ -209,8 +228,10 @@ def run_letter_run(job_id: int, processes: int) -> None:
         job = session.get_one(Job, job_id)
         council_id = job.council_id
         start, end = period_of(job)
-        audit_ids = audits_for_letters(session, council_id, start, end)
+        audits = audits_for_letters(session, council_id, start, end)
+        audit_ids = [audit_id for audit_id, _ in audits]
         job.total, job.done = len(audit_ids), 0
+        _record_letters(session, job_id, audits)
 
     def report_models(session: Session) -> Iterator[Any]:
         for audit_id in audit_ids:
@@ -242,12 +263,19 @@ def _keep_zip(job_id: int, path: Path, letters: int) -> None:
         for block in iter(lambda: source.read(1 << 20), b""):
             digest.update(block)
     sha, size = digest.hexdigest(), path.stat().st_size
+    result: dict[str, Any] = {"letters": letters, "zip_bytes": size, "zip_sha256": sha}
     with session_scope() as session:
+        session.get(Job, job_id, with_for_update=True)  # waits for an erasure under way
+        erased = session.scalar(select(JobItem.recipient_id).where(
+            JobItem.job_id == job_id, JobItem.recipient_id.in_(select(Erasure.recipient_id))).limit(1))
+        if erased is not None:  # someone in it was erased while it ran: keep no zip
+            _succeed(session, job_id, {**result, "zip": letter_zips.ERASED,
+                                       "zip_deleted_at": utcnow().isoformat()})
+            return
         if session.get(Blob, sha) is None:
             session.add(Blob(sha256=sha, size=size, data=path.read_bytes()))
             session.flush()
-        _succeed(session, job_id, {"letters": letters, "zip_bytes": size, "zip_sha256": sha},
-                 file_sha256=sha)
+        _succeed(session, job_id, result, file_sha256=sha)
 
 
 # --- retention runs --------------------------------------------------------------------------
@@ -271,14 +299,25 @@ def run_retention_run(job_id: int) -> None:
         job.total = len(people)
         listed = [{"recipient_id": p.recipient_id, "dp_end_date": p.dp_end_date.isoformat(),
                    "erase_from": p.erase_from.isoformat()} for p in people]
-        erased = 0
+        erased = expired = 0
         if job.params.get("apply"):
             done = retention.apply(session, people, erasure_ledger())
             retention.write_ledger(erasure_ledger(), done)  # before the commit, as the CLI does
             erased = len(done)
+            expired = letter_zips.expire(session, council_id=job.council_id)
         job.done = len(people)
         session.flush()
-        _succeed(session, job_id, {"past_retention": listed, "erased": erased})
+        result: dict[str, Any] = {"past_retention": listed, "erased": erased}
+        if job.params.get("apply"):
+            result["letter_zips_expired"] = expired
+        _succeed(session, job_id, result)
+
+
+def housekeeping() -> int:
+    """What the job runners do now and then: delete the letter-run zips kept long enough.
+    Returns how many went."""
+    with session_scope() as session:
+        return letter_zips.expire(session)
 
 
 def run_here(job_id: int, kind: str, processes: int, stop: Any = None) -> bool:

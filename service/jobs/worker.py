@@ -4,7 +4,8 @@ Each process is one procrastinate worker running one task at a time. It says it 
 every DPAUDIT_JOBS_HEARTBEAT_SECONDS; a worker silent for DPAUDIT_JOBS_STALLED_SECONDS is
 taken for dead, and any worker then puts the task it held back in the queue (with its try
 counted), so the work of a killed worker is finished by another. SIGTERM or SIGINT lets the
-current task finish, then the process exits.
+current task finish, then the process exits. Every few minutes a worker also deletes the
+letter-run zips kept longer than DPAUDIT_JOBS_LETTER_ZIP_DAYS.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import signal
 import socket
 import sys
+import time
 
 from service.core.config import get_settings
 
@@ -68,7 +70,7 @@ async def _work() -> None:
                 queues=[QUEUE], concurrency=1, name=f"{socket.gethostname()}:{os.getpid()}",
                 update_heartbeat_interval=settings.jobs_heartbeat_seconds,
                 stalled_worker_timeout=settings.jobs_stalled_seconds,
-                install_signal_handlers=True)
+                install_signal_handlers=True, delete_jobs="successful")
         finally:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -76,12 +78,19 @@ async def _work() -> None:
 
 
 async def _retry_stalled(app: object, stalled_seconds: float) -> None:
-    """Put back in the queue the tasks held by workers that have gone silent."""
+    """Put back in the queue the tasks held by workers that have gone silent, and now and
+    then delete the letter-run zips kept long enough."""
     from procrastinate import App
+
+    from service.jobs.local import HOUSEKEEPING_SECONDS, tidy
 
     assert isinstance(app, App)
     every = max(0.2, stalled_seconds / 3)
+    tidied = float("-inf")
     while True:
+        if time.monotonic() - tidied >= HOUSEKEEPING_SECONDS:
+            tidied = time.monotonic()
+            await asyncio.to_thread(tidy)
         try:
             for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_seconds):
                 logger.warning("task %s of a silent worker goes back in the queue", job.id)

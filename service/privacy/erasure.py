@@ -22,6 +22,7 @@ from service.core.events import is_plain, record
 from service.core.idempotency import KEEP_FOR
 from service.core.principal import Principal
 from service.core.types import utcnow
+from service.jobs import letter_zips
 from service.models import (
     Account,
     ApiKey,
@@ -62,6 +63,7 @@ def erase(session: Session, recipient: Recipient, retention_years: int) -> Erasu
     _erase_money_records(session, rid)
     _erase_conversation(session, rid)
     _erase_files(session, rid)
+    letter_zips.forget_person(session, rid)  # a letter run's zip holding their letter goes
     _erase_users(session, users)
     session.execute(delete(EventPersonal).where(
         (EventPersonal.recipient_id == rid) | EventPersonal.user_id.in_(users or [-1])))

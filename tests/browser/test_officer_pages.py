@@ -186,3 +186,53 @@ def test_an_officer_decides_a_flag_agrees_a_recovery_and_closes_by_keyboard(tab:
     assert urlsplit(page.url).path == f"/audits/{audit}"
     assert "Closed" in page.inner_text("main .govuk-tag")
     tab.look("officer-audit-closed-by-keyboard")
+
+
+def _until_done(tab: Tab, words: str) -> None:
+    """Follow a run's page until it says ``words`` (on PostgreSQL, working its tasks here as a
+    worker would; on SQLite the server's own thread runs them)."""
+    import threading
+    import time
+
+    from jobs.jobs_setup import drain
+
+    deadline = time.monotonic() + 60
+    while words not in tab.page.inner_text("main"):
+        assert time.monotonic() < deadline, tab.page.inner_text("main")
+        worker = threading.Thread(target=drain)  # its own event loop, beside the browser's
+        worker.start()
+        worker.join()
+        time.sleep(0.2)
+        tab.go(urlsplit(tab.page.url).path)
+
+
+def test_an_officer_starts_an_audit_run_and_a_letter_run_and_follows_them(tab: Tab) -> None:
+    sign_in_fresh(tab)
+    page = tab.page
+    tab.go("/runs")
+    assert "No runs yet." in page.inner_text("main")
+    tab.look("officer-runs-empty")
+
+    page.check("input[name=kind][value=audit_run]")
+    page.fill("#period_start", "2026-09-01")
+    page.fill("#period_end", "2026-09-30")
+    with page.expect_navigation():
+        page.click("button:has-text('Start the run')")
+    assert urlsplit(page.url).path.startswith("/runs/")
+    _until_done(tab, "1 audited")
+    assert page.inner_text("#progress") == "1 of 1 person done"
+    tab.look("officer-run-audit-done")
+
+    tab.go("/runs")
+    page.check("input[name=kind][value=letter_run]")
+    page.fill("#period_start", "2026-09-01")
+    page.fill("#period_end", "2026-09-30")
+    with page.expect_navigation():
+        page.click("button:has-text('Start the run')")
+    _until_done(tab, "Download the letters")
+    tab.look("officer-run-letters-done")
+
+    tab.go("/runs")
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == 2 and "Done" in rows.nth(0).inner_text()
+    tab.look("officer-runs")

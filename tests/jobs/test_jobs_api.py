@@ -4,9 +4,12 @@ and who may see a job. The figures are worked out by hand in jobs_setup.py."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import Council, make_council, make_user
 from jobs_setup import END, FIGURES, PERIOD, small_council, wait_for
 from pypdf import PdfReader
@@ -78,7 +81,8 @@ def test_a_letter_run_zips_one_pdf_letter_per_audit(client: Any, council: Counci
             assert "Person" in pdf.pages[0].extract_text()
 
 
-def test_a_retention_run_lists_who_is_past_retention(client: Any, council: Council) -> None:
+def test_a_retention_run_lists_then_erases_who_is_past_retention(
+        client: Any, council: Council, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     small = small_council(client, council)
     listed = client.post(f"/v1/councils/{council.id}/retention-runs", headers=council.auth(),
                          json={"apply": False})
@@ -88,6 +92,17 @@ def test_a_retention_run_lists_who_is_past_retention(client: Any, council: Counc
         {"recipient_id": small.people["F"], "dp_end_date": "2015-01-01", "erase_from": "2022-01-01"}]}
     person = client.get(f"/v1/recipients/{small.people['F']}", headers=council.auth()).json()
     assert person["name"] == "Person F"
+
+    ledger = tmp_path / "erasures.jsonl"
+    monkeypatch.setenv("DPAUDIT_ERASURE_LEDGER", str(ledger))
+    erasing = client.post(f"/v1/councils/{council.id}/retention-runs", headers=council.auth(),
+                          json={"apply": True})
+    assert erasing.status_code == 202 and erasing.json()["id"] != listed.json()["id"]
+    assert wait_for(client, council, erasing.json()["id"])["result"]["erased"] == 1
+    assert json.loads(ledger.read_text())["recipient_id"] == small.people["F"]
+    person = client.get(f"/v1/recipients/{small.people['F']}", headers=council.auth()).json()
+    assert person["name"] != "Person F"
+    assert client.get(f"/v1/recipients/{small.people['A']}", headers=council.auth()).json()["name"] == "Person A"
 
 
 def test_only_the_councils_staff_see_its_jobs(client: Any, council: Council, database_url: str) -> None:

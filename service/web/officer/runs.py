@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from service.audits.schemas import check_audit_period
+from service.jobs import letter_zips
 from service.jobs import service as jobs
 from service.models import Blob, Job
 from service.web.officer.words import page_id
@@ -52,8 +53,13 @@ def progress_words(job: Job) -> str:
     """"412 of 1,000 people done", or how many so far while the total is not known."""
     unit = UNITS[job.kind]
     if job.total is None:
-        return f"{job.done:,} {unit} done so far"
-    return f"{job.done:,} of {job.total:,} {unit} done"
+        return f"{job.done:,} {_one(unit) if job.done == 1 else unit} done so far"
+    return f"{job.done:,} of {job.total:,} {_one(unit) if job.total == 1 else unit} done"
+
+
+def _one(unit: str) -> str:
+    """"person" for one of "people", "letter" for one of "letters"."""
+    return "person" if unit == "people" else unit.removesuffix("s")
 
 
 @router.get("/runs")
@@ -116,7 +122,8 @@ def run_page(page: StaffPage, job_id: str) -> Response:
     return render(page.request, "officer/run.html.j2", headers=headers, run=_describe(job), job=job,
                   going=going, refresh_seconds=REFRESH_SECONDS,
                   has_letters=job.kind == "letter_run" and job.status == "succeeded"
-                  and job.file_sha256 is not None)
+                  and job.file_sha256 is not None,
+                  letters_gone=letter_zips.gone_words(job) if letter_zips.zip_gone(job) else None)
 
 
 @router.get("/runs/{job_id}/letters.zip")
