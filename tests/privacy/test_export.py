@@ -53,7 +53,8 @@ def test_the_officers_pack_holds_everything_about_the_person(client: Any, counci
     assert [w["name"] for w in records(archive, "workers")] == [person.worker_name]
     assert records(archive, "holder_users")[0]["email"].startswith("holder-")
 
-    files = sorted(n for n in names if n.startswith("files/"))
+    files = sorted((n for n in names if n.startswith("files/")),
+                   key=lambda n: int(n.split("-")[1]))  # in upload order: upload-99 before upload-100
     assert [archive.read(n) for n in files] == [person.statement, person.timesheet]
     letters = [n for n in names if n.startswith("letters/")]
     assert letters == [f"letters/audit-{person.audit_id}-letter.pdf"]
