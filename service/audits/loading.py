@@ -35,6 +35,7 @@ from service.models import (
     Upload,
     Worker,
 )
+from service.models.live import live
 from service.people.context import PersonContext, load_person
 from service.rules.categories import LABELS
 from service.rules.ruleset import RuleSet
@@ -121,7 +122,7 @@ def load_transactions(
                type_coerce(Transaction.amount, _RAW), Transaction.description, Transaction.category,
                Transaction.category_reason, type_coerce(Transaction.balance, _RAW),
                Transaction.plan_line_id, Transaction.worker_id)
-        .where(Transaction.account_id.in_(list(refs)),
+        .where(Transaction.account_id.in_(list(refs)), live(Transaction),
                Transaction.posted_on.between(window[0], window[1]))
         # within a day, the order the bank printed the lines in (counted oldest-first)
         .order_by(Transaction.account_id, Transaction.posted_on, Transaction.upload_id,
@@ -206,8 +207,8 @@ def load_timesheets(session: Session, recipient_id: int, first: date, last: date
     rows = session.execute(
         select(TimesheetEntry.worker_id, TimesheetEntry.worked_on, TimesheetEntry.hours,
                TimesheetEntry.rate)
-        .where(TimesheetEntry.recipient_id == recipient_id, TimesheetEntry.worker_id.is_not(None),
-               TimesheetEntry.worked_on.between(first, last))
+        .where(TimesheetEntry.recipient_id == recipient_id, live(TimesheetEntry),
+               TimesheetEntry.worker_id.is_not(None), TimesheetEntry.worked_on.between(first, last))
         .order_by(TimesheetEntry.worked_on, TimesheetEntry.id)
     ).all()
     entries = [ai.TimesheetEntry(str(r.worker_id), r.worked_on, r.hours, r.rate) for r in rows]
@@ -223,7 +224,8 @@ def load_payroll_runs(session: Session, recipient_id: int, first: date, last: da
     they say which work a wage payment paid for."""
     rows = session.execute(
         select(PayrollLine.worker_id, PayrollLine.period_start, PayrollLine.period_end, PayrollLine.net)
-        .where(PayrollLine.recipient_id == recipient_id, PayrollLine.worker_id.is_not(None),
+        .where(PayrollLine.recipient_id == recipient_id, live(PayrollLine),
+               PayrollLine.worker_id.is_not(None),
                PayrollLine.period_start <= last, PayrollLine.period_end >= first)
         .order_by(PayrollLine.period_end, PayrollLine.id)
     )
@@ -252,7 +254,8 @@ def payroll_commitments(session: Session, recipient_id: int, account_ids: list[i
                                       + _raw(PayrollLine.employer_ni)), 0),
                func.coalesce(func.sum(_raw(PayrollLine.employee_pension)
                                       + _raw(PayrollLine.employer_pension)), 0))
-        .where(PayrollLine.recipient_id == recipient_id, PayrollLine.period_end <= end)
+        .where(PayrollLine.recipient_id == recipient_id, live(PayrollLine),
+               PayrollLine.period_end <= end)
     ).one()
     since = due[0]
     if since is None:
@@ -282,7 +285,8 @@ def paid_since(session: Session, account_ids: list[int], category: str, since: d
         # summed as stored (integer hundredths), converted once below
         select(func.coalesce(func.sum(type_coerce(Transaction.amount, BigInteger)), 0))
         .select_from(Transaction.__table__)
-        .where(Transaction.account_id.in_(account_ids), Transaction.category == category,
+        .where(Transaction.account_id.in_(account_ids), live(Transaction),
+               Transaction.category == category,
                Transaction.amount < 0, Transaction.posted_on.between(since, end))
     )
     return -_hundredths(paid or 0)

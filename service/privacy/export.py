@@ -47,6 +47,7 @@ from service.models import (
     User,
     Worker,
 )
+from service.models.live import live
 
 Pack = Literal["officer", "holder"]
 Query = Select[*tuple[Any, ...]]
@@ -132,6 +133,12 @@ def _record_queries(req: ExportRequest) -> list[tuple[str, Query]]:
         return select(model.__table__).where(model.council_id == council,
                                              model.recipient_id == rid).order_by(model.id)
 
+    def lines_of(model: Any) -> Query:
+        """Live lines only, as every figure counts them: a voided upload's lines are not the
+        person's record (the upload itself, and why it was voided, are)."""
+        shown = [c for c in model.__table__.c if c.name != "voided"]
+        return select(*shown).where(live(model))
+
     accounts = select(Account.id).where(Account.recipient_id == rid, Account.council_id == council)
     plans = select(SupportPlan.id).where(SupportPlan.recipient_id == rid)
     notes = of(Note)
@@ -148,10 +155,14 @@ def _record_queries(req: ExportRequest) -> list[tuple[str, Query]]:
          .order_by(PlanLine.id)),
         ("payment_schedules", of(PaymentSchedule)),
         ("uploads", of(Upload)),
-        ("transactions", select(Transaction.__table__).where(Transaction.account_id.in_(accounts))
+        ("transactions", lines_of(Transaction).where(Transaction.account_id.in_(accounts))
          .order_by(Transaction.id)),
-        ("timesheet_entries", of(TimesheetEntry)),
-        ("payroll_lines", of(PayrollLine)),
+        ("timesheet_entries", lines_of(TimesheetEntry).where(
+            TimesheetEntry.council_id == council, TimesheetEntry.recipient_id == rid)
+         .order_by(TimesheetEntry.id)),
+        ("payroll_lines", lines_of(PayrollLine).where(
+            PayrollLine.council_id == council, PayrollLine.recipient_id == rid)
+         .order_by(PayrollLine.id)),
         ("flags", of(Flag)),
         ("audits", of(Audit)),
         ("notes", notes),
