@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from service.core.db import session_scope
 from service.models import PayrollLine, Recipient, TimesheetEntry, Transaction
 
-STATEMENT = ("Date,Description,Amount,Balance\n"
-             "05/01/2026,NORTHSHIRE COUNCIL DP,500.00,500.00\n"
-             "06/01/2026,TESCO STORES 2231,-41.20,458.80\n"
-             "07/01/2026,GREGGS,-3.10,455.70\n").encode()
-TIMESHEET = "Worker,Date,Start,End\nJane Smith,05/01/2026,09:00,13:00\n".encode()
+STATEMENT = (b"Date,Description,Amount,Balance\n"
+             b"05/01/2026,NORTHSHIRE COUNCIL DP,500.00,500.00\n"
+             b"06/01/2026,TESCO STORES 2231,-41.20,458.80\n"
+             b"07/01/2026,GREGGS,-3.10,455.70\n")
+TIMESHEET = b"Worker,Date,Start,End\nJane Smith,05/01/2026,09:00,13:00\n"
 RUN = {"lines": [{"worker": "Jane Smith", "period_start": "2026-01-05", "period_end": "2026-01-18",
                   "gross": "520.00", "net": "504.40"}]}
 
