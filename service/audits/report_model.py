@@ -7,6 +7,7 @@ made years later shows exactly what was decided.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, object_session
 import reports as r
 from service.audits.loading import category_label
 from service.audits.money import gbp
+from service.audits.storage import shown_lines
 from service.audits.words import day_words, list_words, range_words
 from service.core.errors import DpauditError
 from service.models import Audit, Council, Representative, Upload, User
@@ -59,13 +61,14 @@ def m(text: str | None) -> Decimal | None:
 
 def build_report(audit: Audit) -> r.AuditReport:
     result, used = audit.result, audit.inputs
+    lines = shown_lines(audit)
     surplus = result["surplus_working"]
     figures: dict[str, Any] = {name: Decimal(result[name]) for name in _FIGURES}
     issued = (audit.closed_at or audit.created_at).date() if audit.created_at else None
     closed = audit.status == "closed"
     decision = decision_of(audit)
     underspend = underspend_notes(used)
-    items, documents = ((), ()) if closed else letter_asks(audit, underspend)
+    items, documents = ((), ()) if closed else letter_asks(audit, underspend, lines)
     held_by_engine = bool(result.get("recovery_held"))
     return r.AuditReport(
         council_name=used.get("council_name", ""),
@@ -82,7 +85,7 @@ def build_report(audit: Audit) -> r.AuditReport:
         recovery_held_reason_for_officer=held_for_officer(used) if held_by_engine else "",
         gaps=tuple(r.CoverageGap(date.fromisoformat(g["start"]), date.fromisoformat(g["end"]))
                    for g in result["coverage"]),
-        transactions=tuple(transaction(row) for row in used.get("transactions", [])),
+        transactions=tuple(transaction(row) for row in lines),
         plan_lines=tuple(plan_line(line) for line in result["plan"]["lines"]),
         flexible_use_total=Decimal(result["plan"]["flexible_use"]),
         flags=tuple(flag(f) for f in used.get("flags", [])),
@@ -105,7 +108,7 @@ def build_report(audit: Audit) -> r.AuditReport:
         decision=decision,
         reply_by=issued + timedelta(days=REPLY_DAYS) if issued and (items or documents) else None,
         underspend=underspend,
-        transfers=transfers(result, used),
+        transfers=transfers(result, lines),
     )
 
 
@@ -128,7 +131,7 @@ def held_because(used: dict[str, Any]) -> str:
     return " and ".join(dict.fromkeys(HELD_BECAUSE.get(code, HELD_BECAUSE["other"]) for code in holding))
 
 
-def transaction(row: list[Any]) -> r.Transaction:
+def transaction(row: Sequence[Any]) -> r.Transaction:
     _id, account, day, amount, description, code, reason, rules = row
     return r.Transaction(date.fromisoformat(day), account, description, Decimal(amount), code,
                          category_label(code), reason, tuple(rules))
@@ -288,8 +291,8 @@ def underspend_notes(used: dict[str, Any]) -> tuple[r.UnderspendNote, ...]:
     return tuple(notes)
 
 
-def transfers(result: dict[str, Any], used: dict[str, Any]) -> tuple[r.TransferPair, ...]:
-    days = {str(row[0]): row[2] for row in used.get("transactions", [])}
+def transfers(result: dict[str, Any], lines: Sequence[Sequence[Any]]) -> tuple[r.TransferPair, ...]:
+    days = {str(row[0]): row[2] for row in lines}
     return tuple(r.TransferPair(t["from_account"], t["to_account"], Decimal(t["amount"]),
                                 d(days.get(str(t["out_id"])) or days.get(str(t["in_id"]))))
                  for t in result.get("transfers", []))
@@ -302,7 +305,8 @@ RELATIVE_WORDS = re.compile(r"This payment is to (?P<worker>.+?), recorded as yo
 ZERO = Decimal("0.00")
 
 
-def letter_asks(audit: Audit, underspend: tuple[r.UnderspendNote, ...]
+def letter_asks(audit: Audit, underspend: tuple[r.UnderspendNote, ...],
+                lines: Sequence[Sequence[Any]] | None = None,
                 ) -> tuple[tuple[r.LetterItem, ...], tuple[r.DocumentRequest, ...]]:
     """The subjects an open letter asks about, each once, and the papers it needs.
 
@@ -325,7 +329,7 @@ def letter_asks(audit: Audit, underspend: tuple[r.UnderspendNote, ...]
              *wage_items(audit, findings, told=" ".join(i.text for i in flagged)),
              *rule_question_items(findings),
              *surplus_items(audit, underspend)]
-    documents = needed_documents(audit) if tier == "full" else ()
+    documents = needed_documents(audit, lines) if tier == "full" else ()
     return tuple(dict.fromkeys(items)), documents
 
 
@@ -469,7 +473,8 @@ def surplus_items(audit: Audit, underspend: tuple[r.UnderspendNote, ...]) -> lis
     return [r.LetterItem(f"There is {gbp(Decimal(result['surplus']))} more than you may keep.", ask)]
 
 
-def needed_documents(audit: Audit) -> tuple[r.DocumentRequest, ...]:
+def needed_documents(audit: Audit, lines: Sequence[Sequence[Any]] | None = None
+                     ) -> tuple[r.DocumentRequest, ...]:
     """Papers a full audit needs that the statements and uploads do not already show.
 
     Statements for the gaps are asked for in their own item, not again here. Timesheets and
@@ -478,14 +483,14 @@ def needed_documents(audit: Audit) -> tuple[r.DocumentRequest, ...]:
     worker had to be enrolled; insurance only when no payment for it shows.
     """
     result, used = audit.result, audit.inputs
-    rows = used.get("transactions", [])
+    rows = shown_lines(audit) if lines is None else lines
     seen = {row[5] for row in rows}
     employs = bool(used.get("workers")) or "pa_wages" in seen
     docs: list[r.DocumentRequest] = []
     if employs:
         uploaded = uploaded_kinds(audit)
         wage_doubts = any(f["code"] == "wages_differ_from_timesheets" for f in result.get("findings", []))
-        duties = employer_duties(audit)
+        duties = employer_duties(audit, rows)
         if "timesheet" not in uploaded and "payroll" not in uploaded:
             docs.append(r.DocumentRequest("Timesheets for your personal assistants for this time"))
         if "payroll" not in uploaded and (wage_doubts or duties.hmrc_due):
@@ -520,7 +525,7 @@ class EmployerDuties:
     pension_due: bool
 
 
-def employer_duties(audit: Audit) -> EmployerDuties:
+def employer_duties(audit: Audit, lines: Sequence[Sequence[Any]]) -> EmployerDuties:
     """Whether money was due to HMRC or into a pension, from each worker's pay over a year.
 
     Pay per worker comes from the timesheet check where there is one, else from the wage
@@ -539,7 +544,7 @@ def employer_duties(audit: Audit) -> EmployerDuties:
     for row in result.get("timesheets", {}).get("wages", []):
         pay[str(row["worker_id"])] = pay.get(str(row["worker_id"]), ZERO) + Decimal(row["paid"])
     if not pay:
-        for row in used.get("transactions", []):
+        for row in lines:
             if row[5] == "pa_wages":
                 pay[row[4]] = pay.get(row[4], ZERO) - Decimal(row[3])
     limits, duties = thresholds_on(audit.period_end), duties_on(audit.period_end)

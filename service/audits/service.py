@@ -7,8 +7,6 @@ Services flush, never commit. A closed audit never changes: a correction is a ne
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -24,6 +22,8 @@ from service.audits.engine import AuditResult, run_audit, to_plain
 from service.audits.inputs import AuditPeriod
 from service.audits.loading import council_settings, load_audit_inputs
 from service.audits.schemas import CommitmentIn, UnderspendReasonIn
+from service.audits.storage import KeptLines, keep
+from service.audits.storage import frozen_digest as frozen_digest
 from service.audits.tier import TIER_RANK
 from service.core.deps import Ctx
 from service.core.errors import Conflict, Forbidden, Unprocessable, field_error
@@ -62,12 +62,13 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
     open audit of that kind rather than opening a second one beside it.
     """
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
-    result, used = _work_out(ctx, recipient, start, end, kind, final)
+    result, used, lines = _work_out(ctx, recipient, start, end, kind, final)
     if note:
         used["correction_reason"] = note
     existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
     if existing is not None:
-        return _refresh(ctx, existing, result.tier, result.to_dict(), used, result.proposed_recovery)
+        return _refresh(ctx, existing, result.tier, result.to_dict(), used, result.proposed_recovery,
+                        lines)
     audit = Audit(
         council_id=recipient.council_id, recipient_id=recipient.id, period_start=start,
         period_end=end, kind=kind, status="open", tier=result.tier, result=result.to_dict(),
@@ -75,13 +76,16 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
         corrects_audit_id=corrects.id if corrects is not None else None,
     )
     ctx.session.add(audit)
+    ctx.session.flush()  # its id, which its lines refer to
+    keep(ctx.session, audit, lines)
     record(ctx, "audit.created", audit, after=audit_state(audit))
     return audit
 
 
 def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
-              final: bool) -> tuple[AuditResult, dict[str, Any]]:
-    """The period rules, then the audit's figures from today's data, and what they used."""
+              final: bool) -> tuple[AuditResult, dict[str, Any], KeptLines]:
+    """The period rules, then the audit's figures from today's data, what they used, and the
+    lines they read with what was decided on each."""
     person = load_person(ctx.session, recipient.id)  # once, for the rules and the audit
     run_period_rules(ctx, recipient, start, end, person=person)
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final,
@@ -97,7 +101,7 @@ def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
     used = {**loaded.record, "kind": kind, "final_audit": final,
             "settings": to_plain(inputs.settings),
             "underspend_reasons": to_plain(inputs.underspend_reasons)}
-    return result, used
+    return result, used, loaded.lines
 
 
 def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str) -> Audit | None:
@@ -108,10 +112,11 @@ def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: st
 
 
 def _refresh(ctx: Ctx, audit: Audit, tier: str, result: dict[str, Any], used: dict[str, Any],
-             proposed: Decimal) -> Audit:
+             proposed: Decimal, lines: KeptLines) -> Audit:
     """Today's figures for an open audit; a decision on a recovery that changed is cleared."""
     before = audit_state(audit)
     audit.tier, audit.result, audit.inputs = tier, result, used
+    keep(ctx.session, audit, lines)
     if proposed != audit.proposed_recovery:
         audit.agreed_recovery = None
         audit.decision_reason = None
@@ -259,12 +264,6 @@ def close(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> Audit:
     return audit
 
 
-def frozen_digest(audit: Audit) -> str:
-    """SHA-256 over the figures and inputs the audit was decided on."""
-    body = json.dumps({"result": audit.result, "inputs": audit.inputs}, sort_keys=True, default=str)
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
 # --- keeping open audits in step with the person's data -----------------------------------
 
 def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
@@ -282,9 +281,10 @@ def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
 
 def recompute(ctx: Ctx, recipient: Recipient, audit: Audit) -> Audit:
     final = audit.kind == "final" or bool(audit.inputs.get("final_audit"))
-    result, used = _work_out(ctx, recipient, audit.period_start, audit.period_end, audit.kind, final)
+    result, used, lines = _work_out(ctx, recipient, audit.period_start, audit.period_end, audit.kind,
+                                    final)
     used = {**used, **{k: audit.inputs[k] for k in ("correction_reason",) if k in audit.inputs}}
-    return _refresh(ctx, audit, result.tier, result.to_dict(), used, result.proposed_recovery)
+    return _refresh(ctx, audit, result.tier, result.to_dict(), used, result.proposed_recovery, lines)
 
 
 def correct(ctx: Ctx, audit: Audit, reason: str) -> Audit:
