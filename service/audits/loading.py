@@ -130,9 +130,12 @@ def load_transactions(
         # within a day, the order the bank printed the lines in (counted oldest-first)
         .order_by(Transaction.account_id, Transaction.posted_on, Transaction.upload_id,
                   Transaction.position, Transaction.id)
+        # streamed (a server-side cursor on PostgreSQL): a long history never sits in memory
+        # as raw rows beside what is built from them
+        .execution_options(stream_results=True, yield_per=_BATCH)
     )
-    # Fetched a batch at a time: a year of raw rows never sits in memory beside what is built.
-    rows = chain.from_iterable(result.partitions(500))
+    rows = chain.from_iterable(result.partitions())
+    texts: dict[str, str] = {}  # a payee's words repeat: kept once
     days: dict[Any, tuple[date, str]] = {}
     money: dict[Any, tuple[Decimal, str]] = {}
     categories: dict[str | None, tuple[str, str]] = {}
@@ -160,6 +163,7 @@ def load_transactions(
         rules = flagged.get(tid)
         rule_ids = tuple(rules) if rules else ()
         account = refs[account_id]
+        description = texts.setdefault(description, description)
         txns.append(new_txn(
             str(tid), account, day[0], amount[0], description, category[0], balance, rule_ids,
             line_ids.get(line) if line else None, str(worker) if worker else None))
@@ -173,6 +177,7 @@ def load_transactions(
 
 # Columns read as the driver returns them; converted below, once per distinct value.
 _RAW = NullType()
+_BATCH = 2000  # rows fetched at a time
 
 
 def _day(raw: Any) -> tuple[date, str]:

@@ -20,6 +20,7 @@ import reports
 from service.audits.cadence import next_review_for
 from service.audits.engine import AuditResult, run_audit, to_plain
 from service.audits.inputs import AuditPeriod
+from service.audits.kept import inputs_of, result_of
 from service.audits.loading import council_settings, load_audit_inputs
 from service.audits.schemas import CommitmentIn, UnderspendReasonIn
 from service.audits.storage import KeptLines, keep
@@ -150,22 +151,22 @@ def _money(value: Decimal | None) -> str | None:
 
 def headline(audit: Audit) -> dict[str, Any]:
     """The figures a person or an acceptance check reads first, money as decimal strings."""
-    result, used = audit.result, audit.inputs
+    result, used = result_of(audit), inputs_of(audit)
     body: dict[str, Any] = {
         "audit_id": audit.id, "recipient_id": audit.recipient_id,
-        "recipient_reference": used.get("recipient", {}).get("reference"),
-        "accounts": [a["reference"] for a in used.get("accounts", [])],
+        "recipient_reference": used.recipient_reference,
+        "accounts": [a.reference for a in used.accounts],
         "period_start": audit.period_start.isoformat(), "period_end": audit.period_end.isoformat(),
         "kind": audit.kind, "status": audit.status,
     }
-    body.update({name: result[name] for name in HEADLINE_MONEY})
+    body.update({name: str(result.money(name)) for name in HEADLINE_MONEY})
     body.update({
-        "contingency_weeks": 0 if result.get("final_audit") else result["settings"]["contingency_weeks"],
-        "recovery_held": result["recovery_held"], "tier": result["tier"], "score": result["score"],
-        "tier_reasons": result["tier_reasons"], "gaps": result["gaps"],
-        "flags": used.get("flags", []),
-        "findings": [{"code": f["code"], "severity": f["severity"], "message": f["message"]}
-                     for f in result["findings"]],
+        "contingency_weeks": 0 if result.final_audit else result.contingency_weeks,
+        "recovery_held": result.recovery_held, "tier": result.tier, "score": result.score,
+        "tier_reasons": [x.to_json() for x in result.tier_reasons], "gaps": list(result.gaps),
+        "flags": list(used.flags_json),
+        "findings": [{"code": f.code, "severity": f.severity, "message": f.message}
+                     for f in result.findings],
         "agreed_recovery": _money(audit.agreed_recovery),
     })
     return body
@@ -206,21 +207,23 @@ class Carried:
     reason: str
 
 
-def still_missing(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> list[dict[str, Any]]:
+def still_missing(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = (),
+                  flags: Sequence[Flag] | None = None) -> list[dict[str, Any]]:
     """What must happen before the audit can close, each as a problem+json error entry.
 
     A light audit with nothing to ask closes as it is. Any other needs a decision with a
     reason, and every open flag decided or carried to the next audit with a reason.
-    Questions the person has not answered yet do not hold a close up.
+    Questions the person has not answered yet do not hold a close up. ``flags`` are the
+    audit's open flags when the caller has just read them.
     """
     missing: list[dict[str, Any]] = []
     carried_ids = {c.flag_id for c in carried}
-    for flag in open_flags(ctx, audit):
+    for flag in open_flags(ctx, audit) if flags is None else flags:
         if flag.id not in carried_ids:
             missing.append(field_error(
                 "flags", f"flag {flag.id} ({flag.rule_id}) is open: clear or uphold it, or carry it "
                 "to the next audit with a reason"))
-    asks = any(f.get("severity") == "question" for f in audit.result.get("findings", []))
+    asks = result_of(audit).asks
     nothing_to_ask = audit.tier == "light" and not asks and not missing and not carried
     if audit.decided_at is None and not nothing_to_ask:
         missing.append(field_error(
@@ -280,10 +283,11 @@ def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
 
 
 def recompute(ctx: Ctx, recipient: Recipient, audit: Audit) -> Audit:
-    final = audit.kind == "final" or bool(audit.inputs.get("final_audit"))
+    final = audit.kind == "final" or inputs_of(audit).final_audit
     result, used, lines = _work_out(ctx, recipient, audit.period_start, audit.period_end, audit.kind,
                                     final)
-    used = {**used, **{k: audit.inputs[k] for k in ("correction_reason",) if k in audit.inputs}}
+    reason = inputs_of(audit).correction_reason
+    used = {**used, **({"correction_reason": reason} if reason is not None else {})}
     return _refresh(ctx, audit, result.tier, result.to_dict(), used, result.proposed_recovery, lines)
 
 
@@ -380,18 +384,18 @@ class Due:
     @property
     def score(self) -> int:
         if self.open_audit is not None:
-            return int(self.open_audit.result.get("score", 0))
+            return result_of(self.open_audit).score
         return self.last_audit.score if self.last_audit else 0
 
 
-def action_for(ctx: Ctx, audit: Audit) -> str:
-    """What an open audit is waiting for."""
-    if open_flags(ctx, audit):
+def action_for(ctx: Ctx, audit: Audit, flags: Sequence[Flag] | None = None) -> str:
+    """What an open audit is waiting for (``flags``: its open flags, when already read)."""
+    flags = open_flags(ctx, audit) if flags is None else flags
+    if flags:
         return "decide_flags"
-    if not still_missing(ctx, audit):
+    if not still_missing(ctx, audit, flags=flags):
         return "ready_to_close"
-    asks = any(f.get("severity") == "question" for f in audit.result.get("findings", []))
-    if asks and not audit.proposed_recovery:
+    if result_of(audit).asks and not audit.proposed_recovery:
         return "waiting_for_person"
     return "agree_recovery"
 
@@ -476,8 +480,8 @@ def council_summary(ctx: Ctx, start: date, end: date) -> reports.CouncilSummary:
         surplus_proposed=_sum(a.proposed_recovery for a in audits),
         surplus_agreed=_sum(agreed),
         # held by an underspend reason, or by the officer's decision
-        surplus_held=_sum(Decimal(a.result["council_share"]) for a in audits
-                          if a.result.get("recovery_held") or a.recovery_held),
+        surplus_held=_sum(result_of(a).council_share for a in audits
+                          if result_of(a).recovery_held or a.recovery_held),
         flags_by_rule=_flag_counts(ctx, start, end),
         unmet_need=_unmet_need(ctx, audits, start, end),
         budgets=_budgets(ctx, end),
@@ -530,7 +534,7 @@ def _unmet_need(ctx: Ctx, audits: list[Audit], start: date, end: date) -> tuple[
         people[row.reason].add(row.recipient_id)
     return tuple(
         reports.UnmetNeed(UNMET_WORDS[reason], len(ids), _sum(
-            max(Decimal(latest[i].result["surplus"]), Decimal("0.00")) for i in ids if i in latest))
+            max(result_of(latest[i]).surplus, Decimal("0.00")) for i in ids if i in latest))
         for reason, ids in sorted(people.items()))
 
 

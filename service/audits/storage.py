@@ -22,6 +22,7 @@ from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.types import NullType
 
+from service.audits.kept import inputs_of
 from service.core.types import from_hundredths
 from service.models import Audit, Transaction
 from service.models.audit_lines import AuditLines
@@ -177,9 +178,10 @@ def read_lines(session: Session, kept: AuditLines) -> tuple[list[KeptLine], int]
                type_coerce(Transaction.amount, BigInteger), type_coerce(Transaction.balance, BigInteger),
                Transaction.description)
         .where(Transaction.account_id.in_(kept.account_ids),
-               Transaction.posted_on.between(kept.first_day, kept.last_day)))
+               Transaction.posted_on.between(kept.first_day, kept.last_day))
+        .execution_options(stream_results=True, yield_per=2000))
     found: dict[int, tuple[Any, ...]] = {}
-    for row in rows.partitions(2000):
+    for row in rows.partitions():
         for tid, *rest in row:
             if tid in wanted:
                 found[tid] = tuple(rest)
@@ -248,7 +250,7 @@ def shown_lines(audit: Audit) -> Sequence[Sequence[Any]]:
     kept = kept_of(audit, session)
     if kept is None or session is None:
         return []
-    refs = {int(a["id"]): str(a["reference"]) for a in audit.inputs.get("accounts", [])}
+    refs = {a.id: a.reference for a in inputs_of(audit).accounts}
     lines, _missing = read_lines(session, kept)
     start, end = audit.period_start, audit.period_end
     return [(line.id, refs.get(line.account_id, ""), line.date.isoformat(), str(line.amount),
