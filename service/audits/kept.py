@@ -348,3 +348,9 @@ def inputs_of(audit: Audit) -> KeptInputs:
     typed = KeptInputs.from_json(audit.inputs or {})
     audit.__dict__["_kept_inputs"] = (audit.inputs, typed)
     return typed
+
+
+def asks_in(findings: Any) -> bool:
+    """Whether a stored result's ``findings`` (read alone, by JSON path) ask the person
+    anything: the same answer as ``result_of(audit).asks`` without reading the rest."""
+    return any(isinstance(f, dict) and f.get("severity") == "question" for f in findings or ())

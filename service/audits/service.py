@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 import reports
 from service.audits.cadence import next_review_for
 from service.audits.engine import AuditResult, run_audit, to_plain
 from service.audits.inputs import AuditPeriod
-from service.audits.kept import inputs_of, result_of
+from service.audits.kept import asks_in, inputs_of, result_of
 from service.audits.loading import council_settings, load_audit_inputs
 from service.audits.schemas import CommitmentIn, UnderspendReasonIn
 from service.audits.storage import KeptLines, keep
@@ -223,8 +223,7 @@ def still_missing(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = (),
             missing.append(field_error(
                 "flags", f"flag {flag.id} ({flag.rule_id}) is open: clear or uphold it, or carry it "
                 "to the next audit with a reason"))
-    asks = result_of(audit).asks
-    nothing_to_ask = audit.tier == "light" and not asks and not missing and not carried
+    nothing_to_ask = _closes_undecided(audit.tier, result_of(audit).asks) and not missing and not carried
     if audit.decided_at is None and not nothing_to_ask:
         missing.append(field_error(
             "decision", "record a decision first: POST /v1/audits/{audit_id}/decision with the "
@@ -365,13 +364,25 @@ class LastClosed:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenAudit:
+    """What the queue shows of an open audit (its stored result and inputs stay unread)."""
+
+    id: int
+    period_start: date
+    period_end: date
+    created_at: datetime
+    tier: str | None
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class Due:
     """One line of the officer's queue: a review that is due, or an open audit to act on."""
 
     recipient: Recipient
     due_on: date | None
     last_audit: LastClosed | None  # the last closed audit
-    open_audit: Audit | None = None
+    open_audit: OpenAudit | None = None
     action: str = "start_review"
     next_period: tuple[date, date] | None = None
 
@@ -384,20 +395,33 @@ class Due:
     @property
     def score(self) -> int:
         if self.open_audit is not None:
-            return result_of(self.open_audit).score
+            return self.open_audit.score
         return self.last_audit.score if self.last_audit else 0
 
 
 def action_for(ctx: Ctx, audit: Audit, flags: Sequence[Flag] | None = None) -> str:
     """What an open audit is waiting for (``flags``: its open flags, when already read)."""
     flags = open_flags(ctx, audit) if flags is None else flags
-    if flags:
+    return _waiting_for(bool(flags), audit.tier, result_of(audit).asks, audit.decided_at is not None,
+                        audit.proposed_recovery)
+
+
+def _waiting_for(flagged: bool, tier: str | None, asks: bool, decided: bool,
+                 proposed: Decimal | None) -> str:
+    """The action ``still_missing`` leads to when nothing is carried: open flags first, then
+    a decision (a light audit that asks nothing needs none), then the person's answers."""
+    if flagged:
         return "decide_flags"
-    if not still_missing(ctx, audit, flags=flags):
+    if decided or _closes_undecided(tier, asks):
         return "ready_to_close"
-    if result_of(audit).asks and not audit.proposed_recovery:
+    if asks and not proposed:
         return "waiting_for_person"
     return "agree_recovery"
+
+
+def _closes_undecided(tier: str | None, asks: bool) -> bool:
+    """A light audit that asks the person nothing closes without a decision."""
+    return tier == "light" and not asks
 
 
 def due(ctx: Ctx, on: date | None = None) -> list[Due]:
@@ -405,7 +429,9 @@ def due(ctx: Ctx, on: date | None = None) -> list[Due]:
     reviews that are due, riskiest first (tier, then score, then the longest waiting).
 
     A review's due date counts from the end of the last closed audit; its suggested period
-    runs from the day after that audit (else the first payment) to the due date.
+    runs from the day after that audit (else the first payment) to the due date. The same
+    few queries whatever the council's size: its open audits and their open flags are read
+    for the whole council at once.
     """
     on = on or today_uk()
     council = ctx.session.get(Council, ctx.principal.council_id)
@@ -413,15 +439,12 @@ def due(ctx: Ctx, on: date | None = None) -> list[Due]:
     settings = council_settings(council)
     found: list[Due] = []
     last_closed = _last_closed_by_person(ctx)
-    open_by_person: dict[int, list[Audit]] = defaultdict(list)
-    for audit in ctx.session.scalars(select(Audit).where(
-            Audit.council_id == ctx.principal.council_id, Audit.status == "open").order_by(Audit.id)):
-        open_by_person[audit.recipient_id].append(audit)
+    open_by_person = _open_by_person(ctx)
     for recipient, first_payment in _people_paid(ctx):
         last = last_closed.get(recipient.id)
         opened = open_by_person.get(recipient.id, [])
-        for audit in opened:
-            found.append(Due(recipient, None, last, audit, action_for(ctx, audit)))
+        for audit, action in opened:
+            found.append(Due(recipient, None, last, audit, action))
         if opened or (recipient.dp_end_date is not None and recipient.dp_end_date < on):
             continue  # a review under way, or an ended payment (a final audit, not a review)
         due_on = next_review_for(settings, first_payment, last.period_end if last else None)
@@ -429,6 +452,33 @@ def due(ctx: Ctx, on: date | None = None) -> list[Due]:
             begins = last.period_end + timedelta(days=1) if last else first_payment
             found.append(Due(recipient, due_on, last, next_period=(begins, due_on - timedelta(days=1))))
     return sorted(found, key=_riskiest)
+
+
+def _open_by_person(ctx: Ctx) -> dict[int, list[tuple[OpenAudit, str]]]:
+    """Each person's open audits with the action each waits for, in two queries for the whole
+    council: the audits' small columns (score and findings by JSON path), and the number of
+    open flags each audit sees (a flag up to its end, as ``open_flags`` reads them)."""
+    council_id = ctx.principal.council_id
+    flagged: dict[int, int] = {audit_id: n for audit_id, n in ctx.session.execute(
+        select(Audit.id, func.count(Flag.id))
+        .join(Flag, and_(Flag.recipient_id == Audit.recipient_id, Flag.status == "open",
+                         or_(Flag.occurred_on.is_(None), Flag.occurred_on <= Audit.period_end)))
+        .where(Audit.council_id == council_id, Audit.status == "open")
+        .group_by(Audit.id))}
+    rows = ctx.session.execute(
+        select(Audit.id, Audit.recipient_id, Audit.period_start, Audit.period_end, Audit.created_at,
+               Audit.tier, Audit.decided_at, Audit.proposed_recovery,
+               Audit.result["score"].as_integer().label("score"),
+               Audit.result["findings"].label("findings"))
+        .where(Audit.council_id == council_id, Audit.status == "open").order_by(Audit.id)).all()
+    found: dict[int, list[tuple[OpenAudit, str]]] = defaultdict(list)
+    for row in rows:
+        audit = OpenAudit(row.id, row.period_start, row.period_end, row.created_at, row.tier,
+                          int(row.score or 0))
+        action = _waiting_for(flagged.get(row.id, 0) > 0, row.tier, asks_in(row.findings),
+                              row.decided_at is not None, row.proposed_recovery)
+        found[row.recipient_id].append((audit, action))
+    return found
 
 
 def _riskiest(d: Due) -> tuple[int, int, date, int, int]:
