@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from reports import render_letter_html
 from service.audits.report_model import PdfUnavailable, build_report, letter_pdf
+from service.audits.storage import KeptLine, read_lines
 from service.core.db import session_scope
 from service.core.deps import Ctx
 from service.core.events import internal_note_event, jsonable, readable, record
@@ -28,6 +29,7 @@ from service.core.types import utcnow
 from service.models import (
     Account,
     Audit,
+    AuditLines,
     Blob,
     Commitment,
     Event,
@@ -119,6 +121,7 @@ def _entries(session: Session, req: ExportRequest) -> Iterator[tuple[str, Iterab
     yield "README.txt", [readme(req).encode()]
     for name, stmt in _record_queries(req):
         yield f"records/{name}.json", _json_array(session, stmt)
+    yield "records/audit_lines.json", _audit_lines(session, req)
     yield "records/events.json", _events(session, req)
     yield from _original_files(session, req)
     yield from _letters(session, req)
@@ -214,6 +217,43 @@ def _events(session: Session, req: ExportRequest) -> Iterator[bytes]:
     yield b"\n]\n"
 
 
+def _audit_lines(session: Session, req: ExportRequest) -> Iterator[bytes]:
+    """What each audit decided on each line it used, one audit at a time: the line (id, date,
+    amount, what the statement said) beside the category, reason, plan line, worker and rules
+    the audit gave it. A voided upload's lines are here when an audit used them before the
+    void, since that audit decided on them."""
+    audits = session.execute(
+        select(Audit.id, Audit.period_start, Audit.period_end, Audit.status)
+        .where(Audit.council_id == req.council_id, Audit.recipient_id == req.recipient_id)
+        .order_by(Audit.id)).all()
+    plans = select(SupportPlan.id).where(SupportPlan.recipient_id == req.recipient_id)
+    plan_lines = dict(session.execute(select(PlanLine.id, PlanLine.description)
+                                      .where(PlanLine.plan_id.in_(plans))).all())
+    workers = dict(session.execute(select(Worker.id, Worker.name).where(
+        Worker.council_id == req.council_id, Worker.recipient_id == req.recipient_id)).all())
+    yield b"["
+    for n, audit in enumerate(audits):
+        kept = session.get(AuditLines, audit.id)
+        lines = read_lines(session, kept)[0] if kept is not None else []
+        body = {"audit_id": audit.id, "period_start": jsonable(audit.period_start),
+                "period_end": jsonable(audit.period_end), "status": audit.status,
+                "lines": [_decided_json(line, plan_lines, workers) for line in lines]}
+        yield (("\n" if n == 0 else ",\n") + _json(body)).encode()
+        session.expunge_all()
+    yield b"\n]\n"
+
+
+def _decided_json(line: KeptLine, plan_lines: dict[int, str], workers: dict[int, str]) -> dict[str, Any]:
+    return {"id": line.id, "account_id": line.account_id, "date": line.date.isoformat(),
+            "amount": str(line.amount), "description": line.description,
+            "category": line.category, "reason": line.reason,
+            "plan_line_id": line.plan_line_id,
+            "plan_line": plan_lines.get(line.plan_line_id) if line.plan_line_id else None,
+            "worker_id": line.worker_id,
+            "worker": workers.get(line.worker_id) if line.worker_id else None,
+            "flagged_rules": list(line.rule_ids)}
+
+
 def _event_json(e: Event, before: Any, after: Any, erased: bool) -> dict[str, Any]:
     return {"id": e.id, "at": jsonable(e.at), "action": e.action, "subject_type": e.subject_type,
             "subject_id": e.subject_id, "actor_user_id": e.actor_user_id, "before": before,
@@ -281,6 +321,10 @@ records/        every record, one file for each kind of record, in JSON (a plain
                   timesheet_entries.json, payroll_lines.json   hours worked and pay
                   flags.json              anything the checks asked about, and what was decided
                   audits.json             each audit: the figures and the decision
+                  audit_lines.json        each audit's statement lines and what it
+                                          decided on each: the category, the reason,
+                                          the plan line and the worker it counted
+                                          the line against, and any rule it flagged
                   notes.json              the conversation on each audit
                   underspend_reasons.json, commitments.json   why money was not spent,
                                           and money already owed
