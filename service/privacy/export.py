@@ -220,8 +220,8 @@ def _events(session: Session, req: ExportRequest) -> Iterator[bytes]:
 def _audit_lines(session: Session, req: ExportRequest) -> Iterator[bytes]:
     """What each audit decided on each line it used, one audit at a time: the line (id, date,
     amount, what the statement said) beside the category, reason, plan line, worker and rules
-    the audit gave it. A voided upload's lines are here when an audit used them before the
-    void, since that audit decided on them."""
+    the audit gave it. A voided upload's line is here, marked ``"voided": true``, when an
+    audit used it before the void: that audit's decision on it is held about the person."""
     audits = session.execute(
         select(Audit.id, Audit.period_start, Audit.period_end, Audit.status)
         .where(Audit.council_id == req.council_id, Audit.recipient_id == req.recipient_id)
@@ -231,19 +231,25 @@ def _audit_lines(session: Session, req: ExportRequest) -> Iterator[bytes]:
                                       .where(PlanLine.plan_id.in_(plans))).all())
     workers = dict(session.execute(select(Worker.id, Worker.name).where(
         Worker.council_id == req.council_id, Worker.recipient_id == req.recipient_id)).all())
+    accounts = select(Account.id).where(Account.recipient_id == req.recipient_id,
+                                        Account.council_id == req.council_id)
+    voided = set(session.scalars(select(Transaction.id).where(
+        Transaction.account_id.in_(accounts), Transaction.voided.is_(True))))
     yield b"["
     for n, audit in enumerate(audits):
         kept = session.get(AuditLines, audit.id)
         lines = read_lines(session, kept)[0] if kept is not None else []
         body = {"audit_id": audit.id, "period_start": jsonable(audit.period_start),
                 "period_end": jsonable(audit.period_end), "status": audit.status,
-                "lines": [_decided_json(line, plan_lines, workers) for line in lines]}
+                "lines": [_decided_json(line, plan_lines, workers, line.id in voided)
+                          for line in lines]}
         yield (("\n" if n == 0 else ",\n") + _json(body)).encode()
         session.expunge_all()
     yield b"\n]\n"
 
 
-def _decided_json(line: KeptLine, plan_lines: dict[int, str], workers: dict[int, str]) -> dict[str, Any]:
+def _decided_json(line: KeptLine, plan_lines: dict[int, str], workers: dict[int, str],
+                  voided: bool) -> dict[str, Any]:
     return {"id": line.id, "account_id": line.account_id, "date": line.date.isoformat(),
             "amount": str(line.amount), "description": line.description,
             "category": line.category, "reason": line.reason,
@@ -251,7 +257,7 @@ def _decided_json(line: KeptLine, plan_lines: dict[int, str], workers: dict[int,
             "plan_line": plan_lines.get(line.plan_line_id) if line.plan_line_id else None,
             "worker_id": line.worker_id,
             "worker": workers.get(line.worker_id) if line.worker_id else None,
-            "flagged_rules": list(line.rule_ids)}
+            "flagged_rules": list(line.rule_ids), "voided": voided}
 
 
 def _event_json(e: Event, before: Any, after: Any, erased: bool) -> dict[str, Any]:
@@ -325,6 +331,8 @@ records/        every record, one file for each kind of record, in JSON (a plain
                                           decided on each: the category, the reason,
                                           the plan line and the worker it counted
                                           the line against, and any rule it flagged
+                                          ("voided": true marks a line of a file
+                                          withdrawn after the audit used it)
                   notes.json              the conversation on each audit
                   underspend_reasons.json, commitments.json   why money was not spent,
                                           and money already owed

@@ -159,3 +159,23 @@ def test_the_pack_says_what_each_audit_decided_on_each_line(client: Any, council
     payments = [line for line in lines if line["amount"] == "1540.00"]
     assert len(payments) == 5
     assert all(p["worker"] is None and p["plan_line"] is None for p in payments)
+    assert not any(line["voided"] for line in lines)
+
+    # the audit closes, then its statement is withdrawn: what it decided stays in the pack
+    post_ok(client, f"/v1/audits/{made['id']}/decision", h,
+            {"agreed_recovery": "0.00", "reason": "Nothing to recover."})
+    post_ok(client, f"/v1/audits/{made['id']}/close", h,
+            {"carry_flags": [{"flag_id": f["id"], "reason": "Asked at the next review."}
+                             for f in client.get(f"/v1/flags?recipient_id={rid}&status=open",
+                                                 headers=h).json()["items"]]})
+    voided = client.post(f"/v1/uploads/{sent.json()['upload_id']}/void", headers=h,
+                         json={"reason": "Sent for the wrong person."})
+    assert voided.status_code == 200, voided.text
+    with client.stream("GET", f"/v1/recipients/{rid}/export", headers=h) as response:
+        later = zipfile.ZipFile(io.BytesIO(b"".join(response.iter_bytes())))
+    assert records(later, "transactions") == []
+    [kept] = records(later, "audit_lines")
+    assert kept["status"] == "closed" and len(kept["lines"]) == 365
+    assert all(line["voided"] for line in kept["lines"])
+    assert [{k: v for k, v in line.items() if k != "voided"} for line in kept["lines"]] == [
+        {k: v for k, v in line.items() if k != "voided"} for line in lines]
