@@ -2,8 +2,9 @@
 
 Rows are read with plain column queries (no ORM objects per transaction), because a
 council-wide run reads millions of lines. Alongside the inputs we keep what the outputs
-need to show later (descriptions, reasons, flag wording), so an audit can be re-read years
-later exactly as decided, whatever happens to the rows afterwards.
+need to show later (reasons, flag wording) and, for the statement lines, a reference to
+each with the decision made on it (``service.audits.storage``): lines are never deleted,
+so an audit can be re-read years later exactly as decided.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from service.audits import inputs as ai
+from service.audits.storage import KeptLines
 from service.core.types import from_hundredths
 from service.models import (
     Audit,
@@ -35,6 +37,7 @@ from service.models import (
     Upload,
     Worker,
 )
+from service.models.live import live
 from service.people.context import PersonContext, load_person
 from service.rules.categories import LABELS
 from service.rules.ruleset import RuleSet
@@ -53,6 +56,7 @@ class Loaded:
 
     inputs: ai.AuditInputs
     record: dict[str, Any] = field(default_factory=dict)  # stored as Audit.inputs
+    lines: KeptLines = field(default_factory=KeptLines)  # stored as the audit's AuditLines
 
 
 def audit_category(code: str | None) -> str:
@@ -109,9 +113,9 @@ def flag_rules_by_transaction(session: Session, recipient_id: int) -> dict[int, 
 def load_transactions(
     session: Session, refs: dict[int, str], window: tuple[date, date],
     line_ids: dict[int, str], flagged: dict[int, list[str]],
-) -> tuple[list[ai.Transaction], list[tuple[Any, ...]]]:
-    """Engine transactions in statement order, and the compact rows the workbook shows
-    (tuples: stored as JSON arrays, and a year of them costs the garbage collector nothing).
+) -> tuple[list[ai.Transaction], KeptLines]:
+    """Engine transactions in statement order, and what the audit keeps of each line: its
+    id, its content's hash, and the category, reason, plan line and rules decided for it.
 
     Money and dates are read raw (integer hundredths, the stored date) and converted here,
     once per distinct value: a year of statements repeats the same few amounts and days.
@@ -121,20 +125,24 @@ def load_transactions(
                type_coerce(Transaction.amount, _RAW), Transaction.description, Transaction.category,
                Transaction.category_reason, type_coerce(Transaction.balance, _RAW),
                Transaction.plan_line_id, Transaction.worker_id)
-        .where(Transaction.account_id.in_(list(refs)),
+        .where(Transaction.account_id.in_(list(refs)), live(Transaction),
                Transaction.posted_on.between(window[0], window[1]))
         # within a day, the order the bank printed the lines in (counted oldest-first)
         .order_by(Transaction.account_id, Transaction.posted_on, Transaction.upload_id,
                   Transaction.position, Transaction.id)
+        # streamed (a server-side cursor on PostgreSQL): a long history never sits in memory
+        # as raw rows beside what is built from them
+        .execution_options(stream_results=True, yield_per=_BATCH)
     )
-    # Fetched a batch at a time: a year of raw rows never sits in memory beside what is built.
-    rows = chain.from_iterable(result.partitions(500))
+    rows = chain.from_iterable(result.partitions())
+    texts: dict[str, str] = {}  # a payee's words repeat: kept once
     days: dict[Any, tuple[date, str]] = {}
     money: dict[Any, tuple[Decimal, str]] = {}
     categories: dict[str | None, tuple[str, str]] = {}
     new_txn = ai.Transaction
     txns: list[ai.Transaction] = []
-    shown: list[tuple[Any, ...]] = []
+    kept = KeptLines()
+    decisions: dict[tuple[Any, ...], tuple[str, str, int | None, int | None, tuple[str, ...]]] = {}
     for tid, account_id, raw_day, raw_amount, description, code, reason, raw_balance, line, worker in rows:
         day = days.get(raw_day)
         if day is None:
@@ -143,27 +151,33 @@ def load_transactions(
         if amount is None:
             amount = money[raw_amount] = _money(raw_amount)
         if raw_balance is None:
-            balance = None
+            balance, balance_text = None, None
         else:
             known = money.get(raw_balance)
             if known is None:
                 known = money[raw_balance] = _money(raw_balance)
-            balance = known[0]
+            balance, balance_text = known
         category = categories.get(code)
         if category is None:
             category = categories[code] = (audit_category(code), code or "")
         rules = flagged.get(tid)
         rule_ids = tuple(rules) if rules else ()
         account = refs[account_id]
+        description = texts.setdefault(description, description)
         txns.append(new_txn(
             str(tid), account, day[0], amount[0], description, category[0], balance, rule_ids,
             line_ids.get(line) if line else None, str(worker) if worker else None))
-        shown.append((tid, account, day[1], amount[1], description, category[1], reason or "", rule_ids))
-    return txns, shown
+        choice = (code, reason, line, worker, rule_ids)
+        decided = decisions.get(choice)
+        if decided is None:
+            decided = decisions[choice] = (category[1], reason or "", line, worker, rule_ids)
+        kept.add(tid, account_id, day[0], day[1], amount[1], balance_text, description, decided)
+    return txns, kept
 
 
 # Columns read as the driver returns them; converted below, once per distinct value.
 _RAW = NullType()
+_BATCH = 2000  # rows fetched at a time
 
 
 def _day(raw: Any) -> tuple[date, str]:
@@ -206,8 +220,8 @@ def load_timesheets(session: Session, recipient_id: int, first: date, last: date
     rows = session.execute(
         select(TimesheetEntry.worker_id, TimesheetEntry.worked_on, TimesheetEntry.hours,
                TimesheetEntry.rate)
-        .where(TimesheetEntry.recipient_id == recipient_id, TimesheetEntry.worker_id.is_not(None),
-               TimesheetEntry.worked_on.between(first, last))
+        .where(TimesheetEntry.recipient_id == recipient_id, live(TimesheetEntry),
+               TimesheetEntry.worker_id.is_not(None), TimesheetEntry.worked_on.between(first, last))
         .order_by(TimesheetEntry.worked_on, TimesheetEntry.id)
     ).all()
     entries = [ai.TimesheetEntry(str(r.worker_id), r.worked_on, r.hours, r.rate) for r in rows]
@@ -223,7 +237,8 @@ def load_payroll_runs(session: Session, recipient_id: int, first: date, last: da
     they say which work a wage payment paid for."""
     rows = session.execute(
         select(PayrollLine.worker_id, PayrollLine.period_start, PayrollLine.period_end, PayrollLine.net)
-        .where(PayrollLine.recipient_id == recipient_id, PayrollLine.worker_id.is_not(None),
+        .where(PayrollLine.recipient_id == recipient_id, live(PayrollLine),
+               PayrollLine.worker_id.is_not(None),
                PayrollLine.period_start <= last, PayrollLine.period_end >= first)
         .order_by(PayrollLine.period_end, PayrollLine.id)
     )
@@ -252,7 +267,8 @@ def payroll_commitments(session: Session, recipient_id: int, account_ids: list[i
                                       + _raw(PayrollLine.employer_ni)), 0),
                func.coalesce(func.sum(_raw(PayrollLine.employee_pension)
                                       + _raw(PayrollLine.employer_pension)), 0))
-        .where(PayrollLine.recipient_id == recipient_id, PayrollLine.period_end <= end)
+        .where(PayrollLine.recipient_id == recipient_id, live(PayrollLine),
+               PayrollLine.period_end <= end)
     ).one()
     since = due[0]
     if since is None:
@@ -282,7 +298,8 @@ def paid_since(session: Session, account_ids: list[int], category: str, since: d
         # summed as stored (integer hundredths), converted once below
         select(func.coalesce(func.sum(type_coerce(Transaction.amount, BigInteger)), 0))
         .select_from(Transaction.__table__)
-        .where(Transaction.account_id.in_(account_ids), Transaction.category == category,
+        .where(Transaction.account_id.in_(account_ids), live(Transaction),
+               Transaction.category == category,
                Transaction.amount < 0, Transaction.posted_on.between(since, end))
     )
     return -_hundredths(paid or 0)
@@ -352,8 +369,8 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
     statements = load_statements(session, refs, period.end)
     versions, line_ids = person.audit_plans()
     window = transaction_window(period, statements)
-    txns, shown = load_transactions(session, refs, window, line_ids,
-                                    flag_rules_by_transaction(session, recipient.id))
+    txns, kept = load_transactions(session, refs, window, line_ids,
+                                   flag_rules_by_transaction(session, recipient.id))
     entries, rates = load_timesheets(session, recipient.id, period.start - LOOKBACK, period.end)
     # only workers with timesheets are checked: with none in the window there is nobody to load
     workers = with_timesheets(person.workers, entries) if entries else []
@@ -371,7 +388,6 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
         final_audit=final_audit, settings=person.audit_settings(),
         underspend_reasons=tuple(load_underspend(session, recipient.id, period)),
     )
-    first, last = period.start, period.end
     record = {
         "council_name": council.name,
         "recipient": {"id": recipient.id, "reference": recipient.reference, "name": recipient.name},
@@ -380,9 +396,8 @@ def load_audit_inputs(session: Session, recipient: Recipient, period: ai.AuditPe
         "rates": wage_rates_in_force(period),
         "workers": worker_rows(workers, inputs.workers),
         "flags": flag_rows,
-        "transactions": [row for row, t in zip(shown, txns, strict=True) if first <= t.date <= last],
     }
-    return Loaded(inputs, record)
+    return Loaded(inputs, record, kept)
 
 
 def worker_rows(workers: Iterable[Worker], engine: Sequence[ai.Worker]) -> list[dict[str, Any]]:

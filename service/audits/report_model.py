@@ -7,6 +7,7 @@ made years later shows exactly what was decided.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,8 +17,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 import reports as r
+from service.audits.kept import (
+    Finding,
+    KeptFlag,
+    KeptInputs,
+    KeptRates,
+    KeptResult,
+    KeptWorker,
+    PlanLineSpend,
+    inputs_of,
+    result_of,
+)
 from service.audits.loading import category_label
 from service.audits.money import gbp
+from service.audits.storage import shown_lines
 from service.audits.words import day_words, list_words, range_words
 from service.core.errors import DpauditError
 from service.models import Audit, Council, Representative, Upload, User
@@ -58,54 +71,51 @@ def m(text: str | None) -> Decimal | None:
 
 
 def build_report(audit: Audit) -> r.AuditReport:
-    result, used = audit.result, audit.inputs
-    surplus = result["surplus_working"]
-    figures: dict[str, Any] = {name: Decimal(result[name]) for name in _FIGURES}
+    result, used = result_of(audit), inputs_of(audit)
+    lines = shown_lines(audit)
+    figures: dict[str, Any] = {name: result.money(name) for name in _FIGURES}
     issued = (audit.closed_at or audit.created_at).date() if audit.created_at else None
     closed = audit.status == "closed"
     decision = decision_of(audit)
     underspend = underspend_notes(used)
-    items, documents = ((), ()) if closed else letter_asks(audit, underspend)
-    held_by_engine = bool(result.get("recovery_held"))
+    items, documents = ((), ()) if closed else letter_asks(audit, underspend, lines)
+    held_by_engine = result.recovery_held
     return r.AuditReport(
-        council_name=used.get("council_name", ""),
-        recipient_name=used["recipient"]["name"],
-        recipient_reference=used["recipient"]["reference"],
+        council_name=used.council_name,
+        recipient_name=used.recipient_name,
+        recipient_reference=used.recipient_reference or "",
         period_from=audit.period_start, period_to=audit.period_end,
         audit_kind=audit.kind.replace("_", " "),
-        tier=r.Tier(result["tier"]),
-        tier_reasons=tuple(r.TierReason(x["label"], x["points"]) for x in result["tier_reasons"]),
+        tier=r.Tier(result.tier),
+        tier_reasons=tuple(r.TierReason(x.label, x.points) for x in result.tier_reasons),
         **figures,
-        contingency_weeks=0 if result["final_audit"] else int(result["settings"]["contingency_weeks"]),
+        contingency_weeks=0 if result.final_audit else result.contingency_weeks,
         recovery_held=held_by_engine,
         recovery_held_reason=held_because(used) if held_by_engine else "",
         recovery_held_reason_for_officer=held_for_officer(used) if held_by_engine else "",
-        gaps=tuple(r.CoverageGap(date.fromisoformat(g["start"]), date.fromisoformat(g["end"]))
-                   for g in result["coverage"]),
-        transactions=tuple(transaction(row) for row in used.get("transactions", [])),
-        plan_lines=tuple(plan_line(line) for line in result["plan"]["lines"]),
-        flexible_use_total=Decimal(result["plan"]["flexible_use"]),
-        flags=tuple(flag(f) for f in used.get("flags", [])),
+        gaps=tuple(r.CoverageGap(g.start, g.end) for g in result.coverage),
+        transactions=tuple(transaction(row) for row in lines),
+        plan_lines=tuple(plan_line(line) for line in result.plan_lines),
+        flexible_use_total=result.flexible_use,
+        flags=tuple(flag(f) for f in used.flags),
         timesheet_findings=timesheet_findings(audit),
         planned_hours=planned_hours(audit),
-        surplus_steps=tuple(r.ArithmeticStep(s["label"], Decimal(s["amount"]), s["explanation"])
-                            for s in surplus["steps"]),
+        surplus_steps=tuple(r.ArithmeticStep(s.label, s.amount, s.explanation)
+                            for s in result.surplus_steps),
         items=items,
         documents_needed=documents,
-        rules_in_force=tuple(r.RuleInForce(x["id"], x["title"], bool(x["on"]))
-                             for x in used.get("rules", [])),
+        rules_in_force=tuple(r.RuleInForce(x.id, x.title, x.on) for x in used.rules),
         issued_on=issued,
         difference_explained_by_gaps=explained_by_gaps(result),
-        balances_known=not any(a["opening_source"].startswith("unknown")
-                               for a in result.get("reconciliation", {}).get("accounts", [])),
+        balances_known=not any(a.opening_source.startswith("unknown") for a in result.accounts),
         status=r.AuditStatus.CLOSED if closed else r.AuditStatus.OPEN,
-        audit_reference=f"{used['recipient']['reference']}/{audit.id}" if audit.id else "",
+        audit_reference=f"{used.recipient_reference}/{audit.id}" if audit.id else "",
         contact=council_contact(audit),
         holder=holder_of(audit),
         decision=decision,
         reply_by=issued + timedelta(days=REPLY_DAYS) if issued and (items or documents) else None,
         underspend=underspend,
-        transfers=transfers(result, used),
+        transfers=transfers(result, lines),
     )
 
 
@@ -114,35 +124,33 @@ _FIGURES = ("opening_balance", "closing_balance", "money_in", "money_out",
             "surplus", "council_share", "contribution_share", "proposed_recovery")
 
 
-def explained_by_gaps(result: dict[str, Any]) -> bool:
+def explained_by_gaps(result: KeptResult) -> bool:
     """Missing statements account for every account's difference (see reconcile.explain_by_gaps)."""
-    rec = result.get("reconciliation", {})
-    explained = set(rec.get("explained_accounts", ()))
-    unexplained = [a for a in rec.get("accounts", [])
-                   if Decimal(a["difference"]) != 0 and a["account"] not in explained]
+    explained = set(result.explained_accounts)
+    unexplained = [a for a in result.accounts if a.difference != 0 and a.account not in explained]
     return bool(explained) and not unexplained
 
 
-def held_because(used: dict[str, Any]) -> str:
-    holding = [x["reason"] for x in used.get("underspend_reasons", []) if x.get("hold_recovery")]
+def held_because(used: KeptInputs) -> str:
+    holding = [x.reason for x in used.underspend if x.hold_recovery]
     return " and ".join(dict.fromkeys(HELD_BECAUSE.get(code, HELD_BECAUSE["other"]) for code in holding))
 
 
-def transaction(row: list[Any]) -> r.Transaction:
+def transaction(row: Sequence[Any]) -> r.Transaction:
     _id, account, day, amount, description, code, reason, rules = row
     return r.Transaction(date.fromisoformat(day), account, description, Decimal(amount), code,
                          category_label(code), reason, tuple(rules))
 
 
-def plan_line(line: dict[str, Any]) -> r.PlanLine:
-    return r.PlanLine(line["description"], category_label(line["category"]),
-                      Decimal(line["planned_weekly"]), Decimal(line["planned"]), Decimal(line["actual"]))
+def plan_line(line: PlanLineSpend) -> r.PlanLine:
+    return r.PlanLine(line.description, category_label(line.category), line.planned_weekly,
+                      line.planned, line.actual)
 
 
-def flag(row: dict[str, Any]) -> r.Flag:
-    return r.Flag(row["rule_id"], row["title"], r.Severity(SEVERITY_WORDS[row["severity"]]),
-                  r.FlagStatus(row["status"]), row["explanation"], d(row["transaction_date"]),
-                  m(row["transaction_amount"]), row["transaction_description"])
+def flag(row: KeptFlag) -> r.Flag:
+    return r.Flag(row.rule_id, row.title, r.Severity(SEVERITY_WORDS[row.severity]),
+                  r.FlagStatus(row.status), row.explanation, row.transaction_date,
+                  row.transaction_amount, row.transaction_description)
 
 
 def timesheet_findings(audit: Audit) -> tuple[r.TimesheetFinding, ...]:
@@ -153,51 +161,47 @@ def timesheet_findings(audit: Audit) -> tuple[r.TimesheetFinding, ...]:
     plan line to themselves; a line shared by several workers shows its hours once, in
     ``planned_hours`` below, not on every worker's row.
     """
-    sheets, used = audit.result["timesheets"], audit.inputs
-    workers = {str(w["id"]): w for w in used.get("workers", [])}
-    hours = {wid: Decimal(h) for row in sheets["hours"] for wid, h in row["by_worker"]}
-    planned = {row["by_worker"][0][0]: Decimal(row["planned_hours"])
-               for row in sheets["hours"] if len(row["by_worker"]) == 1}
+    result, used = result_of(audit), inputs_of(audit)
+    hours = {wid: h for row in result.hours for wid, h in row.by_worker}
+    planned = {row.by_worker[0][0]: row.planned_hours for row in result.hours if len(row.by_worker) == 1}
     found = []
-    for row in sheets["wages"]:
-        worker = workers.get(row["worker_id"], {"name": "A worker", "hourly_rate": "0.00"})
-        worked = hours.get(row["worker_id"], Decimal("0.00"))
-        if not worked and Decimal(row["paid"]) == 0:
+    for row in result.wages:
+        worker = used.worker(row.worker_id) or KeptWorker(row.worker_id, "A worker", None, None, ZERO)
+        worked = hours.get(row.worker_id, Decimal("0.00"))
+        if not worked and row.paid == 0:
             continue
-        start = max(date.fromisoformat(row["covers_from"]), audit.period_start)
-        end = min(d(row["covers_to"]) or audit.period_end, audit.period_end)
+        start = max(row.covers_from, audit.period_start)
+        end = min(row.covers_to or audit.period_end, audit.period_end)
         found.append(r.TimesheetFinding(
-            worker["name"], min(start, end), max(start, end), worked, planned.get(row["worker_id"]),
-            Decimal(row["timesheet_pay"]), Decimal(row["paid"]), Decimal(worker["hourly_rate"]),
-            minimum_rate(worker, audit.period_end, used.get("rates", [])),
-            _worker_notes(audit, row["worker_id"])))
+            worker.name, min(start, end), max(start, end), worked, planned.get(row.worker_id),
+            row.timesheet_pay, row.paid, worker.hourly_rate,
+            minimum_rate(worker, audit.period_end, used.rates),
+            _worker_notes(result, row.worker_id)))
     return tuple(found)
 
 
 def planned_hours(audit: Audit) -> tuple[r.PlannedHours, ...]:
     """Each plan line that pays for hours: planned against worked, by all its workers."""
-    return tuple(
-        r.PlannedHours(row["description"], Decimal(row["planned_hours"]), Decimal(row["worked_hours"]),
-                       len(row["by_worker"]))
-        for row in audit.result["timesheets"]["hours"])
+    return tuple(r.PlannedHours(row.description, row.planned_hours, row.worked_hours, len(row.by_worker))
+                 for row in result_of(audit).hours)
 
 
-def minimum_rate(worker: dict[str, Any], on: date, kept: list[dict[str, Any]]) -> Decimal:
+def minimum_rate(worker: KeptWorker, on: date, kept: Sequence[KeptRates]) -> Decimal:
     """The minimum wage for the worker's band on the day, from the tables the audit kept."""
     from service.rules.wages import age_on
 
-    band = AGE_BANDS.get(worker.get("age_band") or "", "21+")
-    born = d(worker.get("date_of_birth"))
+    band = AGE_BANDS.get(worker.age_band or "", "21+")
+    born = worker.date_of_birth
     if born is not None:
         age = age_on(born, on)
         band = "21+" if age >= 21 else "18-20" if age >= 18 else "16-17"
-    tables = [t for t in kept if t["from"] <= on.isoformat() and t["hourly"].get(band)]
-    return Decimal(tables[-1]["hourly"][band]) if tables else Decimal("0")
+    tables = [t for t in kept if t.starts <= on.isoformat() and band in t.hourly]
+    return tables[-1].hourly[band] if tables else Decimal("0")
 
 
-def _worker_notes(audit: Audit, worker_id: str) -> str:
-    return " ".join(f["message"] for f in audit.result["findings"]
-                    if worker_id in f.get("refs", []) and f["code"] != "holiday_accrued")
+def _worker_notes(result: KeptResult, worker_id: str) -> str:
+    return " ".join(f.message for f in result.findings
+                    if worker_id in f.refs and f.code != "holiday_accrued")
 
 
 # --- who it is from and to, and what was decided -----------------------------------------
@@ -209,10 +213,9 @@ def _session(audit: Audit) -> Session | None:
 def council_contact(audit: Audit) -> r.CouncilContact:
     """The council's phone, email and address: as the audit kept them, else as they are now
     (a letter printed later should carry today's phone number, not an old one)."""
-    kept = audit.inputs.get("council_contact")
-    if isinstance(kept, dict):
-        return r.CouncilContact(kept.get("phone") or "", kept.get("email") or "",
-                                address_lines(kept.get("address")))
+    kept = inputs_of(audit).contact
+    if kept is not None:
+        return r.CouncilContact(kept.phone, kept.email, address_lines(kept.address))
     session = _session(audit)
     council = session.get(Council, audit.council_id) if session is not None else None
     if council is None:
@@ -227,9 +230,9 @@ def address_lines(address: str | None) -> tuple[str, ...]:
 
 def holder_of(audit: Audit) -> r.Holder | None:
     """The DP holder: a nominee or authorised person where there is one, else the person."""
-    kept = audit.inputs.get("holder")
-    if isinstance(kept, dict) and kept.get("name"):
-        return r.Holder(str(kept["name"]), str(kept.get("kind") or "self"))
+    kept = inputs_of(audit).holder
+    if kept is not None:
+        return r.Holder(kept.name, kept.kind)
     session = _session(audit)
     if session is None:
         return None
@@ -268,31 +271,29 @@ def hold_of(audit: Audit) -> tuple[bool, str]:
     return False, ""
 
 
-def held_for_officer(used: dict[str, Any]) -> str:
-    holding = [x for x in used.get("underspend_reasons", []) if x.get("hold_recovery")]
-    words = [HELD_FOR_OFFICER.get(x["reason"], HELD_FOR_OFFICER["other"])
-             + (f" ({x['note']})" if x.get("note") else "") for x in holding]
+def held_for_officer(used: KeptInputs) -> str:
+    words = [HELD_FOR_OFFICER.get(x.reason, HELD_FOR_OFFICER["other"]) + (f" ({x.note})" if x.note else "")
+             for x in used.underspend if x.hold_recovery]
     return "; ".join(dict.fromkeys(words))
 
 
-def underspend_notes(used: dict[str, Any]) -> tuple[r.UnderspendNote, ...]:
+def underspend_notes(used: KeptInputs) -> tuple[r.UnderspendNote, ...]:
     notes = []
-    for x in used.get("underspend_reasons", []):
-        code = x.get("reason", "other")
-        told = TOLD_US.get(code, TOLD_US["other"])
-        if code == "other" and x.get("note"):
-            told = f"You told us why less was spent: {x['note']}"
+    for x in used.underspend:
+        told = TOLD_US.get(x.reason, TOLD_US["other"])
+        if x.reason == "other" and x.note:
+            told = f"You told us why less was spent: {x.note}"
         notes.append(r.UnderspendNote(
-            told, HELD_FOR_OFFICER.get(code, HELD_FOR_OFFICER["other"]), d(x.get("start")),
-            d(x.get("end")), x.get("note") or "", bool(x.get("hold_recovery"))))
+            told, HELD_FOR_OFFICER.get(x.reason, HELD_FOR_OFFICER["other"]), x.start, x.end, x.note,
+            x.hold_recovery))
     return tuple(notes)
 
 
-def transfers(result: dict[str, Any], used: dict[str, Any]) -> tuple[r.TransferPair, ...]:
-    days = {str(row[0]): row[2] for row in used.get("transactions", [])}
-    return tuple(r.TransferPair(t["from_account"], t["to_account"], Decimal(t["amount"]),
-                                d(days.get(str(t["out_id"])) or days.get(str(t["in_id"]))))
-                 for t in result.get("transfers", []))
+def transfers(result: KeptResult, lines: Sequence[Sequence[Any]]) -> tuple[r.TransferPair, ...]:
+    days = {str(row[0]): row[2] for row in lines}
+    return tuple(r.TransferPair(t.from_account, t.to_account, t.amount,
+                                d(days.get(t.out_id) or days.get(t.in_id)))
+                 for t in result.transfers)
 
 
 # --- what an open letter asks: one item per subject, papers only where needed --------------
@@ -302,7 +303,8 @@ RELATIVE_WORDS = re.compile(r"This payment is to (?P<worker>.+?), recorded as yo
 ZERO = Decimal("0.00")
 
 
-def letter_asks(audit: Audit, underspend: tuple[r.UnderspendNote, ...]
+def letter_asks(audit: Audit, underspend: tuple[r.UnderspendNote, ...],
+                lines: Sequence[Sequence[Any]] | None = None,
                 ) -> tuple[tuple[r.LetterItem, ...], tuple[r.DocumentRequest, ...]]:
     """The subjects an open letter asks about, each once, and the papers it needs.
 
@@ -313,19 +315,19 @@ def letter_asks(audit: Audit, underspend: tuple[r.UnderspendNote, ...]
     reason already given). Papers (full audits only) are the ones these need and the
     statements and uploads do not already show.
     """
-    result = audit.result
-    tier = result["tier"]
+    result, used = result_of(audit), inputs_of(audit)
+    tier = result.tier
     if tier == "light":
         return (), ()
-    findings = result.get("findings", [])
-    workers = [str(w["name"]) for w in audit.inputs.get("workers", [])]
-    flagged = flag_items(audit.inputs.get("flags", []), workers)
+    findings = result.findings
+    workers = [w.name for w in used.workers]
+    flagged = flag_items(used.flags, workers)
     items = [*flagged, *gap_items(audit, findings),
              *balance_items(audit, findings), *income_items(findings),
              *wage_items(audit, findings, told=" ".join(i.text for i in flagged)),
              *rule_question_items(findings),
              *surplus_items(audit, underspend)]
-    documents = needed_documents(audit) if tier == "full" else ()
+    documents = needed_documents(audit, lines) if tier == "full" else ()
     return tuple(dict.fromkeys(items)), documents
 
 
@@ -341,24 +343,24 @@ def months_words(days: list[date]) -> str:
     return f"{date(*first, 1):%B %Y} to {date(*last, 1):%B %Y}"
 
 
-def flag_items(flags: list[dict[str, Any]], workers: list[str]) -> list[r.LetterItem]:
+def flag_items(flags: Sequence[KeptFlag], workers: list[str]) -> list[r.LetterItem]:
     """Open flags, grouped: one subject per rule and what it is about (the same payee or
     explanation, or for a flag on a period of work, the worker), so twelve weeks of low pay
     to one worker are one item, not twelve."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str], list[KeptFlag]] = {}
     for f in flags:
-        if f.get("status") != "open" or f.get("severity") == "info":
+        if f.status != "open" or f.severity == "info":
             continue
-        about = f["explanation"]
-        if not f.get("transaction_date"):
-            about = next((name for name in workers if name and name in f["explanation"]), about)
-        groups.setdefault((f["rule_id"], about), []).append(f)
+        about = f.explanation
+        if not f.transaction_date:
+            about = next((name for name in workers if name and name in f.explanation), about)
+        groups.setdefault((f.rule_id, about), []).append(f)
     items = []
     for (rule, about), rows in groups.items():
-        if len(rows) > 1 and not rows[0].get("transaction_date"):
+        if len(rows) > 1 and not rows[0].transaction_date:
             items.append(period_flags_item(rule, about, rows))
         else:
-            items.append(flag_item(rule, rows[0]["explanation"], rows))
+            items.append(flag_item(rule, rows[0].explanation, rows))
     return items
 
 
@@ -366,9 +368,9 @@ LOW_PAY_RULE = "unlawful.below_minimum_wage"
 LOW_PAY_WORDS = re.compile(r"£(?P<short>[\d,]+\.\d\d) less than the law says for (?P<when>[^.]+)\.")
 
 
-def period_flags_item(rule: str, worker: str, rows: list[dict[str, Any]]) -> r.LetterItem:
+def period_flags_item(rule: str, worker: str, rows: list[KeptFlag]) -> r.LetterItem:
     """Several flags on periods of work for one worker: told once, with the first and last."""
-    found = [m_ for x in rows if (m_ := LOW_PAY_WORDS.search(x["explanation"])) is not None]
+    found = [m_ for x in rows if (m_ := LOW_PAY_WORDS.search(x.explanation)) is not None]
     if rule == LOW_PAY_RULE and len(found) == len(rows):
         short = sum((Decimal(m_["short"].replace(",", "")) for m_ in found), ZERO)
         return r.LetterItem(
@@ -376,14 +378,14 @@ def period_flags_item(rule: str, worker: str, rows: list[dict[str, Any]]) -> r.L
             f"in all. The first was {found[0]['when']}. The last was {found[-1]['when']}",
             f"Is this right? If {worker} was also paid in another way, please tell us.")
     return r.LetterItem(f"We have {len(rows)} notes about {worker}. The first is this. "
-                        f"{rows[0]['explanation']}")
+                        f"{rows[0].explanation}")
 
 
-def flag_item(rule: str, explanation: str, rows: list[dict[str, Any]]) -> r.LetterItem:
-    paid = [(date.fromisoformat(x["transaction_date"]), abs(Decimal(x["transaction_amount"])))
-            for x in rows if x.get("transaction_date") and x.get("transaction_amount") is not None]
+def flag_item(rule: str, explanation: str, rows: list[KeptFlag]) -> r.LetterItem:
+    paid = [(x.transaction_date, abs(x.transaction_amount)) for x in rows
+            if x.transaction_date and x.transaction_amount is not None]
     total = sum((amount for _, amount in paid), ZERO)
-    payees = {x.get("transaction_description") or "" for x in rows}
+    payees = {x.transaction_description or "" for x in rows}
     to = f" to {payees.pop()}" if len(payees) == 1 and "" not in payees else ""
     relative = RELATIVE_WORDS.search(explanation) if rule == RELATIVE_RULE else None
     if relative is not None:
@@ -403,48 +405,48 @@ def flag_item(rule: str, explanation: str, rows: list[dict[str, Any]]) -> r.Lett
     return r.LetterItem(explanation)
 
 
-def gap_items(audit: Audit, findings: list[dict[str, Any]]) -> list[r.LetterItem]:
+def gap_items(audit: Audit, findings: Sequence[Finding]) -> list[r.LetterItem]:
     """Every missing statement in one item, with the money that moved while it was missing."""
-    gaps = audit.result.get("coverage", [])
+    gaps = result_of(audit).coverage
     if not gaps:
         return []
-    spans = [range_words(date.fromisoformat(g["start"]), date.fromisoformat(g["end"])) for g in gaps]
-    moved = [f["message"].split(";")[0] for f in findings if f["code"] == "balance_moved_during_gap"]
+    spans = [range_words(g.start, g.end) for g in gaps]
+    moved = [f.message.split(";")[0] for f in findings if f.code == "balance_moved_during_gap"]
     one = len(spans) == 1
     text = f"We do not have {'a bank statement' if one else 'bank statements'} for {list_words(spans)}."
     text += "".join(f" {sentence_of(line)}" for line in dict.fromkeys(moved))
     return [r.LetterItem(text, f"Please send us {'this statement' if one else 'these statements'}.")]
 
 
-def balance_items(audit: Audit, findings: list[dict[str, Any]]) -> list[r.LetterItem]:
+def balance_items(audit: Audit, findings: Sequence[Finding]) -> list[r.LetterItem]:
     """Statements that do not add up: one item, never naming an upload."""
     codes = {"reconciliation_difference", "statement_does_not_add_up", "balance_chain_break"}
-    if not any(f["code"] in codes for f in findings):
+    if not any(f.code in codes for f in findings):
         return []
-    difference = Decimal(audit.result["reconciliation_difference"])
-    unexplained = [f for f in findings if f["code"] == "reconciliation_difference"]
+    difference = result_of(audit).reconciliation_difference
+    unexplained = [f for f in findings if f.code == "reconciliation_difference"]
     out = f" They are {gbp(abs(difference))} out." if unexplained and difference else ""
     return [r.LetterItem(f"Your statements do not add up.{out} A line may be missing, or shown twice.",
                          "Can you help us see why?")]
 
 
-def income_items(findings: list[dict[str, Any]]) -> list[r.LetterItem]:
+def income_items(findings: Sequence[Finding]) -> list[r.LetterItem]:
     """Contributions not paid in, as one item; council payments are the council's to check."""
-    short = [Decimal(str(f.get("amount") or 0)) for f in findings if f["code"] == "contribution_arrears"]
+    short = [f.amount or Decimal(0) for f in findings if f.code == "contribution_arrears"]
     if not short:
         return []
     return [r.LetterItem(f"Your own payments into the account are {gbp(sum(short, ZERO))} short.",
                          "Can you tell us about this?")]
 
 
-def wage_items(audit: Audit, findings: list[dict[str, Any]], told: str = "") -> list[r.LetterItem]:
+def wage_items(audit: Audit, findings: Sequence[Finding], told: str = "") -> list[r.LetterItem]:
     """Pay that differs from timesheets: one item per worker, however many pay periods, and
     none for a worker whose pay a flag already asks about."""
-    names = {str(w["id"]): w["name"] for w in audit.inputs.get("workers", [])}
+    names = {w.id: w.name for w in inputs_of(audit).workers}
     per_worker: dict[str, int] = {}
     for f in findings:
-        if f["code"] == "wages_differ_from_timesheets":
-            worker = names.get(str((f.get("refs") or ["?"])[0]), "A personal assistant")
+        if f.code == "wages_differ_from_timesheets":
+            worker = names.get((f.refs or ("?",))[0], "A personal assistant")
             if worker not in told:
                 per_worker[worker] = per_worker.get(worker, 0) + 1
     return [r.LetterItem(
@@ -453,23 +455,24 @@ def wage_items(audit: Audit, findings: list[dict[str, Any]], told: str = "") -> 
         "Can you tell us why?") for worker, times in per_worker.items()]
 
 
-def rule_question_items(findings: list[dict[str, Any]]) -> list[r.LetterItem]:
-    return [r.LetterItem(f["message"]) for f in findings if f["code"] == "rule_question"]
+def rule_question_items(findings: Sequence[Finding]) -> list[r.LetterItem]:
+    return [r.LetterItem(f.message) for f in findings if f.code == "rule_question"]
 
 
 def surplus_items(audit: Audit, underspend: tuple[r.UnderspendNote, ...]) -> list[r.LetterItem]:
     """Money above what may be kept: is any of it spoken for? The reason for spending less
     is asked only when none was recorded."""
-    result = audit.result
-    if result.get("final_audit") or Decimal(result["surplus"]) <= 0:
+    result = result_of(audit)
+    if result.final_audit or result.surplus <= 0:
         return []
     ask = "Is any of it already spoken for, like a bill to pay?"
     if not underspend:
         ask += " If you could not get the support you need, please tell us why."
-    return [r.LetterItem(f"There is {gbp(Decimal(result['surplus']))} more than you may keep.", ask)]
+    return [r.LetterItem(f"There is {gbp(result.surplus)} more than you may keep.", ask)]
 
 
-def needed_documents(audit: Audit) -> tuple[r.DocumentRequest, ...]:
+def needed_documents(audit: Audit, lines: Sequence[Sequence[Any]] | None = None
+                     ) -> tuple[r.DocumentRequest, ...]:
     """Papers a full audit needs that the statements and uploads do not already show.
 
     Statements for the gaps are asked for in their own item, not again here. Timesheets and
@@ -477,15 +480,15 @@ def needed_documents(audit: Audit) -> tuple[r.DocumentRequest, ...]:
     HMRC (tax, or National Insurance beyond the Employment Allowance); pension only when a
     worker had to be enrolled; insurance only when no payment for it shows.
     """
-    result, used = audit.result, audit.inputs
-    rows = used.get("transactions", [])
+    result, used = result_of(audit), inputs_of(audit)
+    rows = shown_lines(audit) if lines is None else lines
     seen = {row[5] for row in rows}
-    employs = bool(used.get("workers")) or "pa_wages" in seen
+    employs = bool(used.workers) or "pa_wages" in seen
     docs: list[r.DocumentRequest] = []
     if employs:
         uploaded = uploaded_kinds(audit)
-        wage_doubts = any(f["code"] == "wages_differ_from_timesheets" for f in result.get("findings", []))
-        duties = employer_duties(audit)
+        wage_doubts = any(f.code == "wages_differ_from_timesheets" for f in result.findings)
+        duties = employer_duties(audit, rows)
         if "timesheet" not in uploaded and "payroll" not in uploaded:
             docs.append(r.DocumentRequest("Timesheets for your personal assistants for this time"))
         if "payroll" not in uploaded and (wage_doubts or duties.hmrc_due):
@@ -497,7 +500,7 @@ def needed_documents(audit: Audit) -> tuple[r.DocumentRequest, ...]:
         if "insurance" not in seen:
             docs.append(r.DocumentRequest("Your employer's insurance paper",
                                           "It must cover at least £5 million."))
-    if any("invoice" in text for text in result.get("decision", {}).get("documents", [])):
+    if any("invoice" in text for text in result.documents):
         docs.append(r.DocumentRequest("Bills for care and support you paid for in this time"))
     return tuple(docs)
 
@@ -506,7 +509,7 @@ def uploaded_kinds(audit: Audit) -> set[str]:
     """Kinds of upload (timesheet, payroll) that cover part of the audit's period."""
     session = _session(audit)
     if session is None:
-        return {"timesheet"} if audit.inputs.get("workers") else set()
+        return {"timesheet"} if inputs_of(audit).workers else set()
     kinds = session.scalars(select(Upload.kind).where(
         Upload.recipient_id == audit.recipient_id, Upload.kind.in_(("timesheet", "payroll")),
         Upload.status == "imported", Upload.period_start.is_not(None),
@@ -520,7 +523,7 @@ class EmployerDuties:
     pension_due: bool
 
 
-def employer_duties(audit: Audit) -> EmployerDuties:
+def employer_duties(audit: Audit, lines: Sequence[Sequence[Any]]) -> EmployerDuties:
     """Whether money was due to HMRC or into a pension, from each worker's pay over a year.
 
     Pay per worker comes from the timesheet check where there is one, else from the wage
@@ -531,17 +534,16 @@ def employer_duties(audit: Audit) -> EmployerDuties:
     """
     from service.rules.wages import age_on, thresholds_on
 
-    used, result = audit.inputs, audit.result
+    used, result = inputs_of(audit), result_of(audit)
     days = (audit.period_end - audit.period_start).days + 1
     per_year = Decimal(365) / Decimal(days)
-    workers = {str(w["id"]): w for w in used.get("workers", [])}
     pay: dict[str, Decimal] = {}
-    for row in result.get("timesheets", {}).get("wages", []):
-        pay[str(row["worker_id"])] = pay.get(str(row["worker_id"]), ZERO) + Decimal(row["paid"])
+    for row in result.wages:
+        pay[row.worker_id] = pay.get(row.worker_id, ZERO) + row.paid
     if not pay:
-        for row in used.get("transactions", []):
-            if row[5] == "pa_wages":
-                pay[row[4]] = pay.get(row[4], ZERO) - Decimal(row[3])
+        for line in lines:
+            if line[5] == "pa_wages":
+                pay[line[4]] = pay.get(line[4], ZERO) - Decimal(line[3])
     limits, duties = thresholds_on(audit.period_end), duties_on(audit.period_end)
     if limits is None or duties is None:
         return EmployerDuties(bool(pay), bool(pay))
@@ -553,9 +555,10 @@ def employer_duties(audit: Audit) -> EmployerDuties:
     trigger = limits.figures["pension_earnings_trigger"]["year"]
 
     def enrolled_age(who: str) -> bool:
-        born = d(workers.get(who, {}).get("date_of_birth"))
+        worker = used.worker(who)
+        born = worker.date_of_birth if worker else None
         if born is None:
-            return workers.get(who, {}).get("age_band") in (None, "21_plus")
+            return (worker.age_band if worker else None) in (None, "21_plus")
         return duties["from_age"] <= age_on(born, audit.period_end) < duties["pension_age"]
 
     pension = any(y > trigger and enrolled_age(who) for who, y in yearly.items())

@@ -7,23 +7,24 @@ Services flush, never commit. A closed audit never changes: a correction is a ne
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 import reports
 from service.audits.cadence import next_review_for
 from service.audits.engine import AuditResult, run_audit, to_plain
 from service.audits.inputs import AuditPeriod
+from service.audits.kept import asks_in, inputs_of, result_of
 from service.audits.loading import council_settings, load_audit_inputs
 from service.audits.schemas import CommitmentIn, UnderspendReasonIn
+from service.audits.storage import KeptLines, keep
+from service.audits.storage import frozen_digest as frozen_digest
 from service.audits.tier import TIER_RANK
 from service.core.deps import Ctx
 from service.core.errors import Conflict, Forbidden, Unprocessable, field_error
@@ -67,12 +68,13 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
             f"Person {recipient.id} has been erased (their retention ran out), so there is nothing "
             "left to audit.", errors=[field_error("recipient_id", "erased")])
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
-    result, used = _work_out(ctx, recipient, start, end, kind, final)
+    result, used, lines = _work_out(ctx, recipient, start, end, kind, final)
     if note:
         used["correction_reason"] = note
     existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
     if existing is not None:
-        return _refresh(ctx, existing, result.tier, result.to_dict(), used, result.proposed_recovery)
+        return _refresh(ctx, existing, result.tier, result.to_dict(), used, result.proposed_recovery,
+                        lines)
     audit = Audit(
         council_id=recipient.council_id, recipient_id=recipient.id, period_start=start,
         period_end=end, kind=kind, status="open", tier=result.tier, result=result.to_dict(),
@@ -80,13 +82,16 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
         corrects_audit_id=corrects.id if corrects is not None else None,
     )
     ctx.session.add(audit)
+    ctx.session.flush()  # its id, which its lines refer to
+    keep(ctx.session, audit, lines)
     record(ctx, "audit.created", audit, after=audit_state(audit))
     return audit
 
 
 def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
-              final: bool) -> tuple[AuditResult, dict[str, Any]]:
-    """The period rules, then the audit's figures from today's data, and what they used."""
+              final: bool) -> tuple[AuditResult, dict[str, Any], KeptLines]:
+    """The period rules, then the audit's figures from today's data, what they used, and the
+    lines they read with what was decided on each."""
     person = load_person(ctx.session, recipient.id)  # once, for the rules and the audit
     run_period_rules(ctx, recipient, start, end, person=person)
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final,
@@ -102,7 +107,7 @@ def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
     used = {**loaded.record, "kind": kind, "final_audit": final,
             "settings": to_plain(inputs.settings),
             "underspend_reasons": to_plain(inputs.underspend_reasons)}
-    return result, used
+    return result, used, loaded.lines
 
 
 def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str) -> Audit | None:
@@ -113,10 +118,11 @@ def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: st
 
 
 def _refresh(ctx: Ctx, audit: Audit, tier: str, result: dict[str, Any], used: dict[str, Any],
-             proposed: Decimal) -> Audit:
+             proposed: Decimal, lines: KeptLines) -> Audit:
     """Today's figures for an open audit; a decision on a recovery that changed is cleared."""
     before = audit_state(audit)
     audit.tier, audit.result, audit.inputs = tier, result, used
+    keep(ctx.session, audit, lines)
     if proposed != audit.proposed_recovery:
         audit.agreed_recovery = None
         audit.decision_reason = None
@@ -150,22 +156,22 @@ def _money(value: Decimal | None) -> str | None:
 
 def headline(audit: Audit) -> dict[str, Any]:
     """The figures a person or an acceptance check reads first, money as decimal strings."""
-    result, used = audit.result, audit.inputs
+    result, used = result_of(audit), inputs_of(audit)
     body: dict[str, Any] = {
         "audit_id": audit.id, "recipient_id": audit.recipient_id,
-        "recipient_reference": used.get("recipient", {}).get("reference"),
-        "accounts": [a["reference"] for a in used.get("accounts", [])],
+        "recipient_reference": used.recipient_reference,
+        "accounts": [a.reference for a in used.accounts],
         "period_start": audit.period_start.isoformat(), "period_end": audit.period_end.isoformat(),
         "kind": audit.kind, "status": audit.status,
     }
-    body.update({name: result[name] for name in HEADLINE_MONEY})
+    body.update({name: str(result.money(name)) for name in HEADLINE_MONEY})
     body.update({
-        "contingency_weeks": 0 if result.get("final_audit") else result["settings"]["contingency_weeks"],
-        "recovery_held": result["recovery_held"], "tier": result["tier"], "score": result["score"],
-        "tier_reasons": result["tier_reasons"], "gaps": result["gaps"],
-        "flags": used.get("flags", []),
-        "findings": [{"code": f["code"], "severity": f["severity"], "message": f["message"]}
-                     for f in result["findings"]],
+        "contingency_weeks": 0 if result.final_audit else result.contingency_weeks,
+        "recovery_held": result.recovery_held, "tier": result.tier, "score": result.score,
+        "tier_reasons": [x.to_json() for x in result.tier_reasons], "gaps": list(result.gaps),
+        "flags": list(used.flags_json),
+        "findings": [{"code": f.code, "severity": f.severity, "message": f.message}
+                     for f in result.findings],
         "agreed_recovery": _money(audit.agreed_recovery),
     })
     return body
@@ -206,22 +212,23 @@ class Carried:
     reason: str
 
 
-def still_missing(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> list[dict[str, Any]]:
+def still_missing(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = (),
+                  flags: Sequence[Flag] | None = None) -> list[dict[str, Any]]:
     """What must happen before the audit can close, each as a problem+json error entry.
 
     A light audit with nothing to ask closes as it is. Any other needs a decision with a
     reason, and every open flag decided or carried to the next audit with a reason.
-    Questions the person has not answered yet do not hold a close up.
+    Questions the person has not answered yet do not hold a close up. ``flags`` are the
+    audit's open flags when the caller has just read them.
     """
     missing: list[dict[str, Any]] = []
     carried_ids = {c.flag_id for c in carried}
-    for flag in open_flags(ctx, audit):
+    for flag in open_flags(ctx, audit) if flags is None else flags:
         if flag.id not in carried_ids:
             missing.append(field_error(
                 "flags", f"flag {flag.id} ({flag.rule_id}) is open: clear or uphold it, or carry it "
                 "to the next audit with a reason"))
-    asks = any(f.get("severity") == "question" for f in audit.result.get("findings", []))
-    nothing_to_ask = audit.tier == "light" and not asks and not missing and not carried
+    nothing_to_ask = _closes_undecided(audit.tier, result_of(audit).asks) and not missing and not carried
     if audit.decided_at is None and not nothing_to_ask:
         missing.append(field_error(
             "decision", "record a decision first: POST /v1/audits/{audit_id}/decision with the "
@@ -264,12 +271,6 @@ def close(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> Audit:
     return audit
 
 
-def frozen_digest(audit: Audit) -> str:
-    """SHA-256 over the figures and inputs the audit was decided on."""
-    body = json.dumps({"result": audit.result, "inputs": audit.inputs}, sort_keys=True, default=str)
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
 # --- keeping open audits in step with the person's data -----------------------------------
 
 def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
@@ -286,10 +287,12 @@ def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
 
 
 def recompute(ctx: Ctx, recipient: Recipient, audit: Audit) -> Audit:
-    final = audit.kind == "final" or bool(audit.inputs.get("final_audit"))
-    result, used = _work_out(ctx, recipient, audit.period_start, audit.period_end, audit.kind, final)
-    used = {**used, **{k: audit.inputs[k] for k in ("correction_reason",) if k in audit.inputs}}
-    return _refresh(ctx, audit, result.tier, result.to_dict(), used, result.proposed_recovery)
+    final = audit.kind == "final" or inputs_of(audit).final_audit
+    result, used, lines = _work_out(ctx, recipient, audit.period_start, audit.period_end, audit.kind,
+                                    final)
+    reason = inputs_of(audit).correction_reason
+    used = {**used, **({"correction_reason": reason} if reason is not None else {})}
+    return _refresh(ctx, audit, result.tier, result.to_dict(), used, result.proposed_recovery, lines)
 
 
 def correct(ctx: Ctx, audit: Audit, reason: str) -> Audit:
@@ -366,13 +369,25 @@ class LastClosed:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenAudit:
+    """What the queue shows of an open audit (its stored result and inputs stay unread)."""
+
+    id: int
+    period_start: date
+    period_end: date
+    created_at: datetime
+    tier: str | None
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class Due:
     """One line of the officer's queue: a review that is due, or an open audit to act on."""
 
     recipient: Recipient
     due_on: date | None
     last_audit: LastClosed | None  # the last closed audit
-    open_audit: Audit | None = None
+    open_audit: OpenAudit | None = None
     action: str = "start_review"
     next_period: tuple[date, date] | None = None
 
@@ -385,20 +400,33 @@ class Due:
     @property
     def score(self) -> int:
         if self.open_audit is not None:
-            return int(self.open_audit.result.get("score", 0))
+            return self.open_audit.score
         return self.last_audit.score if self.last_audit else 0
 
 
-def action_for(ctx: Ctx, audit: Audit) -> str:
-    """What an open audit is waiting for."""
-    if open_flags(ctx, audit):
+def action_for(ctx: Ctx, audit: Audit, flags: Sequence[Flag] | None = None) -> str:
+    """What an open audit is waiting for (``flags``: its open flags, when already read)."""
+    flags = open_flags(ctx, audit) if flags is None else flags
+    return _waiting_for(bool(flags), audit.tier, result_of(audit).asks, audit.decided_at is not None,
+                        audit.proposed_recovery)
+
+
+def _waiting_for(flagged: bool, tier: str | None, asks: bool, decided: bool,
+                 proposed: Decimal | None) -> str:
+    """The action ``still_missing`` leads to when nothing is carried: open flags first, then
+    a decision (a light audit that asks nothing needs none), then the person's answers."""
+    if flagged:
         return "decide_flags"
-    if not still_missing(ctx, audit):
+    if decided or _closes_undecided(tier, asks):
         return "ready_to_close"
-    asks = any(f.get("severity") == "question" for f in audit.result.get("findings", []))
-    if asks and not audit.proposed_recovery:
+    if asks and not proposed:
         return "waiting_for_person"
     return "agree_recovery"
+
+
+def _closes_undecided(tier: str | None, asks: bool) -> bool:
+    """A light audit that asks the person nothing closes without a decision."""
+    return tier == "light" and not asks
 
 
 def due(ctx: Ctx, on: date | None = None) -> list[Due]:
@@ -406,7 +434,9 @@ def due(ctx: Ctx, on: date | None = None) -> list[Due]:
     reviews that are due, riskiest first (tier, then score, then the longest waiting).
 
     A review's due date counts from the end of the last closed audit; its suggested period
-    runs from the day after that audit (else the first payment) to the due date.
+    runs from the day after that audit (else the first payment) to the due date. The same
+    few queries whatever the council's size: its open audits and their open flags are read
+    for the whole council at once.
     """
     on = on or today_uk()
     council = ctx.session.get(Council, ctx.principal.council_id)
@@ -414,15 +444,12 @@ def due(ctx: Ctx, on: date | None = None) -> list[Due]:
     settings = council_settings(council)
     found: list[Due] = []
     last_closed = _last_closed_by_person(ctx)
-    open_by_person: dict[int, list[Audit]] = defaultdict(list)
-    for audit in ctx.session.scalars(select(Audit).where(
-            Audit.council_id == ctx.principal.council_id, Audit.status == "open").order_by(Audit.id)):
-        open_by_person[audit.recipient_id].append(audit)
+    open_by_person = _open_by_person(ctx)
     for recipient, first_payment in _people_paid(ctx):
         last = last_closed.get(recipient.id)
         opened = open_by_person.get(recipient.id, [])
-        for audit in opened:
-            found.append(Due(recipient, None, last, audit, action_for(ctx, audit)))
+        for audit, action in opened:
+            found.append(Due(recipient, None, last, audit, action))
         if opened or (recipient.dp_end_date is not None and recipient.dp_end_date < on):
             continue  # a review under way, or an ended payment (a final audit, not a review)
         due_on = next_review_for(settings, first_payment, last.period_end if last else None)
@@ -430,6 +457,33 @@ def due(ctx: Ctx, on: date | None = None) -> list[Due]:
             begins = last.period_end + timedelta(days=1) if last else first_payment
             found.append(Due(recipient, due_on, last, next_period=(begins, due_on - timedelta(days=1))))
     return sorted(found, key=_riskiest)
+
+
+def _open_by_person(ctx: Ctx) -> dict[int, list[tuple[OpenAudit, str]]]:
+    """Each person's open audits with the action each waits for, in two queries for the whole
+    council: the audits' small columns (score and findings by JSON path), and the number of
+    open flags each audit sees (a flag up to its end, as ``open_flags`` reads them)."""
+    council_id = ctx.principal.council_id
+    flagged: dict[int, int] = {audit_id: n for audit_id, n in ctx.session.execute(
+        select(Audit.id, func.count(Flag.id))
+        .join(Flag, and_(Flag.recipient_id == Audit.recipient_id, Flag.status == "open",
+                         or_(Flag.occurred_on.is_(None), Flag.occurred_on <= Audit.period_end)))
+        .where(Audit.council_id == council_id, Audit.status == "open")
+        .group_by(Audit.id))}
+    rows = ctx.session.execute(
+        select(Audit.id, Audit.recipient_id, Audit.period_start, Audit.period_end, Audit.created_at,
+               Audit.tier, Audit.decided_at, Audit.proposed_recovery,
+               Audit.result["score"].as_integer().label("score"),
+               Audit.result["findings"].label("findings"))
+        .where(Audit.council_id == council_id, Audit.status == "open").order_by(Audit.id)).all()
+    found: dict[int, list[tuple[OpenAudit, str]]] = defaultdict(list)
+    for row in rows:
+        audit = OpenAudit(row.id, row.period_start, row.period_end, row.created_at, row.tier,
+                          int(row.score or 0))
+        action = _waiting_for(flagged.get(row.id, 0) > 0, row.tier, asks_in(row.findings),
+                              row.decided_at is not None, row.proposed_recovery)
+        found[row.recipient_id].append((audit, action))
+    return found
 
 
 def _riskiest(d: Due) -> tuple[int, int, date, int, int]:
@@ -481,8 +535,8 @@ def council_summary(ctx: Ctx, start: date, end: date) -> reports.CouncilSummary:
         surplus_proposed=_sum(a.proposed_recovery for a in audits),
         surplus_agreed=_sum(agreed),
         # held by an underspend reason, or by the officer's decision
-        surplus_held=_sum(Decimal(a.result["council_share"]) for a in audits
-                          if a.result.get("recovery_held") or a.recovery_held),
+        surplus_held=_sum(result_of(a).council_share for a in audits
+                          if result_of(a).recovery_held or a.recovery_held),
         flags_by_rule=_flag_counts(ctx, start, end),
         unmet_need=_unmet_need(ctx, audits, start, end),
         budgets=_budgets(ctx, end),
@@ -535,7 +589,7 @@ def _unmet_need(ctx: Ctx, audits: list[Audit], start: date, end: date) -> tuple[
         people[row.reason].add(row.recipient_id)
     return tuple(
         reports.UnmetNeed(UNMET_WORDS[reason], len(ids), _sum(
-            max(Decimal(latest[i].result["surplus"]), Decimal("0.00")) for i in ids if i in latest))
+            max(result_of(latest[i]).surplus, Decimal("0.00")) for i in ids if i in latest))
         for reason, ids in sorted(people.items()))
 
 

@@ -22,6 +22,7 @@ from service.ingest import statements
 from service.ingest.schemas import BatchIn, StatementResult, UploadSummaryOut
 from service.ingest.uploads import clean_filename
 from service.models import Account, Transaction, Upload
+from service.models.live import live
 
 router = APIRouter(prefix="/v1", tags=["statements"])
 # room for the multipart envelope around the largest file we accept
@@ -42,7 +43,8 @@ def _served_flags(ctx: Ctx, account: Account, result: StatementResult) -> Statem
         return result
     ids = {f.get("transaction_id") for f in result.flags_raised} - {None}
     own = set(ctx.session.scalars(select(Transaction.id).where(
-        Transaction.account_id == account.id, Transaction.id.in_(ids)))) if ids else set()
+        Transaction.account_id == account.id, live(Transaction),
+        Transaction.id.in_(ids)))) if ids else set()
     kept = [f for f in result.flags_raised
             if f.get("transaction_id") in own or (f.get("transaction_id") is None and "line" in f)]
     return result.model_copy(update={"flags_raised": kept})

@@ -43,6 +43,7 @@ from service.ingest.uploads import (
     upload_limits,
 )
 from service.models import PayrollLine, Recipient, Upload, Worker
+from service.models.live import live
 from service.review.flags import run_period_rules
 
 _MONEY_FIELDS = ("gross", "paye", "employee_ni", "employer_ni", "employee_pension",
@@ -198,7 +199,7 @@ def _held(ctx: Ctx, recipient: Recipient, rows: Sequence[dict[str, Any]]) -> dic
     held: dict[tuple[Any, ...], Any] = {}
     for chunk in in_chunks(wanted, LOOKUP_CHUNK):
         found = ctx.session.scalars(select(PayrollLine).where(
-            PayrollLine.recipient_id == recipient.id,
+            PayrollLine.recipient_id == recipient.id, live(PayrollLine),
             tuple_(PayrollLine.worker_name, PayrollLine.period_start, PayrollLine.period_end)
             .in_(list(chunk))))
         held.update({(p.worker_name, p.period_start, p.period_end): p for p in found})
@@ -221,7 +222,8 @@ def _changed_figures(rows: Sequence[dict[str, Any]], held: dict[tuple[Any, ...],
 def _insert(ctx: Ctx, upload: Upload, rows: list[dict[str, Any]]) -> int:
     table = PayrollLine.__table__
     for chunk in in_chunks(rows, INSERT_CHUNK):
-        stmt = dialect_insert(ctx.session, table).on_conflict_do_nothing(index_elements=list(_UNIQUE))
+        stmt = dialect_insert(ctx.session, table).on_conflict_do_nothing(
+            index_elements=list(_UNIQUE), index_where=live(PayrollLine))
         ctx.session.execute(stmt, [{**row, "upload_id": upload.id} for row in chunk])
     return ctx.session.scalar(select(func.count()).select_from(PayrollLine)
                               .where(PayrollLine.upload_id == upload.id)) or 0

@@ -29,6 +29,7 @@ from service.ingest.people_schemas import (
 from service.ingest.timesheets import import_timesheet
 from service.ingest.uploads import void_upload
 from service.models import Blob, PayrollLine, Recipient, TimesheetEntry, Upload
+from service.models.live import live
 
 router = APIRouter(prefix="/v1", tags=["timesheets and payroll"])
 # a multipart body carries the file plus its part headers and boundaries
@@ -87,7 +88,8 @@ def list_timesheet_entries(
     date_to: Annotated[date | None, Query(alias="to", description="Worked on or before.")] = None,
 ) -> Page[TimesheetEntryOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
-    stmt = scoped_select(ctx, TimesheetEntry).where(TimesheetEntry.recipient_id == recipient.id)
+    stmt = scoped_select(ctx, TimesheetEntry).where(TimesheetEntry.recipient_id == recipient.id,
+                                                    live(TimesheetEntry))
     if worker_id is not None:
         stmt = stmt.where(TimesheetEntry.worker_id == worker_id)
     if date_from is not None:
@@ -148,7 +150,8 @@ def list_payroll_lines(
     ctx: CtxDep, recipient_id: IdPath, pager: PagerDep
 ) -> Page[PayrollLineOut]:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
-    stmt = scoped_select(ctx, PayrollLine).where(PayrollLine.recipient_id == recipient.id)
+    stmt = scoped_select(ctx, PayrollLine).where(PayrollLine.recipient_id == recipient.id,
+                                                 live(PayrollLine))
     return pager.page(ctx.session, stmt, PayrollLine.id, PayrollLineOut.model_validate)
 
 

@@ -46,6 +46,7 @@ from service.ingest.schemas import (
     StatementResult,
 )
 from service.models import Account, Flag, Recipient, Transaction, Upload
+from service.models.live import live
 from service.rules import payee_key
 from service.rules.model import ref_id
 
@@ -256,7 +257,7 @@ def _existing(ctx: Ctx, account: Account, keys: Iterable[str]) -> dict[tuple[str
         rows = ctx.session.execute(
             select(Transaction.id, Transaction.dedup_key, Transaction.occurrence,
                    Transaction.amount, Transaction.posted_on)
-            .where(Transaction.account_id == account.id,
+            .where(Transaction.account_id == account.id, live(Transaction),
                    Transaction.dedup_key.in_(wanted[start:start + _CHUNK])))
         for row in rows:
             found[(row.dedup_key, row.occurrence)] = row
@@ -344,7 +345,8 @@ def _store(ctx: Ctx, account: Account, upload: Upload, keyed: list[Keyed]) -> Ou
     table = Transaction.__table__
     move = (uploads.dialect_insert(ctx.session, table)
             .from_select(list(_STAGED), select(*STAGING.c).where(true()))
-            .on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"])
+            .on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"],
+                                    index_where=live(Transaction))
             .returning(table.c.id, table.c.dedup_key, table.c.occurrence))
     inserted = {(r.dedup_key, r.occurrence): r.id for r in connection.execute(move)}
     connection.execute(STAGING.delete())
@@ -428,7 +430,7 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         select(Transaction.id, Transaction.posted_on, Transaction.amount, Transaction.payee_key,
                Transaction.balance)
         .where(Transaction.account_id == account.id, Transaction.upload_id != upload.id,
-               Transaction.posted_on.between(low, high))
+               live(Transaction), Transaction.posted_on.between(low, high))
     ):
         earlier[(row.amount, row.payee_key, row.posted_on)].append((row.id, row.balance is not None))
     marks: list[dict[str, Any]] = []
@@ -523,7 +525,8 @@ def _preview_flags(keyed: list[Keyed], outcome: Outcome) -> list[dict[str, Any]]
 def hand_over_shared_lines(ctx: Ctx, voided: Upload) -> int:
     """Lines that another live upload of the account also held stay, as that upload's lines:
     voiding one statement never takes away what an overlapping one still shows."""
-    held = set(ctx.session.scalars(select(Transaction.id).where(Transaction.upload_id == voided.id)))
+    held = set(ctx.session.scalars(select(Transaction.id).where(
+        Transaction.upload_id == voided.id, live(Transaction))))
     others = ctx.session.scalars(select(Upload).where(
         Upload.account_id == voided.account_id, Upload.status == "imported", Upload.id != voided.id,
         Upload.kind.in_(("statement", "batch"))).order_by(Upload.id))

@@ -36,6 +36,7 @@ from service.ingest.uploads import (
     upload_limits,
 )
 from service.models import Recipient, TimesheetEntry, Upload, Worker
+from service.models.live import live
 from service.review.flags import run_period_rules
 from service.rules import model as rules_model
 from service.rules.people import match_worker
@@ -249,7 +250,8 @@ def _count_new_keys(ctx: Ctx, recipient: Recipient, keys: list[str]) -> int:
     known: set[str] = set()
     for chunk in in_chunks(distinct, LOOKUP_CHUNK):
         known.update(ctx.session.scalars(select(TimesheetEntry.dedup_key).where(
-            TimesheetEntry.recipient_id == recipient.id, TimesheetEntry.dedup_key.in_(chunk))))
+            TimesheetEntry.recipient_id == recipient.id, live(TimesheetEntry),
+            TimesheetEntry.dedup_key.in_(chunk))))
     return len(distinct) - len(known)
 
 
@@ -262,7 +264,7 @@ def _store(ctx: Ctx, recipient: Recipient, data: bytes, filename: str | None,
     table = TimesheetEntry.__table__
     for chunk in in_chunks(prepared.rows, INSERT_CHUNK):
         stmt = dialect_insert(ctx.session, table).on_conflict_do_nothing(
-            index_elements=["recipient_id", "dedup_key"])
+            index_elements=["recipient_id", "dedup_key"], index_where=live(TimesheetEntry))
         ctx.session.execute(stmt, [{**row, "upload_id": upload.id} for row in chunk])
     new = ctx.session.scalar(select(func.count()).select_from(TimesheetEntry)
                              .where(TimesheetEntry.upload_id == upload.id)) or 0

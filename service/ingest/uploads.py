@@ -7,7 +7,7 @@ import hashlib
 import re
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from importers import Limits
@@ -17,6 +17,7 @@ from service.core.errors import Conflict, field_error
 from service.core.events import record, snapshot
 from service.core.types import utcnow
 from service.models import Audit, Blob, PayrollLine, TimesheetEntry, Transaction, Upload
+from service.models.live import live
 
 # A workbook part may inflate to this many times its compressed size. Real workbooks inflate 5 to
 # 30 times; a zip bomb, thousands. It is the only limit on expansion: a genuine file under the
@@ -80,10 +81,12 @@ def create_upload(ctx: Ctx, **fields: Any) -> Upload:
 
 
 def _release_lines(ctx: Ctx, upload: Upload) -> None:
-    """Nothing may point at lines about to go: flags keep their evidence, twins lose the link."""
+    """Nothing live may point at lines leaving the figures: flags keep their evidence, twins
+    lose the link."""
     from service.review.flags import release_transactions
 
-    ids = list(ctx.session.scalars(select(Transaction.id).where(Transaction.upload_id == upload.id)))
+    ids = list(ctx.session.scalars(select(Transaction.id).where(Transaction.upload_id == upload.id,
+                                                              live(Transaction))))
     # only council staff may settle a flag by voiding; a holder's open flags wait for them
     release_transactions(ctx, ids, clear_open=ctx.principal.council_wide)
     for start in range(0, len(ids), 500):
@@ -97,7 +100,10 @@ _ROWS_OF = {"statement": Transaction, "batch": Transaction, "timesheet": Timeshe
 
 
 def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
-    """Take an upload's rows out of every figure, keeping the file and the record of why."""
+    """Take an upload's rows out of every figure, keeping the file and the record of why.
+
+    The rows stay, marked void: an audit that used them can still show and prove what it
+    decided, and the same file can be sent again (uniqueness holds among live lines only)."""
     if upload.status == "voided":
         raise Conflict("This upload is already void.",
                        errors=[field_error("status", "already void")])
@@ -108,7 +114,8 @@ def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
 
         hand_over_shared_lines(ctx, upload)
         _release_lines(ctx, upload)
-    removed = ctx.session.execute(delete(model).where(model.upload_id == upload.id)).rowcount  # type: ignore[attr-defined]
+    removed = ctx.session.execute(update(model).where(model.upload_id == upload.id, live(model))
+                                  .values(voided=True)).rowcount  # type: ignore[attr-defined]
     upload.status = "voided"
     upload.voided_at = utcnow()
     upload.void_reason = reason

@@ -3,6 +3,7 @@
 from service.models.account import Account
 from service.models.api_key import ApiKey
 from service.models.audit import Audit
+from service.models.audit_lines import AuditLines
 from service.models.base import Base
 from service.models.blob import Blob
 from service.models.commitment import Commitment
@@ -32,6 +33,7 @@ __all__ = [
     "Account",
     "ApiKey",
     "Audit",
+    "AuditLines",
     "Base",
     "Blob",
     "Commitment",

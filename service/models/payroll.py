@@ -3,14 +3,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core.types import Hours, Money
 from service.models.base import Base, CouncilScoped, CreatedMixin, IdMixin
+from service.models.live import Voidable, live_unique
 
 
-class PayrollLine(IdMixin, CreatedMixin, CouncilScoped, Base):
+class PayrollLine(Voidable, IdMixin, CreatedMixin, CouncilScoped, Base):
     """One worker's pay for one pay period, as the payroll provider ran it. Money in pence.
 
     Gross pay feeds the minimum-wage check (statements show only net pay); PAYE, NI and
@@ -18,9 +19,10 @@ class PayrollLine(IdMixin, CreatedMixin, CouncilScoped, Base):
     """
 
     __tablename__ = "payroll_lines"
-    # a provider pushing the same run again changes nothing
+    # a provider pushing the same run again changes nothing (among live lines)
     __table_args__ = (
-        UniqueConstraint("recipient_id", "worker_name", "period_start", "period_end"),
+        live_unique("uq_payroll_lines_live_line", "recipient_id", "worker_name", "period_start",
+                    "period_end"),
     )
 
     recipient_id: Mapped[int] = mapped_column(ForeignKey("recipients.id"), index=True)

@@ -3,19 +3,20 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core.types import Hours, Money
 from service.models.base import Base, BigId, CouncilScoped, CreatedMixin
+from service.models.live import Voidable, live_unique
 
 
-class TimesheetEntry(CreatedMixin, CouncilScoped, Base):
+class TimesheetEntry(Voidable, CreatedMixin, CouncilScoped, Base):
     """Hours a PA worked on a day, as the timesheet says; the worker name is kept as written."""
 
     __tablename__ = "timesheet_entries"
-    # the same shift in an overlapping timesheet is counted once
-    __table_args__ = (UniqueConstraint("recipient_id", "dedup_key"),)
+    # the same shift in an overlapping live timesheet is counted once
+    __table_args__ = (live_unique("uq_timesheet_entries_live_entry", "recipient_id", "dedup_key"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("recipients.id"), index=True)

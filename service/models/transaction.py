@@ -3,20 +3,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core.types import Money
 from service.models.base import Base, BigId, CouncilScoped, CreatedMixin
+from service.models.live import Voidable, live_unique
 
 
-class Transaction(CreatedMixin, CouncilScoped, Base):
+class Transaction(Voidable, CreatedMixin, CouncilScoped, Base):
     """One line of a statement. Amounts in pence; positive = money into the account."""
 
     __tablename__ = "transactions"
     __table_args__ = (
         # the last line of defence against counting a line twice, whatever the code above does
-        UniqueConstraint("account_id", "dedup_key", "occurrence"),
+        # (among live lines: a voided upload's lines do not stop the same file coming again)
+        live_unique("uq_transactions_live_line", "account_id", "dedup_key", "occurrence"),
         Index("ix_transactions_account_posted", "account_id", "posted_on"),
         # an account's lines a page at a time in id order (GET /v1/accounts/{id}/transactions):
         # read straight from the index, never all of the account's lines sorted for one page

@@ -27,6 +27,7 @@ from service.models import (
     Account,
     ApiKey,
     Audit,
+    AuditLines,
     Blob,
     Commitment,
     Erasure,
@@ -158,6 +159,11 @@ def _erase_money_records(session: Session, rid: int) -> None:
         audit.result = scrub(audit.result)
         audit.inputs = scrub(audit.inputs)
         audit.decision_reason = None
+    # the reasons an audit gave its lines may name a payee; the codes and rules stay
+    audits = select(Audit.id).where(Audit.recipient_id == rid)
+    for kept in session.scalars(select(AuditLines).where(AuditLines.audit_id.in_(audits))):
+        kept.decided = [[code, "", line, worker, rules]
+                        for code, _reason, line, worker, rules in kept.decided]
 
 
 def _erase_conversation(session: Session, rid: int) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from reports import render_letter_html
 from service.audits.report_model import PdfUnavailable, build_report, letter_pdf
+from service.audits.storage import KeptLine, read_lines
 from service.core.db import session_scope
 from service.core.deps import Ctx
 from service.core.events import internal_note_event, jsonable, readable, record
@@ -28,6 +29,7 @@ from service.core.types import utcnow
 from service.models import (
     Account,
     Audit,
+    AuditLines,
     Blob,
     Commitment,
     Event,
@@ -47,6 +49,7 @@ from service.models import (
     User,
     Worker,
 )
+from service.models.live import live
 
 Pack = Literal["officer", "holder"]
 Query = Select[*tuple[Any, ...]]
@@ -118,6 +121,7 @@ def _entries(session: Session, req: ExportRequest) -> Iterator[tuple[str, Iterab
     yield "README.txt", [readme(req).encode()]
     for name, stmt in _record_queries(req):
         yield f"records/{name}.json", _json_array(session, stmt)
+    yield "records/audit_lines.json", _audit_lines(session, req)
     yield "records/events.json", _events(session, req)
     yield from _original_files(session, req)
     yield from _letters(session, req)
@@ -131,6 +135,12 @@ def _record_queries(req: ExportRequest) -> list[tuple[str, Query]]:
     def of(model: Any) -> Query:
         return select(model.__table__).where(model.council_id == council,
                                              model.recipient_id == rid).order_by(model.id)
+
+    def lines_of(model: Any) -> Query:
+        """Live lines only, as every figure counts them: a voided upload's lines are not the
+        person's record (the upload itself, and why it was voided, are)."""
+        shown = [c for c in model.__table__.c if c.name != "voided"]
+        return select(*shown).where(live(model))
 
     accounts = select(Account.id).where(Account.recipient_id == rid, Account.council_id == council)
     plans = select(SupportPlan.id).where(SupportPlan.recipient_id == rid)
@@ -148,10 +158,14 @@ def _record_queries(req: ExportRequest) -> list[tuple[str, Query]]:
          .order_by(PlanLine.id)),
         ("payment_schedules", of(PaymentSchedule)),
         ("uploads", of(Upload)),
-        ("transactions", select(Transaction.__table__).where(Transaction.account_id.in_(accounts))
+        ("transactions", lines_of(Transaction).where(Transaction.account_id.in_(accounts))
          .order_by(Transaction.id)),
-        ("timesheet_entries", of(TimesheetEntry)),
-        ("payroll_lines", of(PayrollLine)),
+        ("timesheet_entries", lines_of(TimesheetEntry).where(
+            TimesheetEntry.council_id == council, TimesheetEntry.recipient_id == rid)
+         .order_by(TimesheetEntry.id)),
+        ("payroll_lines", lines_of(PayrollLine).where(
+            PayrollLine.council_id == council, PayrollLine.recipient_id == rid)
+         .order_by(PayrollLine.id)),
         ("flags", of(Flag)),
         ("audits", of(Audit)),
         ("notes", notes),
@@ -201,6 +215,49 @@ def _events(session: Session, req: ExportRequest) -> Iterator[bytes]:
         last = batch[-1].id
         session.expunge_all()
     yield b"\n]\n"
+
+
+def _audit_lines(session: Session, req: ExportRequest) -> Iterator[bytes]:
+    """What each audit decided on each line it used, one audit at a time: the line (id, date,
+    amount, what the statement said) beside the category, reason, plan line, worker and rules
+    the audit gave it. A voided upload's line is here, marked ``"voided": true``, when an
+    audit used it before the void: that audit's decision on it is held about the person."""
+    audits = session.execute(
+        select(Audit.id, Audit.period_start, Audit.period_end, Audit.status)
+        .where(Audit.council_id == req.council_id, Audit.recipient_id == req.recipient_id)
+        .order_by(Audit.id)).all()
+    plans = select(SupportPlan.id).where(SupportPlan.recipient_id == req.recipient_id)
+    plan_lines = dict(session.execute(select(PlanLine.id, PlanLine.description)
+                                      .where(PlanLine.plan_id.in_(plans))).all())
+    workers = dict(session.execute(select(Worker.id, Worker.name).where(
+        Worker.council_id == req.council_id, Worker.recipient_id == req.recipient_id)).all())
+    accounts = select(Account.id).where(Account.recipient_id == req.recipient_id,
+                                        Account.council_id == req.council_id)
+    voided = set(session.scalars(select(Transaction.id).where(
+        Transaction.account_id.in_(accounts), Transaction.voided.is_(True))))
+    yield b"["
+    for n, audit in enumerate(audits):
+        kept = session.get(AuditLines, audit.id)
+        lines = read_lines(session, kept)[0] if kept is not None else []
+        body = {"audit_id": audit.id, "period_start": jsonable(audit.period_start),
+                "period_end": jsonable(audit.period_end), "status": audit.status,
+                "lines": [_decided_json(line, plan_lines, workers, line.id in voided)
+                          for line in lines]}
+        yield (("\n" if n == 0 else ",\n") + _json(body)).encode()
+        session.expunge_all()
+    yield b"\n]\n"
+
+
+def _decided_json(line: KeptLine, plan_lines: dict[int, str], workers: dict[int, str],
+                  voided: bool) -> dict[str, Any]:
+    return {"id": line.id, "account_id": line.account_id, "date": line.date.isoformat(),
+            "amount": str(line.amount), "description": line.description,
+            "category": line.category, "reason": line.reason,
+            "plan_line_id": line.plan_line_id,
+            "plan_line": plan_lines.get(line.plan_line_id) if line.plan_line_id else None,
+            "worker_id": line.worker_id,
+            "worker": workers.get(line.worker_id) if line.worker_id else None,
+            "flagged_rules": list(line.rule_ids), "voided": voided}
 
 
 def _event_json(e: Event, before: Any, after: Any, erased: bool) -> dict[str, Any]:
@@ -270,6 +327,12 @@ records/        every record, one file for each kind of record, in JSON (a plain
                   timesheet_entries.json, payroll_lines.json   hours worked and pay
                   flags.json              anything the checks asked about, and what was decided
                   audits.json             each audit: the figures and the decision
+                  audit_lines.json        each audit's statement lines and what it
+                                          decided on each: the category, the reason,
+                                          the plan line and the worker it counted
+                                          the line against, and any rule it flagged
+                                          ("voided": true marks a line of a file
+                                          withdrawn after the audit used it)
                   notes.json              the conversation on each audit
                   underspend_reasons.json, commitments.json   why money was not spent,
                                           and money already owed

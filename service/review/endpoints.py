@@ -17,6 +17,7 @@ from service.core.pagination import Page, PagerDep
 from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.models import Account, Council, Flag, Note, Recipient, Transaction
+from service.models.live import live
 from service.review import service
 from service.review.flags import rerun_rules
 from service.review.schemas import (
@@ -162,7 +163,7 @@ def list_transactions(
         description="Only lines marked for a person to look at ('any' for every kind).")] = None,
 ) -> Page[TransactionOut]:
     account = load(ctx, Account, account_id, "account")
-    stmt = select(Transaction).where(Transaction.account_id == account.id)
+    stmt = select(Transaction).where(Transaction.account_id == account.id, live(Transaction))
     if from_ is not None:
         stmt = stmt.where(Transaction.posted_on >= from_)
     if to is not None:

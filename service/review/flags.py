@@ -33,6 +33,7 @@ from service.models import (
     TimesheetEntry,
     Transaction,
 )
+from service.models.live import live
 from service.people.context import PersonContext, RecipientContext, load_person
 from service.rules.local import CARE_HOME_RULE, check_care_home_stays, check_cash_over_limit
 from service.rules.model import WageQuestion, ref_id
@@ -204,7 +205,7 @@ def rerun_rules(ctx: Ctx, recipient: Recipient) -> dict[str, Any]:
     classified: list[tuple[Any, rules.Classification]] = []
     for account in person.accounts:
         rows = ctx.session.execute(select(*_TXN_COLUMNS).where(
-            Transaction.account_id == account.id).order_by(Transaction.id)).all()
+            Transaction.account_id == account.id, live(Transaction)).order_by(Transaction.id)).all()
         classified += _classify_rows(rows, person.classification(account.id), person.ruleset)
     _write_categories(ctx, classified)
     found = _found_hits(classified) + _period_hits(ctx, person, None, None)
@@ -329,7 +330,7 @@ def _timesheet_entries(ctx: Ctx, recipient_id: int, first: dt.date | None = None
                        last: dt.date | None = None) -> list[rules.TimesheetEntry]:
     stmt = (select(TimesheetEntry.worker_id, TimesheetEntry.worked_on, TimesheetEntry.hours,
                    TimesheetEntry.sleep_in, TimesheetEntry.woken_hours)
-            .where(TimesheetEntry.recipient_id == recipient_id,
+            .where(TimesheetEntry.recipient_id == recipient_id, live(TimesheetEntry),
                    TimesheetEntry.worker_id.is_not(None)))
     if first is not None:
         stmt = stmt.where(TimesheetEntry.worked_on >= first)
@@ -342,7 +343,8 @@ def _timesheet_entries(ctx: Ctx, recipient_id: int, first: dt.date | None = None
 def _first_worked(ctx: Ctx, recipient_id: int) -> dict[str, dt.date]:
     rows = ctx.session.execute(
         select(TimesheetEntry.worker_id, func.min(TimesheetEntry.worked_on))
-        .where(TimesheetEntry.recipient_id == recipient_id, TimesheetEntry.worker_id.is_not(None))
+        .where(TimesheetEntry.recipient_id == recipient_id, live(TimesheetEntry),
+               TimesheetEntry.worker_id.is_not(None))
         .group_by(TimesheetEntry.worker_id)).all()
     return {str(worker_id): day for worker_id, day in rows}
 
@@ -352,7 +354,8 @@ def _payroll_records(ctx: Ctx, recipient_id: int) -> list[rules.PayRecord]:
     rows = ctx.session.execute(
         select(PayrollLine.worker_id, PayrollLine.period_start, PayrollLine.period_end,
                PayrollLine.gross, PayrollLine.hours)
-        .where(PayrollLine.recipient_id == recipient_id, PayrollLine.worker_id.is_not(None))
+        .where(PayrollLine.recipient_id == recipient_id, live(PayrollLine),
+               PayrollLine.worker_id.is_not(None))
     ).all()
     return [rules.PayRecord(str(r.worker_id), r.period_start, r.period_end, r.gross, "payroll",
                             hours=r.hours) for r in rows]
@@ -365,7 +368,8 @@ def _wage_payment_records(ctx: Ctx, recipient_id: int,
     rows = ctx.session.execute(
         select(Transaction.worker_id, Transaction.posted_on, Transaction.amount)
         .join(Account, Account.id == Transaction.account_id)
-        .where(Account.recipient_id == recipient_id, Transaction.category == "pa_wages",
+        .where(Account.recipient_id == recipient_id, live(Transaction),
+               Transaction.category == "pa_wages",
                Transaction.worker_id.is_not(None), Transaction.amount < 0)
         .order_by(Transaction.worker_id, Transaction.posted_on)).all()
     return wage_payment_periods(((str(r.worker_id), r.posted_on, -r.amount) for r in rows),
@@ -389,7 +393,8 @@ def _cash_hits(ctx: Ctx, recipient_id: int, ruleset: rules.RuleSet,
     first, last = _month_bounds(start, end)
     stmt = (select(*_TXN_COLUMNS, Transaction.category)
             .join(Account, Account.id == Transaction.account_id)
-            .where(Account.recipient_id == recipient_id, Transaction.category == "cash"))
+            .where(Account.recipient_id == recipient_id, live(Transaction),
+                   Transaction.category == "cash"))
     if first is not None:
         stmt = stmt.where(Transaction.posted_on >= first)
     if last is not None:
@@ -405,14 +410,13 @@ VOIDED = "the statement line was voided"
 
 
 def release_transactions(ctx: Ctx, transaction_ids: Sequence[int], *, clear_open: bool) -> int:
-    """Let flags go of transactions about to be deleted (an upload being voided).
+    """Let flags go of transactions about to leave the figures (an upload being voided).
 
     Every flag keeps its evidence and history but no longer points at the row (event
     "flag.released"). With `clear_open` (council staff voiding) open flags are cleared
     ("the statement line was voided"); without it (a holder or provider voiding their own
     upload) they stay open for an officer to decide: voiding a file must not be a way to
-    clear a flag. Call before deleting the rows: the foreign key would otherwise refuse
-    the delete. Returns how many flags were touched.
+    clear a flag. Returns how many flags were touched.
     """
     touched = 0
     for chunk in _chunks(sorted(set(transaction_ids))):

@@ -19,6 +19,7 @@ from service.core.principal import STAFF
 from service.core.scope import scoped_select
 from service.core.types import utcnow
 from service.models import Account, Council, Event, Flag, Note, PayeeCategory, Transaction
+from service.models.live import live
 from service.review.rule_settings import (
     HOLDER_CATEGORIES,
     checked_parameters,
@@ -170,7 +171,7 @@ def flag_detail(ctx: Ctx, flag: Flag) -> FlagDetailOut:
 def load_transaction(ctx: Ctx, transaction_id: int) -> Transaction:
     """The transaction if the caller may see its account; 404 otherwise."""
     txn = ctx.session.scalars(scoped_select(ctx, Transaction).where(
-        Transaction.id == transaction_id)).first()
+        Transaction.id == transaction_id, live(Transaction))).first()
     if txn is None:
         raise NotFound(f"There is no transaction {transaction_id} that you can see.")
     return txn

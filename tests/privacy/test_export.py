@@ -7,11 +7,12 @@ import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal as D
 from typing import Any
 
-from conftest import Council, make_council
+from conftest import Council, make_council, post_ok, unique
 
-from privacy.people import Person, make_person
+from privacy.people import Person, make_person, statement_csv
 
 
 def export(client: Any, person: Person, headers: dict[str, str]) -> zipfile.ZipFile:
@@ -116,3 +117,66 @@ def make_council_for(client: Any) -> Council:
     from service.core.config import get_settings
 
     return make_council(get_settings().database_url)
+
+
+def test_the_pack_says_what_each_audit_decided_on_each_line(client: Any, council: Council) -> None:
+    h = council.auth()
+    rid = post_ok(client, "/v1/recipients", h, {"reference": unique("RL"), "name": "Lena Line",
+                                                "dp_start_date": "2025-04-01"})["id"]
+    account = post_ok(client, f"/v1/recipients/{rid}/accounts", h,
+                      {"reference": unique("acct"), "kind": "bank"})["id"]
+    worker = post_ok(client, f"/v1/recipients/{rid}/workers", h,
+                     {"name": "Wendell Pike", "aliases": ["PAY WENDELL PIKE"], "age_band": "21_plus"})
+    plan = post_ok(client, f"/v1/recipients/{rid}/plans", h, {
+        "effective_from": "2025-04-01", "period": "four_weeks", "actual_budget": "1540.00",
+        "lines": [{"category": "pa_wages", "description": "PA wages", "amount": "360.00",
+                   "amount_basis": "week", "expected_payee": "PAY WENDELL PIKE"}]})
+    post_ok(client, f"/v1/plans/{plan['id']}/approve", h, {})
+    statement = statement_csv(date(2025, 4, 1), 360, 1, "Wendell Pike")
+    sent = client.post(f"/v1/accounts/{account}/statements", headers=h,
+                       files={"file": ("statement.csv", statement, "text/csv")})
+    assert sent.status_code == 201, sent.text
+    made = post_ok(client, f"/v1/recipients/{rid}/audits", h, {
+        "period_start": "2025-04-01", "period_end": "2026-03-31", "kind": "on_demand"})
+    with client.stream("GET", f"/v1/recipients/{rid}/export", headers=h) as response:
+        assert response.status_code == 200
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.iter_bytes())))
+    [audit] = records(archive, "audit_lines")
+    assert (audit["audit_id"], audit["period_start"], audit["period_end"], audit["status"]) == (
+        made["id"], "2025-04-01", "2026-03-31", "open")
+    lines = audit["lines"]
+    # the statement: the opening payment, 360 days of one spend each, 4 more council payments
+    assert len(lines) == 365
+    transactions = {t["id"]: t for t in records(archive, "transactions")}
+    assert [line["id"] for line in lines] == sorted(transactions, key=lambda i: (
+        transactions[i]["posted_on"], i))
+    assert all(line["date"] == transactions[line["id"]]["posted_on"] for line in lines)
+    # 5 x 1,540.00 in; 33 x 180.00 to the worker (every eleventh of 360 spends) and 327 x 3.00
+    assert sum(D(line["amount"]) for line in lines) == D("7700.00") - D("5940.00") - D("981.00")
+    wages = [line for line in lines if line["description"].startswith("PAY ")]
+    assert len(wages) == 33
+    assert {(w["amount"], w["category"], w["worker_id"], w["worker"], w["plan_line"]) for w in wages} == {
+        ("-180.00", "pa_wages", worker["id"], "Wendell Pike", "PA wages")}
+    payments = [line for line in lines if line["amount"] == "1540.00"]
+    assert len(payments) == 5
+    assert all(p["worker"] is None and p["plan_line"] is None for p in payments)
+    assert not any(line["voided"] for line in lines)
+
+    # the audit closes, then its statement is withdrawn: what it decided stays in the pack
+    post_ok(client, f"/v1/audits/{made['id']}/decision", h,
+            {"agreed_recovery": "0.00", "reason": "Nothing to recover."})
+    post_ok(client, f"/v1/audits/{made['id']}/close", h,
+            {"carry_flags": [{"flag_id": f["id"], "reason": "Asked at the next review."}
+                             for f in client.get(f"/v1/flags?recipient_id={rid}&status=open",
+                                                 headers=h).json()["items"]]})
+    voided = client.post(f"/v1/uploads/{sent.json()['upload_id']}/void", headers=h,
+                         json={"reason": "Sent for the wrong person."})
+    assert voided.status_code == 200, voided.text
+    with client.stream("GET", f"/v1/recipients/{rid}/export", headers=h) as response:
+        later = zipfile.ZipFile(io.BytesIO(b"".join(response.iter_bytes())))
+    assert records(later, "transactions") == []
+    [kept] = records(later, "audit_lines")
+    assert kept["status"] == "closed" and len(kept["lines"]) == 365
+    assert all(line["voided"] for line in kept["lines"])
+    assert [{k: v for k, v in line.items() if k != "voided"} for line in kept["lines"]] == [
+        {k: v for k, v in line.items() if k != "voided"} for line in lines]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import reports as r
 from service.audits import service as audits
+from service.audits.kept import KeptFlag, inputs_of
 from service.audits.report_model import flag_item, flag_items, letter_asks, surplus_items, underspend_notes
 from service.audits.schemas import NoteIn, UnderspendReasonIn
 from service.core.deps import Ctx
@@ -70,12 +71,10 @@ def _flag_asks(ctx: Ctx, recipient: Recipient) -> list[Ask]:
         .order_by(Flag.occurred_on, Flag.id)).all()
     asks = []
     for flag in flags:
-        row: dict[str, str | None] = {"transaction_date": None, "transaction_amount": None,
-                                      "transaction_description": None}
         txn = ctx.session.get(Transaction, flag.transaction_id) if flag.transaction_id else None
-        if txn is not None:
-            row = {"transaction_date": txn.posted_on.isoformat(), "transaction_amount": str(txn.amount),
-                   "transaction_description": txn.description}
+        row = KeptFlag(flag.id, flag.rule_id, "", flag.severity, flag.status, flag.explanation,
+                       txn.posted_on if txn else None, txn.amount if txn else None,
+                       txn.description if txn else "")
         item = flag_item(flag.rule_id, flag.explanation, [row])
         asks.append(Ask(f"flag-{flag.id}", "flag", _sentence(item.text), item.ask or FLAG_QUESTION,
                         flag.holder_explanation, flag=flag))
@@ -87,10 +86,11 @@ def _audit_asks(ctx: Ctx, recipient: Recipient) -> list[Ask]:
         Audit.recipient_id == recipient.id, Audit.status == "open").order_by(Audit.id)).all()
     asks: list[Ask] = []
     for audit in open_audits:
-        told = underspend_notes(audit.inputs)
+        used = inputs_of(audit)
+        told = underspend_notes(used)
         items, _papers = letter_asks(audit, told)
-        workers = [str(w["name"]) for w in audit.inputs.get("workers", [])]
-        flagged = set(flag_items(audit.inputs.get("flags", []), workers))  # asked above, live
+        workers = [w.name for w in used.workers]
+        flagged = set(flag_items(used.flags, workers))  # asked above, live
         surplus = set(surplus_items(audit, told))
         notes = ctx.session.scalars(audits.notes_of(audit).order_by(Note.id)).all()
         for item in items:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 import reports
 from service.audits import service as audits
+from service.audits.kept import inputs_of, result_of
 from service.audits.report_model import build_report, letter_pdf
 from service.audits.schemas import DecisionIn, NoteIn
 from service.core.errors import DpauditError
@@ -50,11 +51,13 @@ def staff_audit(page: Page, audit_id: str) -> Audit:
     return load(page.ctx, Audit, page_id(audit_id), "audit")
 
 
-def audit_flags(page: Page, audit: Audit) -> list[Flag]:
+def audit_flags(page: Page, audit: Audit, still_open: list[Flag] | None = None) -> list[Flag]:
     """The flags the audit kept, with their status today, and any still open up to its end
     (an earlier audit may have carried one forward)."""
-    kept = [int(f["id"]) for f in audit.inputs.get("flags", []) if f.get("id") is not None]
-    live = {f.id: f for f in audits.open_flags(page.ctx, audit)} if audit.status == "open" else {}
+    kept = [f.id for f in inputs_of(audit).flags if f.id is not None]
+    if still_open is None and audit.status == "open":
+        still_open = audits.open_flags(page.ctx, audit)
+    live = {f.id: f for f in still_open or []}
     found = {f.id: f for f in page.db.scalars(select(Flag).where(
         Flag.id.in_(kept), Flag.recipient_id == audit.recipient_id))}
     found.update(live)
@@ -65,20 +68,22 @@ def audit_context(page: Page, audit: Audit, errors: dict[str, str] | None = None
                   form: dict[str, str] | None = None) -> dict[str, Any]:
     recipient = page.db.get(Recipient, audit.recipient_id)
     report = build_report(audit)
-    flags = flag_rows(page, audit_flags(page, audit), [audit])
+    is_open = audit.status == "open"
+    still_open = audits.open_flags(page.ctx, audit) if is_open else []  # read once for the page
+    flags = flag_rows(page, audit_flags(page, audit, still_open), [audit])
     notes = list(page.db.scalars(audits.notes_of(audit).order_by(Note.created_at, Note.id)))
     authors = dict(page.db.execute(select(User.id, User.name).where(
         User.id.in_({n.author_id for n in notes}))).all())
-    is_open = audit.status == "open"
     titles = {row.flag.id: row.title for row in flags}
-    missing = missing_words(audits.still_missing(page.ctx, audit), titles) if is_open else []
+    missing = (missing_words(audits.still_missing(page.ctx, audit, flags=still_open), titles)
+               if is_open else [])
     return {
         "audit": audit, "person": recipient, "summary": audits.headline(audit), "report": report,
-        "reconciliation": audit.result.get("reconciliation", {}),
+        "reconciliation": result_of(audit).accounts,
         "flags": flags, "open_flags": [row for row in flags if row.flag.status == "open"],
         "notes": [(note, authors.get(note.author_id, "Someone")) for note in notes],
         "is_open": is_open, "missing": missing,
-        "action": ACTION_WORDS[audits.action_for(page.ctx, audit)] if is_open else "",
+        "action": ACTION_WORDS[audits.action_for(page.ctx, audit, still_open)] if is_open else "",
         "tier_colours": TIER_COLOURS, "errors": errors or {}, "form": form or {},
         "done": DONE_WORDS.get(page.request.query_params.get("done", ""), ""),
         "decider": _name(page, audit.decided_by_id), "closer": _name(page, audit.closed_by_id),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from service.core.errors import DpauditError
 from service.models import Account, Audit, Flag, Transaction, User
+from service.models.live import live
 from service.rules.ruleset import load_default_rules
 from service.web.page import Page, PageNotFound
 
@@ -54,7 +55,7 @@ def rule_titles() -> dict[str, str]:
 def flag_rows(page: Page, flags: Sequence[Flag], audits: Sequence[Audit]) -> list[FlagRow]:
     titles = rule_titles()
     lines = {t.id: t for t in page.db.scalars(select(Transaction).where(
-        Transaction.id.in_([f.transaction_id for f in flags if f.transaction_id])))}
+        Transaction.id.in_([f.transaction_id for f in flags if f.transaction_id]), live(Transaction)))}
     accounts = dict(page.db.execute(select(Account.id, Account.reference).where(
         Account.id.in_([t.account_id for t in lines.values()]))).all())
     deciders = dict(page.db.execute(select(User.id, User.name).where(
