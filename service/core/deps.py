@@ -11,9 +11,12 @@ than half a second ago is not looked up again (``service.core.keycache``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -51,9 +54,16 @@ async def _end(scope: Any, session: Session, exc: BaseException | None) -> None:
         scope.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
 
     if session.in_transaction():
-        await run_in_threadpool(end)
+        # not the threads endpoints run on: those may all be waiting for a connection that
+        # only this commit gives back
+        await asyncio.get_running_loop().run_in_executor(_ending_threads(), end)
     else:
         end()
+
+
+@lru_cache(maxsize=1)
+def _ending_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="dpaudit-commit")
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -78,16 +88,22 @@ def _required_token(request: Request) -> str:
     return token
 
 
-async def authenticate(request: Request, session: SessionDep) -> Principal:
+async def authenticate(request: Request) -> Principal:
     token = _required_token(request)
     token_digest = keycache.digest(token)
     principal = keycache.recall(token_digest)
     if principal is None:
         begun = keycache.begin()
-        principal = await run_in_threadpool(_look_up, session, token)
+        principal = await run_in_threadpool(_look_up_alone, token)
         keycache.remember(token_digest, principal, begun)
     request.state.principal = principal
     return principal
+
+
+def _look_up_alone(token: str) -> Principal:
+    """The key looked up in a session of its own, whose connection is given back at once."""
+    with session_scope() as session:
+        return _look_up(session, token)
 
 
 def authenticate_here(request: Request, session: Session) -> Principal:
