@@ -134,27 +134,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def served(command: list[str], env: dict[str, str], ready_path: str, log: Path) -> Iterator[str]:
-    """Start a server process, wait until ``ready_path`` answers 200, stop it afterwards."""
-    import httpx2 as httpx
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    name: str
 
+
+@contextmanager
+def started(command: list[str], env: dict[str, str], log: Path) -> Iterator[Server]:
+    """Start a server process (not waiting for it: see ``wait_ready``), stop it afterwards."""
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen([*command, "--port", str(port)], cwd=ROOT, env=env,
                                    stdout=out, stderr=out, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{command[2]} did not start:\n{log.read_text()[-2000:]}")
-            try:
-                if httpx.get(base + ready_path, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield base
+        yield Server(f"http://127.0.0.1:{port}", process, log, command[2])
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:  # a graceful stop would first work through every request still queued
@@ -162,6 +158,22 @@ def served(command: list[str], env: dict[str, str], ready_path: str, log: Path) 
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def wait_ready(server: Server, ready_path: str) -> str:
+    """Wait until ``ready_path`` answers 200; the server's base URL."""
+    import httpx2 as httpx
+
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"{server.name} did not start:\n{server.log.read_text()[-2000:]}")
+        try:
+            if httpx.get(server.base + ready_path, timeout=2).status_code == 200:
+                return server.base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
 
 
 # ---------------------------------------------------------------------------- the demo
@@ -223,7 +235,8 @@ def database(kind: str, folder: Path) -> Iterator[str]:
     sys.path.insert(0, str(ROOT))
     from scratch import scratch_engines
 
-    engines = dict((name, (engine, drop)) for name, engine, drop in scratch_engines("dpaudit_bench_load"))
+    scratch = scratch_engines(f"dpaudit_bench_load_{os.getpid()}")  # runs side by side never meet
+    engines = dict((name, (engine, drop)) for name, engine, drop in scratch)
     if "postgresql" not in engines:
         raise SystemExit("PostgreSQL is not reachable (DPAUDIT_BENCH_PG)")
     engine, drop = engines["postgresql"]
@@ -246,19 +259,21 @@ def main() -> None:
         folder = Path(tmp)
         env = demo_env(url, secret)
         began = time.perf_counter()
-        keys = load_demo(env)
-        print(f"demo loaded on {args.database} in {time.perf_counter() - began:.0f} s; "
-              f"{args.workers} uvicorn workers per app (uvloop, httptools); {args.seconds:g} s a cell")
         workers = ["--workers", str(args.workers)]
         bare_cmd = [sys.executable, "-m", "uvicorn", "load:bare_app", "--app-dir", str(ROOT / "bench"),
                     "--host", "127.0.0.1", "--loop", "uvloop", "--http", "httptools",
                     "--log-level", "warning", "--no-access-log", *workers]
         app_cmd = [sys.executable, "-m", "service.cli.main", "serve", "--host", "127.0.0.1", *workers]
-        with served(app_cmd, env, "/readyz", folder / "app.log") as app, \
-                served(bare_cmd, env, "/ping", folder / "bare.log") as bare:
-            account_id, audit_id = demo_targets(app, keys)
-            print(f"servers up and audit {audit_id} made at {time.perf_counter() - began:.0f} s")
-            cells = asyncio.run(measure(bare, app, keys, account_id, audit_id, args.seconds))
+        with started(bare_cmd, env, folder / "bare.log") as bare_server:  # starts while the demo loads
+            keys = load_demo(env)
+            print(f"demo loaded on {args.database} in {time.perf_counter() - began:.0f} s; "
+                  f"{args.workers} uvicorn workers per app (uvloop, httptools); {args.seconds:g} s a cell")
+            with started(app_cmd, env, folder / "app.log") as app_server:
+                bare = wait_ready(bare_server, "/ping")
+                app = wait_ready(app_server, "/readyz")
+                account_id, audit_id = demo_targets(app, keys)
+                print(f"servers up and audit {audit_id} made at {time.perf_counter() - began:.0f} s")
+                cells = asyncio.run(measure(bare, app, keys, account_id, audit_id, args.seconds))
     report(cells)
     print(f"whole run: {time.perf_counter() - began:.0f} s")
 
@@ -281,15 +296,29 @@ async def measure(bare: str, app: str, keys: dict[str, str], account_id: int, au
     return cells
 
 
+GOAL_RATE = 0.6  # of the bare app's req/s, at 16 and 64 clients
+GOAL_P99 = 3.0  # times the bare app's p99
+
+
 def report(cells: list[Cell]) -> None:
     floor = {cell.clients: cell for cell in cells if cell.scenario.startswith("bare")}
     print(f"{'scenario':<16}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'errors':>8}{'req/s vs bare':>15}{'p50 vs bare':>13}")
+          f"{'errors':>8}{'req/s vs bare':>15}{'p50 vs bare':>13}{'p99 vs bare':>13}")
     for cell in cells:
         base = floor[cell.clients]
         print(f"{cell.scenario:<16}{cell.clients:>8}{cell.rate:>9.0f}{cell.percentile(0.50):>9.1f}"
               f"{cell.percentile(0.95):>9.1f}{cell.percentile(0.99):>9.1f}{cell.errors:>8}"
-              f"{cell.rate / base.rate:>15.3f}{cell.percentile(0.50) / base.percentile(0.50):>13.1f}")
+              f"{cell.rate / base.rate:>15.3f}{cell.percentile(0.50) / base.percentile(0.50):>13.1f}"
+              f"{cell.percentile(0.99) / base.percentile(0.99):>13.1f}")
+    print(f"goal for GET list and GET audit: req/s >= {GOAL_RATE:g} of bare, p99 <= {GOAL_P99:g}x bare's")
+    for cell in cells:
+        if cell.scenario not in ("GET list", "GET audit") or cell.clients < 16:
+            continue
+        base = floor[cell.clients]
+        rate, p99 = cell.rate / base.rate, cell.percentile(0.99) / base.percentile(0.99)
+        verdict = "met" if rate >= GOAL_RATE and p99 <= GOAL_P99 and not cell.errors else "NOT met"
+        print(f"  {cell.scenario:<10} {cell.clients:>3} clients: {rate:.2f} of bare req/s, "
+              f"p99 {p99:.1f}x bare, {cell.errors} errors: {verdict}")
 
 
 if __name__ == "__main__":

@@ -2,18 +2,28 @@
 
 The session is committed once, when the endpoint returns and before the response is sent
 (``scope="function"``); services only ever ``flush()``.
+
+A request crosses to a worker thread as seldom as it can: these dependencies run on the event
+loop and never wait on the database there. The session connects at its first statement (in the
+endpoint's thread), and its commit runs in one worker thread afterwards. A key checked less
+than half a second ago is not looked up again (``service.core.keycache``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Annotated
+from functools import lru_cache
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.core import keycache
 from service.core.config import get_settings
 from service.core.context import Ctx as Ctx  # where it lives, kept importable from here
 from service.core.db import session_scope
@@ -24,10 +34,36 @@ from service.core.types import utcnow
 from service.models import ApiKey, User
 
 
-def get_session() -> Iterator[Session]:
+async def get_session() -> AsyncIterator[Session]:
     """The request's unit of work: committed when the endpoint returns, else rolled back."""
-    with session_scope() as session:
+    scope = session_scope()
+    session = scope.__enter__()  # no connection yet: it is taken at the first statement
+    try:
         yield session
+    except BaseException as exc:
+        await _end(scope, session, exc)
+        raise
+    await _end(scope, session, None)
+
+
+async def _end(scope: Any, session: Session, exc: BaseException | None) -> None:
+    """Commit (or, after ``exc``, roll back) and close: in a worker thread if the database was
+    used, since that waits on it."""
+
+    def end() -> None:
+        scope.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+
+    if session.in_transaction():
+        # not the threads endpoints run on: those may all be waiting for a connection that
+        # only this commit gives back
+        await asyncio.get_running_loop().run_in_executor(_ending_threads(), end)
+    else:
+        end()
+
+
+@lru_cache(maxsize=1)
+def _ending_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="dpaudit-commit")
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -44,11 +80,40 @@ def _presented_token(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
-def authenticate(request: Request, session: SessionDep) -> Principal:
+def _required_token(request: Request) -> str:
     token = _presented_token(request)
     if token is None:
         raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'.",
                            headers=_UNAUTHORIZED_HEADERS)
+    return token
+
+
+async def authenticate(request: Request) -> Principal:
+    token = _required_token(request)
+    token_digest = keycache.digest(token)
+    principal = keycache.recall(token_digest)
+    if principal is None:
+        begun = keycache.begin()
+        principal = await run_in_threadpool(_look_up_alone, token)
+        keycache.remember(token_digest, principal, begun)
+    request.state.principal = principal
+    return principal
+
+
+def _look_up_alone(token: str) -> Principal:
+    """The key looked up in a session of its own, whose connection is given back at once."""
+    with session_scope() as session:
+        return _look_up(session, token)
+
+
+def authenticate_here(request: Request, session: Session) -> Principal:
+    """``authenticate`` for code already in a worker thread: asks the database now."""
+    principal = _look_up(session, _required_token(request))
+    request.state.principal = principal
+    return principal
+
+
+def _look_up(session: Session, token: str) -> Principal:
     prefix = token_prefix(token)
     row = None
     if prefix is not None:
@@ -64,15 +129,13 @@ def authenticate(request: Request, session: SessionDep) -> Principal:
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > _LAST_USED_GRANULARITY:
         key.last_used_at = now
-    principal = Principal(user.id, user.council_id, user.role, user.provider_id, key.id)
-    request.state.principal = principal
-    return principal
+    return Principal(user.id, user.council_id, user.role, user.provider_id, key.id)
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
-def get_ctx(request: Request, session: SessionDep, principal: PrincipalDep) -> Ctx:
+async def get_ctx(request: Request, session: SessionDep, principal: PrincipalDep) -> Ctx:
     return Ctx(session, principal, getattr(request.state, "request_id", None))
 
 

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 
-from service.core.deps import SessionDep, authenticate
+from service.core.deps import SessionDep, authenticate_here
 from service.core.errors import Unauthorized
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "docs"
@@ -52,7 +52,7 @@ def signed_in_to_web(request: Request, session: Session) -> bool:
 
 def has_api_key(request: Request, session: Session) -> bool:
     try:
-        authenticate(request, session)
+        authenticate_here(request, session)
     except Unauthorized:
         return False
     return True
@@ -114,7 +114,7 @@ router = APIRouter(include_in_schema=False)
 @router.get(OPENAPI_URL)
 def openapi_document(request: Request, session: SessionDep) -> Response:
     if not docs_allowed(request, session):
-        authenticate(request, session)  # answers 401 with the reason
+        authenticate_here(request, session)  # answers 401 with the reason
     schema: dict[str, Any] = request.app.openapi()
     return JSONResponse(schema)
 

@@ -31,7 +31,7 @@ class PageParams(BaseModel):
     limit: int = 50
 
 
-def page_params(
+async def page_params(
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
 ) -> PageParams:
@@ -95,7 +95,7 @@ class Pager:
         return Page(items=convert_all(rows), next_cursor=cursor)
 
 
-def pager(request: Request, response: Response,
+async def pager(request: Request, response: Response,
           params: Annotated[PageParams, Depends(page_params)]) -> Pager:
     return Pager(params, request, response)
 

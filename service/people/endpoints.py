@@ -86,7 +86,7 @@ def get_user(ctx: CtxDep, user_id: IdPath) -> UserOut:
 
 @router.patch("/users/{user_id}", tags=["users"], summary="Rename or deactivate a user (admin)",
               description="Renames a user or deactivates them. A deactivated user's API keys stop working at "
-                          "once.")
+                          "once on the server that was told, and within a second on every other.")
 def patch_user(ctx: CtxDep, user_id: IdPath, body: UserPatch) -> UserOut:
     user = _load_user(ctx, user_id)
     ctx.principal.require("admin")
@@ -130,7 +130,8 @@ def list_api_keys(
 
 
 @router.delete("/api-keys/{key_id}", tags=["api keys"], summary="Revoke an API key",
-               description="Revokes an API key: it stops working at once. The record stays, with when it was "
+               description="Revokes an API key: it stops working at once on the server that revoked it, "
+                           "and within a second on every other. The record stays, with when it was "
                            "revoked.")
 def revoke_api_key(ctx: CtxDep, key_id: IdPath) -> ApiKeyOut:
     key = ctx.session.scalar(_visible_keys(ctx).where(ApiKey.id == key_id))
