@@ -17,13 +17,16 @@ __all__ = ["browser_client"]
 
 
 def _follow(browser: Any, url: str, words: str) -> Any:
+    """The run's page once the run has ended (it stops reloading itself) and says ``words``.
+    Progress can read "3 of 3" a moment before the run ends, so the words alone are not enough."""
     drain()
     deadline = time.monotonic() + 30
     while True:
         page = browser.get(url)
         assert page.status_code == 200
-        if words in page.text or time.monotonic() > deadline:
-            assert words in page.text, page.text
+        ended = "Refresh" not in page.headers
+        if (ended and words in page.text) or time.monotonic() > deadline:
+            assert ended and words in page.text, page.text
             return page
         assert "Refresh" in page.headers and f'href="{url}"' in page.text  # still going
         time.sleep(0.1)
