@@ -240,16 +240,27 @@ def _lifespan(settings: Settings) -> Any:
 
             runner = LocalRunner()
             runner.start()
-        gc.collect()
-        gc.freeze()
+        _freeze_once()
         try:
             yield
         finally:
-            gc.unfreeze()
             if runner is not None:
                 runner.stop()
 
     return lifespan
+
+
+_frozen = False
+
+
+def _freeze_once() -> None:
+    """Leave what exists at the first start-up out of garbage collection, once per process: a
+    process that starts the app again (tests do, per test) pays for the full collection once."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
