@@ -9,6 +9,7 @@ council), so they see real commits and real constraints.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -204,3 +205,25 @@ def _world_extensions() -> list[Any]:
 
     folder = Path(__file__).parent / "api"
     return [importlib.import_module(p.stem).extend for p in sorted(folder.glob("world_*.py"))]
+
+
+def run_queued_jobs() -> None:
+    """Run every job task queued in PostgreSQL here, as a `dpaudit worker` would, and return when
+    none is left. In a thread of its own: the worker runs its own event loop, and a browser test
+    earlier in the session (Playwright) may hold one in this thread."""
+    from service.jobs.queue import QUEUE, queue_app
+
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            queue_app().run_worker(queues=[QUEUE], wait=False, concurrency=1, install_signal_handlers=False)
+        except BaseException as error:  # handed to the test's own thread
+            failed.append(error)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "the job queue did not drain"
+    if failed:
+        raise failed[0]

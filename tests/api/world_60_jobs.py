@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from conftest import World
+from conftest import World, run_queued_jobs
 
 
 def extend(client: Any, world: World) -> None:
@@ -18,10 +18,7 @@ def extend(client: Any, world: World) -> None:
         from service.core.config import get_settings
 
         if not get_settings().is_sqlite:  # no worker here: run the queue's tasks in this process
-            from service.jobs.queue import QUEUE, queue_app
-
-            queue_app().run_worker(queues=[QUEUE], wait=False, concurrency=1,
-                                   install_signal_handlers=False)
+            run_queued_jobs()
     deadline = time.monotonic() + 30
     while client.get(f"/v1/jobs/{job_id}", headers=h).json()["status"] != "succeeded":
         assert time.monotonic() < deadline, client.get(f"/v1/jobs/{job_id}", headers=h).text

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from conftest import Council, post_ok, unique
+from conftest import Council, post_ok, run_queued_jobs, unique
 
 START, END = date(2026, 4, 6), date(2026, 5, 3)
 PERIOD = {"period_start": START.isoformat(), "period_end": END.isoformat()}
@@ -94,9 +94,7 @@ def drain() -> None:
     left (procrastinate's worker with ``wait=False``). On SQLite the serving process's own
     thread runs them: nothing to do."""
     if on_postgres():
-        from service.jobs.queue import QUEUE, queue_app
-
-        queue_app().run_worker(queues=[QUEUE], wait=False, concurrency=1, install_signal_handlers=False)
+        run_queued_jobs()
 
 
 def wait_for(client: Any, council: Council, job_id: int, status: str = "succeeded",
