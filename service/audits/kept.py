@@ -8,12 +8,15 @@ once per audit object from that JSON: names checked by the type checker, money a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from service.models import Audit
+
+T = TypeVar("T")
 
 ZERO = Decimal("0.00")
 
@@ -330,24 +333,25 @@ class KeptInputs:
 
 # --- read once per audit object -----------------------------------------------------------
 
+def _parsed(audit: Audit, column: str, parse: Callable[[dict[str, Any]], T]) -> T:
+    """``parse`` of the audit's stored JSON ``column``, once for as long as that JSON is the same."""
+    stored = getattr(audit, column)
+    cached = audit.__dict__.get(f"_kept_{column}")
+    if cached is not None and cached[0] is stored:
+        return cached[1]  # type: ignore[no-any-return]
+    typed = parse(stored or {})
+    audit.__dict__[f"_kept_{column}"] = (stored, typed)
+    return typed
+
+
 def result_of(audit: Audit) -> KeptResult:
     """The audit's result, typed; parsed once for as long as the stored JSON is the same."""
-    cached = audit.__dict__.get("_kept_result")
-    if cached is not None and cached[0] is audit.result:
-        return cached[1]  # type: ignore[no-any-return]
-    typed = KeptResult.from_json(audit.result or {})
-    audit.__dict__["_kept_result"] = (audit.result, typed)
-    return typed
+    return _parsed(audit, "result", KeptResult.from_json)
 
 
 def inputs_of(audit: Audit) -> KeptInputs:
     """What the audit used, typed; parsed once for as long as the stored JSON is the same."""
-    cached = audit.__dict__.get("_kept_inputs")
-    if cached is not None and cached[0] is audit.inputs:
-        return cached[1]  # type: ignore[no-any-return]
-    typed = KeptInputs.from_json(audit.inputs or {})
-    audit.__dict__["_kept_inputs"] = (audit.inputs, typed)
-    return typed
+    return _parsed(audit, "inputs", KeptInputs.from_json)
 
 
 def asks_in(findings: Any) -> bool:
