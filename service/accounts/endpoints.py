@@ -12,7 +12,7 @@ from service.accounts.schemas import (
     PaymentScheduleIn,
     PaymentScheduleOut,
 )
-from service.core.deps import CtxDep
+from service.core.deps import CtxDep, UnitOfWorkRoute
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath, IdQuery
 from service.core.pagination import Page, PagerDep
@@ -20,7 +20,7 @@ from service.core.principal import STAFF
 from service.core.scope import load, scoped_select
 from service.models import Account, PaymentSchedule, Recipient
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=UnitOfWorkRoute)
 
 
 @router.post("/recipients/{recipient_id}/accounts", status_code=201, tags=["accounts"],

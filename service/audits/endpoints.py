@@ -28,7 +28,7 @@ from service.audits.schemas import (
     UnderspendReasonOut,
     check_audit_period,
 )
-from service.core.deps import CtxDep
+from service.core.deps import CtxDep, UnitOfWorkRoute
 from service.core.errors import NotFound, Unprocessable, field_error
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
@@ -38,7 +38,7 @@ from service.core.scope import load, scoped_select
 from service.core.types import today_uk
 from service.models import Audit, Commitment, Note, Recipient, UnderspendReason
 
-router = APIRouter(prefix="/v1", tags=["audits"])
+router = APIRouter(prefix="/v1", tags=["audits"], route_class=UnitOfWorkRoute)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DayQuery = Annotated[date | None, Query(ge=EARLIEST, le=LATEST)]

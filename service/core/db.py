@@ -55,7 +55,29 @@ def make_engine(url: str) -> Engine:
                            json_deserializer=from_json)
     event.listen(engine, "checkin", _returned)
     event.listen(engine, "checkout", partial(_still_there, engine))
+    event.listen(engine, "before_cursor_execute", _write_in_a_transaction)
     return engine
+
+
+# A request that only reads asks PostgreSQL for no transaction: each SELECT runs on its own
+# (the server's autocommit), which spares the BEGIN and COMMIT round trips around it. Under
+# PostgreSQL's READ COMMITTED every statement takes its own snapshot anyway, so a read sees
+# the same as it would inside a transaction. A request that turns out to write (anything but a
+# plain SELECT, or a SELECT that locks rows) is put back into a transaction before that
+# statement, so its writes commit or roll back together as always; so is a read streamed
+# through a server-side cursor, which lives only inside a transaction.
+_READS = "dpaudit_reads"
+
+
+def _write_in_a_transaction(connection: Any, cursor: Any, statement: str, _parameters: Any,
+                            context: Any, _executemany: bool) -> None:
+    if not connection.get_execution_options().get(_READS):
+        return
+    dbapi_connection = cursor.connection
+    if dbapi_connection.autocommit and (
+            statement.lstrip()[:6].upper() != "SELECT" or " FOR " in statement
+            or context.execution_options.get("stream_results")):
+        dbapi_connection.autocommit = False
 
 
 # A pooled connection is checked before each use, as ``pool_pre_ping`` would, but without a
@@ -139,14 +161,21 @@ def get_engine() -> Engine:
 
 
 @lru_cache
-def get_sessionmaker() -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(), expire_on_commit=False)
+def get_sessionmaker(reads: bool = False) -> sessionmaker[Session]:
+    """Sessions on the engine; with ``reads``, sessions for requests expected only to read,
+    which on PostgreSQL open no transaction until they write (see ``_READS``)."""
+    engine = get_engine()
+    if reads and engine.dialect.name == "postgresql":
+        return sessionmaker(bind=engine.execution_options(isolation_level="AUTOCOMMIT", **{_READS: True}),
+                            expire_on_commit=False)
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """A session for CLI commands: commit on success, roll back on any error."""
-    session = get_sessionmaker()()
+def session_scope(reads: bool = False) -> Iterator[Session]:
+    """A unit of work: commit on success, roll back on any error. ``reads``: see
+    ``get_sessionmaker``."""
+    session = get_sessionmaker(reads)()
     try:
         yield session
         session.commit()

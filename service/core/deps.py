@@ -5,21 +5,27 @@ The session is committed once, when the endpoint returns and before the response
 
 A request crosses to a worker thread as seldom as it can: these dependencies run on the event
 loop and never wait on the database there. The session connects at its first statement (in the
-endpoint's thread), and its commit runs in one worker thread afterwards. A key checked less
-than half a second ago is not looked up again (``service.core.keycache``).
+endpoint's thread), and an endpoint on a ``UnitOfWorkRoute`` commits in that same thread as it
+returns; what is still open after an endpoint fails is rolled back in one worker thread. A GET
+opens no transaction on PostgreSQL unless it writes (``session_scope(reads=True)``). A key
+checked less than half a second ago is not looked up again (``service.core.keycache``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import functools
+import inspect
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from datetime import timedelta
 from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,11 +39,15 @@ from service.core.security import token_matches, token_prefix
 from service.core.types import utcnow
 from service.models import ApiKey, User
 
+_READ_METHODS = frozenset({"GET", "HEAD"})
+_request_session: ContextVar[Session | None] = ContextVar("dpaudit_request_session", default=None)
 
-async def get_session() -> AsyncIterator[Session]:
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's unit of work: committed when the endpoint returns, else rolled back."""
-    scope = session_scope()
+    scope = session_scope(reads=request.method in _READ_METHODS)
     session = scope.__enter__()  # no connection yet: it is taken at the first statement
+    _request_session.set(session)  # the endpoint's thread commits it (``UnitOfWorkRoute``)
     try:
         yield session
     except BaseException as exc:
@@ -67,6 +77,29 @@ def _ending_threads() -> ThreadPoolExecutor:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+class UnitOfWorkRoute(APIRoute):
+    """A route whose plain (``def``) endpoint commits the request's session in its own worker
+    thread as it returns, holding the connection no longer than the work. Otherwise the commit
+    would wait for the response to be written and then cross to another thread."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(inspect.unwrap(endpoint)):
+            endpoint = _committing(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
+
+def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)  # FastAPI reads the parameters through ``__wrapped__``
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = endpoint(*args, **kwargs)
+        session = _request_session.get()
+        if session is not None and session.in_transaction():
+            session.commit()
+        return result
+
+    return run
 
 _UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="dpaudit"'}
 _LAST_USED_GRANULARITY = timedelta(hours=1)

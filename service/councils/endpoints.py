@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from service.core.deps import CtxDep
+from service.core.deps import CtxDep, UnitOfWorkRoute
 from service.core.errors import Conflict, NotFound, field_error
 from service.core.events import record, snapshot
 from service.core.idempotency import IdempotencyDep
@@ -14,7 +14,7 @@ from service.core.pagination import Page, PagerDep
 from service.councils.schemas import CouncilOut, CouncilPatch, ProviderIn, ProviderOut
 from service.models import Council, Provider
 
-router = APIRouter(prefix="/v1", tags=["councils"])
+router = APIRouter(prefix="/v1", tags=["councils"], route_class=UnitOfWorkRoute)
 
 
 def _own_council(ctx: CtxDep, council_id: IdPath) -> Council:

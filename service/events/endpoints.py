@@ -11,7 +11,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.core.deps import CtxDep
+from service.core.deps import CtxDep, UnitOfWorkRoute
 from service.core.events import internal_note_event, readable
 from service.core.ids import IdQuery
 from service.core.pagination import Page, PagerDep
@@ -19,7 +19,7 @@ from service.core.principal import STAFF, visible_recipient_ids
 from service.core.schemas import Out
 from service.models import Event
 
-router = APIRouter(prefix="/v1", tags=["events"])
+router = APIRouter(prefix="/v1", tags=["events"], route_class=UnitOfWorkRoute)
 
 
 class EventOut(Out):

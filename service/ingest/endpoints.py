@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from importers.records import StatementLine
 from service.core.config import get_settings
-from service.core.deps import Ctx, CtxDep
+from service.core.deps import Ctx, CtxDep, UnitOfWorkRoute
 from service.core.errors import PayloadTooLarge
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
@@ -24,7 +24,7 @@ from service.ingest.uploads import clean_filename
 from service.models import Account, Transaction, Upload
 from service.models.live import live
 
-router = APIRouter(prefix="/v1", tags=["statements"])
+router = APIRouter(prefix="/v1", tags=["statements"], route_class=UnitOfWorkRoute)
 # room for the multipart envelope around the largest file we accept
 UPLOAD_BODY_LIMIT = get_settings().max_upload_bytes + 64 * 1024
 DryRun = Annotated[bool, Query(description="Check and summarise the file without storing anything.")]

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from service.core.config import get_settings
-from service.core.deps import Ctx, CtxDep
+from service.core.deps import Ctx, CtxDep, UnitOfWorkRoute
 from service.core.errors import Forbidden, PayloadTooLarge, Unprocessable, field_error
 from service.core.idempotency import Idempotency, IdempotencyDep
 from service.core.ids import IdPath, IdQuery
@@ -31,7 +31,7 @@ from service.ingest.uploads import void_upload
 from service.models import Blob, PayrollLine, Recipient, TimesheetEntry, Upload
 from service.models.live import live
 
-router = APIRouter(prefix="/v1", tags=["timesheets and payroll"])
+router = APIRouter(prefix="/v1", tags=["timesheets and payroll"], route_class=UnitOfWorkRoute)
 # a multipart body carries the file plus its part headers and boundaries
 UPLOAD_BODY_BYTES = get_settings().max_upload_bytes + 64 * 1024
 DryRun = Annotated[bool, Query(description="Preview the summary without writing anything.")]

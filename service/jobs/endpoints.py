@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from service.core.deps import Ctx, CtxDep
+from service.core.deps import Ctx, CtxDep, UnitOfWorkRoute
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
@@ -16,7 +16,7 @@ from service.jobs import letter_zips, service
 from service.jobs.schemas import AuditRunIn, JobOut, LetterRunIn, Progress, RetentionRunIn
 from service.models import Blob, Job
 
-router = APIRouter(prefix="/v1", tags=["jobs"])
+router = APIRouter(prefix="/v1", tags=["jobs"], route_class=UnitOfWorkRoute)
 
 ZIP = "application/zip"
 AGAIN = ("Asking again for the same work while its job is queued, running or succeeded answers "

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from service.core.deps import Ctx, CtxDep
+from service.core.deps import Ctx, CtxDep, UnitOfWorkRoute
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
@@ -35,7 +35,7 @@ from service.people.schemas import (
 )
 from service.privacy import export
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=UnitOfWorkRoute)
 
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.core.deps import CtxDep
+from service.core.deps import CtxDep, UnitOfWorkRoute
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
 from service.core.pagination import Page, PagerDep
@@ -14,7 +14,7 @@ from service.models import Recipient, SupportPlan
 from service.plans import service
 from service.plans.schemas import PlanIn, PlanOut
 
-router = APIRouter(prefix="/v1", tags=["plans"])
+router = APIRouter(prefix="/v1", tags=["plans"], route_class=UnitOfWorkRoute)
 
 
 @router.post("/recipients/{recipient_id}/plans", status_code=201,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from service.audits.service import refresh_open_audits
-from service.core.deps import CtxDep
+from service.core.deps import CtxDep, UnitOfWorkRoute
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath, IdQuery
@@ -40,7 +40,7 @@ from service.review.schemas import (
     TransactionOut,
 )
 
-router = APIRouter(prefix="/v1", tags=["rules and flags"])
+router = APIRouter(prefix="/v1", tags=["rules and flags"], route_class=UnitOfWorkRoute)
 # transaction ids are BIGINT
 TransactionIdPath = Annotated[int, Path(ge=1, le=9223372036854775807)]
 

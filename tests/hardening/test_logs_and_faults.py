@@ -164,7 +164,8 @@ def test_a_connection_lost_at_commit_answers_503(client: Any, council: Council, 
 
     fresh = create_app()
 
-    @fresh.get("/test-only/lose-connection")
+    # a request that may write (a GET that only reads opens no transaction to lose)
+    @fresh.post("/test-only/lose-connection")
     def lose_connection(session: SessionDep) -> dict[str, bool]:
         session.execute(text("SELECT 1"))  # a transaction is open: the commit must reach the server
         raw = session.connection().connection.dbapi_connection
@@ -175,7 +176,7 @@ def test_a_connection_lost_at_commit_answers_503(client: Any, council: Council, 
     with captured_logs() as logs:
         secrets = seed(client, council)
         with TestClient(fresh, raise_server_exceptions=True) as own:
-            assert_unavailable(own.get("/test-only/lose-connection"))
+            assert_unavailable(own.post("/test-only/lose-connection"))
             assert own.get("/readyz").status_code == 200  # the pool recovers at once
     lines = logs.assert_clean(secrets)
     assert any(line.get("message") == "database unavailable" for line in lines)
