@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from service.core.deps import UnitOfWorkRoute
 from service.web.holder.home import home_page
 from service.web.officer.queue import queue_page
 from service.web.page import PageDep
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 
 @router.get("/")

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from service.core.config import get_settings
-from service.core.deps import SessionDep
+from service.core.deps import SessionDep, UnitOfWorkRoute
 from service.models import User
 from service.web import auth, mail
 from service.web.page import (
@@ -23,7 +23,7 @@ from service.web.page import (
 )
 from service.web.render import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 SignedOutForm = Depends(check_signed_out_form)
 

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 import reports
 from service.audits import service as audits
 from service.audits.schemas import EARLIEST, check_audit_period
+from service.core.deps import UnitOfWorkRoute
 from service.core.errors import DpauditError
 from service.core.types import today_uk
 from service.review import service as review
@@ -24,7 +25,7 @@ from service.web.council.summary_view import summary_view
 from service.web.page import FormPage, Page, PageNotFound, StaffPage
 from service.web.render import pounds, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DateQuery = Annotated[str, Query(max_length=40)]

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 import reports
 from service.audits.report_model import build_report, letter_pdf
+from service.core.deps import UnitOfWorkRoute
 from service.core.schemas import MAX_ID
 from service.core.scope import load, scoped_select
 from service.core.types import utcnow
@@ -25,7 +26,7 @@ from service.web.holder.figures import account_name, accounts_of
 from service.web.page import FormPage, HolderPage, Page, PageNotFound
 from service.web.render import download, letter_page, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 FormText = Annotated[str, Form()]
 

@@ -20,6 +20,7 @@ from service.audits import service as audits
 from service.audits.kept import inputs_of, result_of
 from service.audits.report_model import build_report, letter_pdf
 from service.audits.schemas import DecisionIn, NoteIn
+from service.core.deps import UnitOfWorkRoute
 from service.core.errors import DpauditError
 from service.core.scope import load
 from service.models import Audit, Flag, Note, Recipient, User
@@ -30,7 +31,7 @@ from service.web.officer.words import flag_rows, missing_words, page_id, problem
 from service.web.page import FormPage, Page, PageNotFound, StaffPage
 from service.web.render import download, letter_page, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DONE_WORDS = {

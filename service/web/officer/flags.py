@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
+from service.core.deps import UnitOfWorkRoute
 from service.core.scope import load, scoped_select
 from service.models import Audit, Flag, Recipient
 from service.web.officer.audit import decide_flag
@@ -16,7 +17,7 @@ from service.web.officer.words import flag_rows, page_id, rule_titles
 from service.web.page import FormPage, Page, PageNotFound, StaffPage
 from service.web.render import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 STATUSES = {"open": "Open", "cleared": "Cleared", "upheld": "Upheld", "all": "Any status"}
 SHOWN = 500  # a council's open flags fit; the filters narrow the rest

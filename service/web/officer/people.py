@@ -17,6 +17,7 @@ from service.audits.coverage import uncovered_ranges
 from service.audits.inputs import AuditPeriod
 from service.audits.loading import load_statements
 from service.audits.schemas import AuditIn
+from service.core.deps import UnitOfWorkRoute
 from service.core.errors import DpauditError
 from service.core.scope import load, scoped_select
 from service.core.types import today_uk
@@ -27,7 +28,7 @@ from service.web.page import FormPage, Page, PageNotFound, StaffPage
 from service.web.render import render
 from service.web.sign_in import send_link
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 ONE_DAY = timedelta(days=1)
 TIMELINE_WIDTH = 960  # the SVG's own units; it scales to the column

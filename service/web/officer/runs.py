@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from service.audits.schemas import check_audit_period
+from service.core.deps import UnitOfWorkRoute
 from service.jobs import letter_zips
 from service.jobs import service as jobs
 from service.models import Blob, Job
@@ -22,7 +23,7 @@ from service.web.officer.words import page_id
 from service.web.page import FormPage, Page, PageNotFound, StaffPage
 from service.web.render import download, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 KIND_WORDS = {"audit_run": "Audit everyone", "letter_run": "Letters", "retention_run": "Retention"}
 STATUS_WORDS = {"queued": ("Waiting to start", "grey"), "running": ("Running", "blue"),
