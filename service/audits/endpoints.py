@@ -13,6 +13,7 @@ from service.audits.report_model import build_report, letter_pdf
 from service.audits.schemas import (
     EARLIEST,
     LATEST,
+    AuditCheckOut,
     AuditIn,
     AuditOut,
     CloseIn,
@@ -142,6 +143,23 @@ def audit_letter_pdf(ctx: CtxDep, audit_id: IdPath) -> Response:
     audit = load(ctx, Audit, audit_id, "audit")
     return _file(letter_pdf(audit), "application/pdf",
                  f"audit-{audit.id}-letter.pdf")
+
+
+@router.get("/audits/{audit_id}/check",
+            summary="Check that an audit still rests on what it was decided on (admin, officer)",
+            description="Reads the statement lines the audit used as they are stored today and hashes "
+                        "them against the hash the audit kept; for a closed audit, also works its "
+                        "`frozen_digest` out again from its result, inputs and lines. `unchanged` is "
+                        "true when both hold. Voided lines still count: they were live when the audit "
+                        "used them. Changes nothing.")
+def check_audit(ctx: CtxDep, audit_id: IdPath) -> AuditCheckOut:
+    audit = load(ctx, Audit, audit_id, "audit")
+    ctx.principal.require(*STAFF)
+    found = service.verify(ctx.session, audit)
+    return AuditCheckOut(audit_id=audit.id, status=audit.status, unchanged=found.unchanged,
+                         lines=found.lines.lines, missing_lines=found.lines.missing,
+                         lines_unchanged=found.lines.unchanged, frozen_digest=audit.frozen_digest,
+                         digest_matches=found.digest_matches, message=found.message)
 
 
 def _file(data: bytes, media_type: str, filename: str) -> Response:

@@ -175,6 +175,26 @@ class AuditOut(Out):
     result: dict[str, Any] = Field(description="Every figure and the working behind it.")
 
 
+class AuditCheckOut(Out):
+    """Whether an audit still rests on exactly what it was decided on."""
+
+    audit_id: int = Field(examples=[12])
+    status: Literal["open", "closed"]
+    unchanged: bool = Field(description=(
+        "True when the lines are unchanged and, for a closed audit, the frozen digest matches."))
+    lines: int = Field(description="How many statement lines the audit used.", examples=[412])
+    missing_lines: int = Field(description="How many of them are no longer stored.", examples=[0])
+    lines_unchanged: bool = Field(description=(
+        "Whether the lines, read as stored today, hash to the value the audit kept."))
+    frozen_digest: str | None = Field(description="The digest kept when the audit closed.")
+    digest_matches: bool | None = Field(description=(
+        "For a closed audit, whether its result, inputs and lines hash to the frozen digest "
+        "again; null while it is open."))
+    message: str = Field(examples=[
+        "The 412 lines this audit used are unchanged. What it was closed on matches its frozen "
+        "digest."])
+
+
 class DueOut(Out):
     recipient_id: int
     recipient_reference: str

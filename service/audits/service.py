@@ -23,7 +23,7 @@ from service.audits.inputs import AuditPeriod
 from service.audits.kept import asks_in, inputs_of, result_of
 from service.audits.loading import council_settings, load_audit_inputs
 from service.audits.schemas import CommitmentIn, UnderspendReasonIn
-from service.audits.storage import KeptLines, keep
+from service.audits.storage import KeptLines, LinesCheck, check_lines, keep
 from service.audits.storage import frozen_digest as frozen_digest
 from service.audits.tier import TIER_RANK
 from service.core.deps import Ctx
@@ -269,6 +269,36 @@ def close(ctx: Ctx, audit: Audit, carried: Sequence[Carried] = ()) -> Audit:
     audit.frozen_digest = frozen_digest(audit)
     record(ctx, "audit.closed", audit, before=before, after=audit_state(audit))
     return audit
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``verify`` found: the audit's lines against the hash it kept, and a closed audit's
+    result, inputs and lines against the digest it froze."""
+
+    lines: LinesCheck
+    digest_matches: bool | None  # None while the audit is open: nothing is frozen yet
+
+    @property
+    def unchanged(self) -> bool:
+        return self.lines.unchanged and self.digest_matches is not False
+
+    @property
+    def message(self) -> str:
+        if self.digest_matches is None:
+            return f"{self.lines.message} The audit is open, so nothing is frozen yet."
+        if self.digest_matches:
+            return f"{self.lines.message} What it was closed on matches its frozen digest."
+        return f"{self.lines.message} What it was closed on no longer matches its frozen digest."
+
+
+def verify(session: Any, audit: Audit) -> Verification:
+    """Read the audit's lines as stored today and hash them, and for a closed audit work its
+    frozen digest out again: proof, years later, that what it decided on is unchanged."""
+    lines = check_lines(session, audit)
+    if audit.status != "closed" or audit.frozen_digest is None:
+        return Verification(lines, None)
+    return Verification(lines, frozen_digest(audit) == audit.frozen_digest)
 
 
 # --- keeping open audits in step with the person's data -----------------------------------

@@ -83,3 +83,26 @@ def print_summary(body: dict[str, Any]) -> None:
         *(f"  flag: {f['title']} ({f['status']})" for f in body["flags"]),
     ]
     print("\n".join(lines))
+
+
+def check(audit_id: int, *, as_json: bool) -> None:
+    """`dpaudit check-audit ID`: one line (or JSON); exit 0 when unchanged, 1 when not."""
+    from service.audits import service
+    from service.core.db import session_scope
+    from service.models import Audit
+
+    with session_scope(reads=True) as session:
+        audit = session.get(Audit, audit_id)
+        if audit is None:
+            fail(f"audit {audit_id}: no such audit")
+        found = service.verify(session, audit)
+        body = {"audit_id": audit.id, "status": audit.status, "unchanged": found.unchanged,
+                "lines": found.lines.lines, "missing_lines": found.lines.missing,
+                "lines_unchanged": found.lines.unchanged, "frozen_digest": audit.frozen_digest,
+                "digest_matches": found.digest_matches, "message": found.message}
+    if as_json:
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+    else:
+        sys.stdout.write(f"audit {audit_id}: {found.message}\n")
+    if not found.unchanged:
+        sys.exit(1)

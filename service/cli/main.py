@@ -275,6 +275,25 @@ def audit(
                       council_code=council)
 
 
+@app.command("check-audit")
+def check_audit(
+    audit_id: Annotated[int, typer.Argument(help="The audit's id (audit_id in `dpaudit audit --json`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the check as JSON.")] = False,
+) -> None:
+    """Check that an audit still rests on what it was decided on.
+
+    Reads the statement lines the audit used as they are stored today and hashes them against
+    the hash the audit kept; for a closed audit, also works its frozen digest out again from
+    its result, inputs and lines. Changes nothing. Exit 0 when all is unchanged, 1 when
+    anything changed or is missing, 2 when there is no such audit. --json prints audit_id,
+    status, unchanged, lines, missing_lines, lines_unchanged, frozen_digest, digest_matches
+    (null while the audit is open) and message.
+    """
+    from service.cli import audit as audit_command
+
+    audit_command.check(audit_id, as_json=as_json)
+
+
 @app.command()
 def worker(
     processes: Annotated[int, typer.Option(min=1, max=64, help="Worker processes to run.")] = 1,

@@ -20,6 +20,7 @@ CASES: dict[tuple[str, str], Any] = {
     ("get", f"{AUDIT}/workbook.xlsx"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
     ("get", f"{AUDIT}/letter.html"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
     ("get", f"{AUDIT}/letter.pdf"): case(HOLDER_AND_STAFF, hidden=PROVIDERS),
+    ("get", f"{AUDIT}/check"): case(STAFF, hidden=PROVIDERS),
     ("post", f"{AUDIT}/decision"): case(
         STAFF, hidden=PROVIDERS, also_ok=(409,),
         body=lambda w: {"agreed_recovery": "0.00", "reason": "Agreed with the person."}),
