@@ -56,3 +56,10 @@ def test_a_streamed_read_runs_inside_a_transaction(app: Any, database_url: str) 
     with session_scope(reads=True) as session:
         rows = session.execute(select(Council.id).execution_options(yield_per=10)).all()
         assert rows
+
+
+def test_a_locking_read_holds_its_lock_in_a_transaction(app: Any, database_url: str) -> None:
+    _postgres_only(database_url)
+    with session_scope(reads=True) as session:
+        session.execute(select(Council.id).limit(1).with_for_update())
+        assert _transaction_status(session) == "INTRANS"  # the lock lasts until the commit
