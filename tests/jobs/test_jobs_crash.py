@@ -129,6 +129,25 @@ def test_a_killed_worker_leaves_its_part_to_another_without_repeating_anyone(
     _exactly_one_audit_each(council, people, job_id)
 
 
+def _who_ran(job_id: int, killed: int) -> str:
+    """Why a job was not seen as cut short: who the database says ran it, and who is alive."""
+    from service.core.db import session_scope
+    from service.jobs import local
+    from service.models import Job
+
+    with session_scope() as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        runner, status = job.runner, job.status
+    try:
+        os.kill(killed, 0)
+        killed_alive = "alive"
+    except ProcessLookupError:
+        killed_alive = "gone"
+    return (f"status {status}, runner {runner!r}; killed process {killed} is {killed_alive}; "
+            f"this process {os.getpid()} runs {sorted(local._live)}")
+
+
 # the serving process's job thread, started as `dpaudit serve` starts it (without the pages,
 # which this test does not need and which take seconds to load)
 SERVING = """
@@ -161,7 +180,8 @@ def test_a_job_cut_short_by_a_restart_shows_failed_and_runs_again_without_repeat
 
     with TestClient(app) as restarted:  # start-up finds the job its dead process left running
         cut = _job(restarted, council, job_id)
-        assert cut["status"] == "failed" and cut["error"] == "cut short by a restart", cut
+        assert cut["status"] == "failed" and cut["error"] == "cut short by a restart", \
+            _who_ran(job_id, serving.pid)
         assert 8 <= cut["progress"]["done"] < PEOPLE
         again = restarted.post(f"/v1/councils/{council.id}/audit-runs", headers=council.auth(),
                                json={**PERIOD, "kind": "scheduled"})
