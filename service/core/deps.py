@@ -14,6 +14,7 @@ checked less than half a second ago is not looked up again (``service.core.keyca
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import inspect
 from collections.abc import AsyncIterator, Callable
@@ -80,26 +81,45 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 class UnitOfWorkRoute(APIRoute):
-    """A route whose plain (``def``) endpoint commits the request's session in its own worker
-    thread as it returns, holding the connection no longer than the work. Otherwise the commit
-    would wait for the response to be written and then cross to another thread."""
+    """A route whose plain (``def``) endpoint runs in one of our worker threads and commits the
+    request's session there as it returns, holding the connection no longer than the work.
+
+    FastAPI would run a plain endpoint through anyio's thread pool, then cross to a thread
+    again to check what it returned, and the commit would wait for the response to be written.
+    Here the endpoint is wrapped in a coroutine that hands it, with the request's context
+    variables, to a ``ThreadPoolExecutor``: one crossing, made the plain asyncio way, and the
+    answer checked on the event loop."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(inspect.unwrap(endpoint)):
-            endpoint = _committing(endpoint)
+            endpoint = _in_a_worker_thread(endpoint)
         super().__init__(path, endpoint, **kwargs)
 
 
-def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(endpoint)  # FastAPI reads the parameters through ``__wrapped__``
-    def run(*args: Any, **kwargs: Any) -> Any:
-        result = endpoint(*args, **kwargs)
+ENDPOINT_THREADS = 40  # as many as anyio's default limiter gives FastAPI's own endpoints
+
+
+@lru_cache(maxsize=1)
+def _endpoint_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=ENDPOINT_THREADS, thread_name_prefix="dpaudit-endpoint")
+
+
+def _in_a_worker_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    def call_and_commit(kwargs: dict[str, Any]) -> Any:
+        result = endpoint(**kwargs)
         session = _request_session.get()
         if session is not None and session.in_transaction():
             session.commit()
         return result
 
+    @functools.wraps(endpoint)  # FastAPI reads the parameters through ``__wrapped__``
+    async def run(**kwargs: Any) -> Any:
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(
+            _endpoint_threads(), context.run, call_and_commit, kwargs)
+
     return run
+
 
 _UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="dpaudit"'}
 _LAST_USED_GRANULARITY = timedelta(hours=1)
