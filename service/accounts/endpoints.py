@@ -12,6 +12,7 @@ from service.accounts.schemas import (
     PaymentScheduleIn,
     PaymentScheduleOut,
 )
+from service.audits.service import person_changed
 from service.core.deps import CtxDep, UnitOfWorkRoute
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath, IdQuery
@@ -69,13 +70,14 @@ def patch_account(ctx: CtxDep, account_id: IdPath, body: AccountPatch) -> Accoun
              summary="Record what the council and the person pay in, and how often (admin, officer)",
              description="Records what the council pays into an account (gross or net of the person's "
                          "contribution), what the person contributes, how often and from when. Audits check "
-                         "money in against it.")
+                         "money in against it; the person's open audits are worked out again.")
 def create_schedule(
     ctx: CtxDep, recipient_id: IdPath, body: PaymentScheduleIn, idem: IdempotencyDep
 ) -> PaymentScheduleOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
     schedule = service.create_schedule(ctx, recipient, body)
+    person_changed(ctx, recipient)
     return idem.respond(PaymentScheduleOut.model_validate(schedule))
 
 

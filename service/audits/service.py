@@ -44,7 +44,7 @@ from service.models import (
     UnderspendReason,
 )
 from service.people.context import load_person
-from service.review.flags import run_period_rules, wage_questions_for
+from service.review.flags import rerun_rules, run_period_rules, wage_questions_for
 from service.rules.ruleset import load_default_rules
 
 HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
@@ -314,6 +314,20 @@ def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
         return []
     ctx.session.flush()
     return [recompute(ctx, recipient, audit) for audit in audits]
+
+
+def person_changed(ctx: Ctx, recipient: Recipient) -> None:
+    """Something the rules and audits read about the person changed: a worker, an approved
+    plan, a payment schedule, their own details. When council staff made the change, the
+    person's transactions are classified again and their flags brought up to date, as
+    ``POST /v1/recipients/{id}/rules/rerun`` does (so recording that paying a relative is
+    necessary clears the open flag that asked about it); then their open audits are worked
+    out again, so nobody is asked about what the council has already settled. A holder's own
+    change reaches the open audits, but never clears a flag by itself."""
+    ctx.session.flush()
+    if ctx.principal.role in STAFF:
+        rerun_rules(ctx, recipient)
+    refresh_open_audits(ctx, recipient.id)
 
 
 def recompute(ctx: Ctx, recipient: Recipient, audit: Audit) -> Audit:

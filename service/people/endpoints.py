@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
+from service.audits.service import person_changed
 from service.core.deps import Ctx, CtxDep, UnitOfWorkRoute
 from service.core.errors import NotFound
 from service.core.idempotency import IdempotencyDep
@@ -180,11 +181,14 @@ def get_recipient(ctx: CtxDep, recipient_id: IdPath) -> RecipientOut | ServedRec
               summary="Change a recipient, or record that their direct payment ended",
               description="Changes a person's details, or records that their direct payment ended "
                           "(with the date and reason). Leave a field out to keep it; `null` clears only "
-                          "fields that may be empty.")
+                          "fields that may be empty. The person's rules are re-run and their open audits "
+                          "worked out again.")
 def patch_recipient(ctx: CtxDep, recipient_id: IdPath, body: RecipientPatch) -> RecipientOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF)
-    return RecipientOut.model_validate(service.update_recipient(ctx, recipient, body))
+    service.update_recipient(ctx, recipient, body)
+    person_changed(ctx, recipient)
+    return RecipientOut.model_validate(recipient)
 
 
 @router.get(
@@ -246,13 +250,16 @@ def get_representative(ctx: CtxDep, representative_id: IdPath) -> Representative
              summary="Add a personal assistant (admin, officer, holder)",
              description="Adds a personal assistant the person employs: age band (for the minimum wage), "
                          "relationship, and whether they live in the household (for the rule on paying "
-                         "relatives).")
+                         "relatives). The person's open audits are worked out again (after their rules, "
+                         "when council staff add the worker).")
 def create_worker(
     ctx: CtxDep, recipient_id: IdPath, body: WorkerIn, idem: IdempotencyDep
 ) -> WorkerOut:
     recipient = load(ctx, Recipient, recipient_id, "recipient")
     ctx.principal.require(*STAFF, "holder")
-    return idem.respond(WorkerOut.model_validate(service.add_worker(ctx, recipient, body)))
+    worker = service.add_worker(ctx, recipient, body)
+    person_changed(ctx, recipient)
+    return idem.respond(WorkerOut.model_validate(worker))
 
 
 @router.get("/recipients/{recipient_id}/workers", tags=["workers"],
@@ -276,8 +283,12 @@ def get_worker(ctx: CtxDep, worker_id: IdPath) -> WorkerOut:
 @router.patch("/workers/{worker_id}", tags=["workers"],
               summary="Change a personal assistant's details (admin, officer, holder)",
               description="Changes a personal assistant's details, such as their age band or the council's "
-                          "approval to pay a relative who lives with the person.")
+                          "approval to pay a relative who lives with the person. The person's open audits "
+                          "are worked out again; when council staff make the change, the person's rules are "
+                          "re-run first, so an open flag the change settles is cleared.")
 def patch_worker(ctx: CtxDep, worker_id: IdPath, body: WorkerPatch) -> WorkerOut:
     worker = load(ctx, Worker, worker_id, "worker")
     ctx.principal.require(*STAFF, "holder")
-    return WorkerOut.model_validate(service.update_worker(ctx, worker, body))
+    service.update_worker(ctx, worker, body)
+    person_changed(ctx, ctx.session.get_one(Recipient, worker.recipient_id))
+    return WorkerOut.model_validate(worker)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from service.audits.service import person_changed
 from service.core.deps import CtxDep, UnitOfWorkRoute
 from service.core.idempotency import IdempotencyDep
 from service.core.ids import IdPath
@@ -49,8 +50,11 @@ def get_plan(ctx: CtxDep, plan_id: IdPath) -> PlanOut:
 @router.post("/plans/{plan_id}/approve",
              summary="Approve a draft plan version (admin, officer); approved versions are frozen",
              description="Approves a draft version: from its effective date, audits measure spending against "
-                         "it. An approved version answers 409.")
+                         "it. The person's rules are re-run and their open audits worked out again. An "
+                         "approved version answers 409.")
 def approve_plan(ctx: CtxDep, plan_id: IdPath) -> PlanOut:
     plan = load(ctx, SupportPlan, plan_id, "plan")
     ctx.principal.require(*STAFF)
-    return service.to_out(ctx, service.approve(ctx, plan))
+    service.approve(ctx, plan)
+    person_changed(ctx, ctx.session.get_one(Recipient, plan.recipient_id))
+    return service.to_out(ctx, plan)
