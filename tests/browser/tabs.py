@@ -48,9 +48,12 @@ class Live:
     log: Path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """A real dpaudit server on a free port, on the suite's database, with the demo loaded."""
+    """A real dpaudit server on a free port, on the suite's database, with the demo loaded.
+
+    Stopped once the browser tests are done: on SQLite it runs jobs in a thread of its own, and
+    left running it would take the jobs later tests start for a server of their own."""
     from service.cli import demo
 
     passwords = demo.run(DEMO_DAY)
