@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 import reports
 from service.audits.cadence import next_review_for
@@ -23,7 +24,7 @@ from service.audits.inputs import AuditPeriod
 from service.audits.kept import asks_in, inputs_of, result_of
 from service.audits.loading import council_settings, load_audit_inputs
 from service.audits.schemas import CommitmentIn, UnderspendReasonIn
-from service.audits.storage import KeptLines, LinesCheck, check_lines, keep
+from service.audits.storage import KeptLines, LinesCheck, check_lines, keep, kept_of, read_lines
 from service.audits.storage import frozen_digest as frozen_digest
 from service.audits.tier import TIER_RANK
 from service.core.deps import Ctx
@@ -292,13 +293,16 @@ class Verification:
         return f"{self.lines.message} What it was closed on no longer matches its frozen digest."
 
 
-def verify(session: Any, audit: Audit) -> Verification:
+def verify(session: Session, audit: Audit) -> Verification:
     """Read the audit's lines as stored today and hash them, and for a closed audit work its
-    frozen digest out again: proof, years later, that what it decided on is unchanged."""
-    lines = check_lines(session, audit)
+    frozen digest out again from the same read: proof, years later, that what it decided on
+    is unchanged."""
+    kept = kept_of(audit, session)
+    read = read_lines(session, kept) if kept is not None else None
+    lines = check_lines(session, audit, read)
     if audit.status != "closed" or audit.frozen_digest is None:
         return Verification(lines, None)
-    return Verification(lines, frozen_digest(audit) == audit.frozen_digest)
+    return Verification(lines, frozen_digest(audit, read) == audit.frozen_digest)
 
 
 # --- keeping open audits in step with the person's data -----------------------------------

@@ -215,12 +215,16 @@ class LinesCheck:
     message: str
 
 
-def check_lines(session: Session, audit: Audit) -> LinesCheck:
-    """Hash the audit's lines as stored today and compare with the hash it kept."""
+Read = tuple[list[KeptLine], int]  # what ``read_lines`` returns
+
+
+def check_lines(session: Session, audit: Audit, read: Read | None = None) -> LinesCheck:
+    """Hash the audit's lines as stored today (``read``, when the caller has read them
+    already) and compare with the hash it kept."""
     kept = kept_of(audit, session)
     if kept is None:
         return LinesCheck(True, 0, 0, "This audit keeps its lines as a copy; there is nothing to compare.")
-    lines, missing = read_lines(session, kept)
+    lines, missing = read if read is not None else read_lines(session, kept)
     digest = hashlib.sha256()
     for line in lines:
         digest.update(line_bytes(line.id, line.account_id, line.date.isoformat(), str(line.amount),
@@ -240,9 +244,10 @@ def check_lines(session: Session, audit: Audit) -> LinesCheck:
 Shown = tuple[int, str, str, str, str, str, str, list[str]]
 
 
-def shown_lines(audit: Audit) -> Sequence[Sequence[Any]]:
+def shown_lines(audit: Audit, read: Read | None = None) -> Sequence[Sequence[Any]]:
     """The period's lines as the audit shows them: id, account reference, day, amount,
-    description, category, reason and flagged rules, in statement order."""
+    description, category, reason and flagged rules, in statement order (from ``read``,
+    when the caller has read them already)."""
     copied = audit.inputs.get("transactions")
     if copied is not None:  # kept as a copy before audits referred to their lines
         return list(copied)
@@ -251,7 +256,7 @@ def shown_lines(audit: Audit) -> Sequence[Sequence[Any]]:
     if kept is None or session is None:
         return []
     refs = {a.id: a.reference for a in inputs_of(audit).accounts}
-    lines, _missing = read_lines(session, kept)
+    lines, _missing = read if read is not None else read_lines(session, kept)
     start, end = audit.period_start, audit.period_end
     return [(line.id, refs.get(line.account_id, ""), line.date.isoformat(), str(line.amount),
              line.description, line.category, line.reason, list(line.rule_ids))
@@ -261,8 +266,9 @@ def shown_lines(audit: Audit) -> Sequence[Sequence[Any]]:
 _MARK = "\x00lines\x00"
 
 
-def frozen_digest(audit: Audit) -> str:
-    """SHA-256 over the figures and inputs the audit was decided on, its lines included.
+def frozen_digest(audit: Audit, read: Read | None = None) -> str:
+    """SHA-256 over the figures and inputs the audit was decided on, its lines included
+    (``read``: as in ``shown_lines``).
 
     The lines are hashed in the form they were once copied into the audit (see
     ``shown_lines``), read from the stored lines, so a digest taken before audits
@@ -277,7 +283,7 @@ def frozen_digest(audit: Audit) -> str:
     head, tail = body.split(json.dumps(_MARK), 1)
     digest = hashlib.sha256(head.encode())
     digest.update(b"[")
-    for n, row in enumerate(shown_lines(audit)):
+    for n, row in enumerate(shown_lines(audit, read)):
         if n:
             digest.update(b", ")
         digest.update(json.dumps(list(row), default=str).encode())

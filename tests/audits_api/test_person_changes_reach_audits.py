@@ -24,16 +24,22 @@ def _open_flags(client: Any, council: Any, audit_id: int) -> list[str]:
     return [f["rule_id"] for f in body["summary"]["flags"] if f["status"] == "open"]
 
 
-def test_recording_that_paying_a_partner_is_necessary_clears_the_question(
-        client: Any, council: Any) -> None:
+def _partner_paid_weekly(client: Any, council: Any) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """A person who pays their partner, who lives with them, £40 a week for 12 weeks, with
+    an open audit of those weeks: the person, the partner as a worker, and the audit."""
     person = make_person(client, council)
     partner = post_ok(client, f"/v1/recipients/{person.recipient_id}/workers", council.auth(), {
         "name": "Mary Jones", "aliases": ["M JONES"], "age_band": "21_plus",
         "relationship": "spouse_partner", "lives_in_household": True})
     paid = [(START + timedelta(days=2 + 7 * n), "M JONES", Decimal("-40.00")) for n in range(12)]
     upload(client, person, [*weeks(), *paid], 14 * WEEKLY, START, END)
-    opened = audit(client, person)
-    assert set(_open_flags(client, council, opened["id"])) == {RELATIVE}  # one a payment
+    return person, partner, audit(client, person)
+
+
+def test_recording_that_paying_a_partner_is_necessary_clears_the_question(
+        client: Any, council: Any) -> None:
+    person, partner, opened = _partner_paid_weekly(client, council)
+    assert set(_open_flags(client, council, opened["id"])) == {RELATIVE}  # one for each payment
     assert ASKED in _letter(client, council, opened["id"])
 
     patched = client.patch(f"/v1/workers/{partner['id']}", headers=council.auth(), json={
@@ -48,13 +54,7 @@ def test_recording_that_paying_a_partner_is_necessary_clears_the_question(
 
 
 def test_a_holder_changing_a_worker_never_clears_a_flag_by_itself(client: Any, council: Any) -> None:
-    person = make_person(client, council)
-    partner = post_ok(client, f"/v1/recipients/{person.recipient_id}/workers", council.auth(), {
-        "name": "Mary Jones", "aliases": ["M JONES"], "age_band": "21_plus",
-        "relationship": "spouse_partner", "lives_in_household": True})
-    paid = [(START + timedelta(days=2 + 7 * n), "M JONES", Decimal("-40.00")) for n in range(12)]
-    upload(client, person, [*weeks(), *paid], 14 * WEEKLY, START, END)
-    opened = audit(client, person)
+    person, partner, opened = _partner_paid_weekly(client, council)
     holder = make_user(client, council, "holder")
     post_ok(client, f"/v1/recipients/{person.recipient_id}/representatives", person.auth,
             {"kind": "self", "name": "Pat", "user_id": holder["id"]})
