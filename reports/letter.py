@@ -128,6 +128,8 @@ def letter_context(report: AuditReport) -> dict[str, Any]:
         "to_name": holder.name if holder is not None else report.recipient_name,
         "acting": acting,
         "whose": f"{report.recipient_name}’s" if acting else "your",
+        # the balance is the total of every account the statements show: say so
+        "accounts": "accounts" if len({t.account_ref for t in report.transactions}) > 1 else "account",
         "reference": report.audit_reference or report.recipient_reference,
         "keep_words": keep_words(report),
         "held_because": held_because(report),

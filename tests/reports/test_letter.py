@@ -254,3 +254,16 @@ def test_letters_rendered_by_two_threads_at_once_are_whole(pdf_reader):
     assert [re.findall(r"THREAD-\d", text)[0] for text in texts] == [f"THREAD-{n}" for n in range(4)]
     assert texts[0].replace("THREAD-0", "") == texts[2].replace("THREAD-2", "")
     assert texts[1].replace("THREAD-1", "") == texts[3].replace("THREAD-3", "")
+
+
+def test_a_balance_over_two_accounts_is_said_to_be_in_both():
+    base = light_report()
+    card = dataclasses.replace(base.transactions[0], account_ref="DP-0042-CARD")
+    report = dataclasses.replace(base, transactions=(*base.transactions, card))
+    text = visible_text(render_letter_html(report))
+    assert "you had £4,696.00 in your accounts." in text
+    overdrawn = visible_text(render_letter_html(dataclasses.replace(
+        report, closing_balance=Decimal("-12.00"), surplus=Decimal("-996.00"),
+        council_share=Decimal("0.00"), proposed_recovery=Decimal("0.00"))))
+    assert "your accounts were overdrawn by £12.00." in overdrawn
+    assert "in your account." in visible_text(render_letter_html(base))  # one account: as before
