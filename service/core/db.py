@@ -180,13 +180,14 @@ def session_scope(reads: bool = False) -> Iterator[Session]:
         yield session
         session.commit()
     except BaseException:
-        _quietly(session.rollback)  # a lost connection must not hide the first error
+        quietly(session.rollback)  # a lost connection must not hide the first error
         raise
     finally:
-        _quietly(session.close)
+        quietly(session.close)
 
 
-def _quietly(step: Any) -> None:
+def quietly(step: Any) -> None:
+    """Run a clean-up step; a failure is logged, not raised."""
     try:
         step()
     except Exception:

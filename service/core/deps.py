@@ -1,7 +1,9 @@
 """Request-scoped dependencies: the unit of work, the caller, and their context.
 
-The session is committed once, when the endpoint returns and before the response is sent
-(``scope="function"``); services only ever ``flush()``.
+The session is committed once, when the endpoint returns and before the response is sent;
+services only ever ``flush()``. The route (``UnitOfWorkRoute``) owns it: a plain dependency
+makes it, and the route commits or rolls it back and closes it, which spares FastAPI's
+machinery for dependencies with clean-up (an exit stack per request) on every request.
 
 A request crosses to a worker thread as seldom as it can: these dependencies run on the event
 loop and never wait on the database there. The session connects at its first statement (in the
@@ -17,14 +19,14 @@ import asyncio
 import contextvars
 import functools
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from datetime import timedelta
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from sqlalchemy import select
@@ -33,7 +35,7 @@ from sqlalchemy.orm import Session
 from service.core import keycache
 from service.core.config import get_settings
 from service.core.context import Ctx as Ctx  # where it lives, kept importable from here
-from service.core.db import session_scope
+from service.core.db import get_sessionmaker, quietly, session_scope
 from service.core.errors import Unauthorized
 from service.core.principal import Principal
 from service.core.security import token_matches, token_prefix
@@ -44,32 +46,40 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 _request_session: ContextVar[Session | None] = ContextVar("dpaudit_request_session", default=None)
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's unit of work: committed when the endpoint returns, else rolled back."""
-    scope = session_scope(reads=request.method in _READ_METHODS)
-    session = scope.__enter__()  # no connection yet: it is taken at the first statement
-    _request_session.set(session)  # the endpoint's thread commits it (``UnitOfWorkRoute``)
+async def get_session(request: Request) -> Session:
+    """The request's unit of work. It connects at its first statement; the route it serves
+    (``UnitOfWorkRoute``) commits it when the endpoint returns, or rolls it back, and closes it."""
+    if not isinstance(request.scope.get("route"), UnitOfWorkRoute):  # nobody would close it
+        raise RuntimeError(f"{request.url.path}: a session needs a route_class=UnitOfWorkRoute router")
+    session = get_sessionmaker(reads=request.method in _READ_METHODS)()
+    _request_session.set(session)
+    return session
+
+
+def _finish(session: Session, exc: BaseException | None) -> None:
+    """Commit the unit of work (or, after ``exc``, roll it back) and close it."""
     try:
-        yield session
-    except BaseException as exc:
-        await _end(scope, session, exc)
-        raise
-    await _end(scope, session, None)
+        if exc is not None:
+            quietly(session.rollback)  # a lost connection must not hide the first error
+        elif session.in_transaction():
+            try:
+                session.commit()
+            except BaseException:
+                quietly(session.rollback)
+                raise
+    finally:
+        quietly(session.close)
 
 
-async def _end(scope: Any, session: Session, exc: BaseException | None) -> None:
-    """Commit (or, after ``exc``, roll back) and close: in a worker thread if the database was
-    used, since that waits on it."""
-
-    def end() -> None:
-        scope.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
-
+async def _finish_here_or_in_a_thread(session: Session, exc: BaseException | None) -> None:
+    """``_finish``, in a worker thread if the database is still in use, since that waits on it."""
     if session.in_transaction():
         # not the threads endpoints run on: those may all be waiting for a connection that
         # only this commit gives back
-        await asyncio.get_running_loop().run_in_executor(_ending_threads(), end)
+        await asyncio.get_running_loop().run_in_executor(
+            _ending_threads(), _finish, session, exc)
     else:
-        end()
+        _finish(session, exc)
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +87,7 @@ def _ending_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=8, thread_name_prefix="dpaudit-commit")
 
 
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SessionDep = Annotated[Session, Depends(get_session)]
 
 
 class UnitOfWorkRoute(APIRoute):
@@ -95,6 +105,28 @@ class UnitOfWorkRoute(APIRoute):
             endpoint = _in_a_worker_thread(endpoint)
         super().__init__(path, endpoint, **kwargs)
 
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_and_finish(request: Request) -> Response:
+            token = _request_session.set(None)
+            try:
+                response = await handle(request)
+            except BaseException as exc:
+                session = _request_session.get()
+                if session is not None:
+                    await _finish_here_or_in_a_thread(session, exc)
+                raise
+            else:
+                session = _request_session.get()
+                if session is not None:
+                    await _finish_here_or_in_a_thread(session, None)
+                return response
+            finally:
+                _request_session.reset(token)
+
+        return handle_and_finish
+
 
 ENDPOINT_THREADS = 40  # as many as anyio's default limiter gives FastAPI's own endpoints
 
@@ -106,10 +138,15 @@ def _endpoint_threads() -> ThreadPoolExecutor:
 
 def _in_a_worker_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     def call_and_commit(kwargs: dict[str, Any]) -> Any:
-        result = endpoint(**kwargs)
         session = _request_session.get()
-        if session is not None and session.in_transaction():
-            session.commit()
+        try:
+            result = endpoint(**kwargs)
+        except BaseException as exc:
+            if session is not None:
+                _finish(session, exc)
+            raise
+        if session is not None:
+            _finish(session, None)
         return result
 
     @functools.wraps(endpoint)  # FastAPI reads the parameters through ``__wrapped__``
@@ -146,9 +183,8 @@ async def authenticate(request: Request) -> Principal:
     token_digest = keycache.digest(token)
     principal = keycache.recall(token_digest)
     if principal is None:
-        begun = keycache.begin()
-        principal = await run_in_threadpool(_look_up_alone, token)
-        keycache.remember(token_digest, principal, begun)
+        principal = await keycache.look_up_once(
+            token_digest, functools.partial(run_in_threadpool, _look_up_alone, token))
     request.state.principal = principal
     return principal
 

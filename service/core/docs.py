@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 
-from service.core.deps import SessionDep, authenticate_here
+from service.core.deps import SessionDep, UnitOfWorkRoute, authenticate_here
 from service.core.errors import Unauthorized
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "docs"
@@ -108,7 +108,7 @@ def _sign_in_first(path: str) -> RedirectResponse:
     return RedirectResponse(f"{SIGN_IN}?next={path}", status_code=303)
 
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 
 @router.get(OPENAPI_URL)

@@ -11,8 +11,10 @@ Keys are remembered by their keyed hash (the one stored with the key), never as 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -62,6 +64,42 @@ def remember(token_digest: str, principal: Principal, begun: tuple[float, int]) 
             if len(_remembered) >= MOST_KEYS:
                 _remembered.clear()
         _remembered[token_digest] = (expires, principal)
+
+
+_asking: dict[str, asyncio.Future[Principal]] = {}  # keys being looked up now, by digest
+
+
+async def look_up_once(token_digest: str, look_up: Callable[[], Awaitable[Principal]]) -> Principal:
+    """``look_up()`` and remember its answer; requests that present the same key meanwhile wait
+    for that answer instead of each asking the database (when a busy key's half second runs out,
+    every request in flight would otherwise ask at once). A key that is not valid fails them all
+    alike; if the lookup itself was cut short, the others ask for themselves."""
+    loop = asyncio.get_running_loop()
+    asking = _asking.get(token_digest)
+    if asking is not None and asking.get_loop() is loop:
+        try:
+            return await asyncio.shield(asking)
+        except asyncio.CancelledError:
+            if not asking.cancelled():
+                raise  # this request was cancelled, not the lookup it waited for
+    future: asyncio.Future[Principal] = loop.create_future()
+    _asking[token_digest] = future
+    try:
+        begun = begin()
+        principal = await look_up()
+        remember(token_digest, principal, begun)
+        future.set_result(principal)
+        return principal
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
+    except BaseException as error:
+        future.set_exception(error)
+        future.exception()  # nobody need be waiting: the error is the caller's to raise
+        raise
+    finally:
+        if _asking.get(token_digest) is future:
+            del _asking[token_digest]
 
 
 def forget_all() -> None:

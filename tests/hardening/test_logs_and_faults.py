@@ -20,7 +20,7 @@ import httpx2 as httpx
 import psycopg
 import pytest
 from conftest import Council
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from ops_support import (
     CapturedLogs,
@@ -35,7 +35,7 @@ from ops_support import (
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from service.core.deps import SessionDep  # route annotations resolve at module level
+from service.core.deps import SessionDep, UnitOfWorkRoute  # annotations resolve at module level
 
 
 def is_postgres(database_url: str) -> bool:
@@ -100,16 +100,18 @@ def test_a_corrupt_upload_is_refused_and_its_bytes_never_logged(client: Any, cou
 def routes_that_fail(app: FastAPI, secrets: Secrets) -> None:
     """Test-only routes on a fresh app: each fails the way real code can, with personal data
     in the exception's message, its SQL parameters, or the database's DETAIL line."""
-    @app.get("/test-only/parse")
+    router = APIRouter(route_class=UnitOfWorkRoute)  # a route with a session is one of these
+
+    @router.get("/test-only/parse")
     def parse() -> int:
         return int(secrets.name)  # ValueError quoting the name
 
-    @app.get("/test-only/sql")
+    @router.get("/test-only/sql")
     def sql(session: SessionDep) -> None:
         session.execute(text("SELECT * FROM no_such_table WHERE name = :name AND acct = :acct"),
                         {"name": secrets.name, "acct": secrets.account_number})
 
-    @app.get("/test-only/chained")
+    @router.get("/test-only/chained")
     def chained(session: SessionDep) -> None:
         try:
             session.execute(text("UPDATE users SET email = :email WHERE id = "
@@ -118,9 +120,11 @@ def routes_that_fail(app: FastAPI, secrets: Secrets) -> None:
         except IntegrityError as exc:
             raise RuntimeError(f"could not save {secrets.email!r}") from exc
 
-    @app.get("/test-only/key")
+    @router.get("/test-only/key")
     def key() -> str:
         return {"someone else": "x"}[secrets.worker]
+
+    app.include_router(router)
 
 
 def test_an_error_in_a_route_answers_problem_json_and_logs_a_clean_traceback(
@@ -163,9 +167,10 @@ def test_a_connection_lost_at_commit_answers_503(client: Any, council: Council, 
     from service.app import create_app
 
     fresh = create_app()
+    router = APIRouter(route_class=UnitOfWorkRoute)
 
     # a request that may write (a GET that only reads opens no transaction to lose)
-    @fresh.post("/test-only/lose-connection")
+    @router.post("/test-only/lose-connection")
     def lose_connection(session: SessionDep) -> dict[str, bool]:
         session.execute(text("SELECT 1"))  # a transaction is open: the commit must reach the server
         raw = session.connection().connection.dbapi_connection
@@ -173,6 +178,7 @@ def test_a_connection_lost_at_commit_answers_503(client: Any, council: Council, 
         assert terminate_others(database_url, f"pid = {int(pid)}") == 1
         return {"done": True}
 
+    fresh.include_router(router)
     with captured_logs() as logs:
         secrets = seed(client, council)
         with TestClient(fresh, raise_server_exceptions=True) as own:
