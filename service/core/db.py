@@ -27,6 +27,10 @@ logger = logging.getLogger("dpaudit")
 
 CONNECT_TIMEOUT_SECONDS = 5
 POOL_TIMEOUT_SECONDS = 10
+# connections each process keeps open on PostgreSQL: one per endpoint thread
+# (``service.core.deps.ENDPOINT_THREADS``), and a few more for commits, key lookups and jobs
+POOL_SIZE = 20
+POOL_OVERFLOW = 10
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,7 +53,7 @@ def make_engine(url: str) -> Engine:
                                json_deserializer=from_json)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=10,
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
                            pool_timeout=POOL_TIMEOUT_SECONDS, hide_parameters=True,
                            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
                            json_deserializer=from_json)

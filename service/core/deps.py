@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from service.core import keycache
 from service.core.config import get_settings
 from service.core.context import Ctx as Ctx  # where it lives, kept importable from here
-from service.core.db import get_sessionmaker, quietly, session_scope
+from service.core.db import POOL_SIZE, get_sessionmaker, quietly, session_scope
 from service.core.errors import Unauthorized
 from service.core.principal import Principal
 from service.core.security import token_matches, token_prefix
@@ -128,7 +128,11 @@ class UnitOfWorkRoute(APIRoute):
         return handle_and_finish
 
 
-ENDPOINT_THREADS = 40  # as many as anyio's default limiter gives FastAPI's own endpoints
+# Endpoints at work at once in a process, each holding at most one pooled connection: as many
+# as the pool keeps. More would only wait for a connection, or
+# open one past the pool that is closed again as soon as it is given back (a new server process
+# on PostgreSQL each time); requests beyond these wait their turn here instead.
+ENDPOINT_THREADS = POOL_SIZE
 
 
 @lru_cache(maxsize=1)
