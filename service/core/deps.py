@@ -49,10 +49,16 @@ _request_session: ContextVar[Session | None] = ContextVar("dpaudit_request_sessi
 async def get_session(request: Request) -> Session:
     """The request's unit of work. It connects at its first statement; the route it serves
     (``UnitOfWorkRoute``) commits it when the endpoint returns, or rolls it back, and closes it."""
-    if not isinstance(request.scope.get("route"), UnitOfWorkRoute):  # nobody would close it
-        raise RuntimeError(f"{request.url.path}: a session needs a route_class=UnitOfWorkRoute router")
-    session = get_sessionmaker(reads=request.method in _READ_METHODS)()
-    _request_session.set(session)
+    return _request_unit_of_work(request)
+
+
+def _request_unit_of_work(request: Request) -> Session:
+    session = _request_session.get()
+    if session is None:
+        if not isinstance(request.scope.get("route"), UnitOfWorkRoute):  # nobody would close it
+            raise RuntimeError(f"{request.url.path}: a session needs a route_class=UnitOfWorkRoute router")
+        session = get_sessionmaker(reads=request.method in _READ_METHODS)()
+        _request_session.set(session)
     return session
 
 
@@ -228,8 +234,14 @@ def _look_up(session: Session, token: str) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
-async def get_ctx(request: Request, session: SessionDep, principal: PrincipalDep) -> Ctx:
-    return Ctx(session, principal, getattr(request.state, "request_id", None))
+async def get_ctx(request: Request) -> Ctx:
+    """The caller and the request's unit of work (the same one ``SessionDep`` gives), made in
+    one dependency: FastAPI's work for each dependency is a fair part of a quick request's."""
+    principal = await authenticate(request)
+    return Ctx(_request_unit_of_work(request), principal, getattr(request.state, "request_id", None))
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
+
+# the dependencies that ask for an API key (the API description lists 401 and 403 for them)
+AUTHENTICATES = frozenset({authenticate, get_ctx})

@@ -18,7 +18,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from service.core.deps import authenticate
+from service.core.deps import AUTHENTICATES
 from service.core.errors import PROBLEM_BASE, PROBLEM_JSON
 from service.core.idempotency import idempotency
 
@@ -150,7 +150,7 @@ def error_statuses(route: Any, method: str, body_names_ids: bool) -> list[int]:
     takes_input = bool(body or path or query or headers)
     query_names = {param.alias for param in query}
     statuses = {503}
-    if authenticate in calls:
+    if calls & AUTHENTICATES:
         statuses |= {401, 403}
     if path or body_names_ids or any(name.endswith("_id") for name in query_names):
         statuses.add(404)
@@ -197,7 +197,7 @@ def _document_errors(route: Any, method: str, operation: dict[str, Any], schemas
         if status == 503:
             responses["503"]["headers"] = {"Retry-After": {
                 "description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
-    if authenticate in set(_calls(route.dependant)):
+    if AUTHENTICATES.intersection(_calls(route.dependant)):
         operation["security"] = SECURITY
 
 

@@ -95,9 +95,13 @@ class Pager:
         return Page(items=convert_all(rows), next_cursor=cursor)
 
 
-async def pager(request: Request, response: Response,
-          params: Annotated[PageParams, Depends(page_params)]) -> Pager:
-    return Pager(params, request, response)
+async def pager(
+    request: Request, response: Response,
+    cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
+) -> Pager:
+    """``page_params`` and where to put the ``Link`` header, as one dependency."""
+    return Pager(PageParams(cursor=cursor, limit=limit), request, response)
 
 
 PagerDep = Annotated[Pager, Depends(pager)]
