@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute, APIRouter
 from fastapi.telemetry import TelemetryConfig
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Scope
 
 from service.accounts.endpoints import router as accounts_router
@@ -209,6 +209,27 @@ class _Area(APIRouter):
         return super().matches(scope)
 
 
+def _areas(router: APIRouter) -> list[_Area]:
+    """The router as areas, one for each resource it serves (``/v1/recipients``, ``/v1/workers``):
+    a request then tries only the routes of its own resource, and FastAPI tries them three times
+    over for the area that answers. Routes whose second segment is not a fixed word keep the
+    router whole. Two resources' routes never answer the same path, so their order between
+    them does not matter; within a resource it is kept."""
+    resources: dict[str, list[BaseRoute]] = {}
+    for route in router.routes:
+        path = getattr(route, "path", None)
+        segments = path.split("/", 3) if path else []
+        if len(segments) < 3 or "{" in segments[1] + segments[2]:
+            return [_Area(router)]
+        resources.setdefault("/".join(segments[:3]), []).append(route)
+    areas = []
+    for routes in resources.values():
+        resource = APIRouter()
+        resource.routes.extend(routes)
+        areas.append(_Area(resource))
+    return areas
+
+
 def _operation_id(route: APIRoute) -> str:
     """``audits_add_note``: the area, then the function; unique, and stable across releases."""
     area = str(route.tags[0]) if route.tags else "api"
@@ -294,7 +315,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (health_router, councils_router, people_router, plans_router,
                    accounts_router, events_router, statements_router, timesheets_router,
                    review_router, audits_router, jobs_router):
-        app.include_router(_Area(router))
+        for area in _areas(router):
+            app.include_router(area)
     app.include_router(docs_router)
     app.mount(ASSETS_URL, docs_assets(), name="docs-assets")
     from service.web import install as install_pages
