@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import threading
+from collections import OrderedDict
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import TypeAdapter
+from sqlalchemy.orm import defer
 
 import reports
 from service.audits import service
@@ -112,11 +116,49 @@ def audits_due(ctx: CtxDep, pager: Annotated[PageParams, Depends(page_params)],
     return DueList(items=items, next_cursor=encode_cursor(start + pager.limit) if more else None)
 
 
+class _Answers:
+    """The latest answers to ``GET /v1/audits/{id}``, as sent, by audit and the moment its row
+    last changed. The answer is the same for everyone who may see the audit, and comes only from
+    its row, in which every change moves ``updated_at``; so a kept answer is sent again for as
+    long as that has not moved, without reading and working out the stored figures again (most
+    of the work of the answer). Each server process keeps its own few."""
+
+    KEPT = 256
+
+    def __init__(self) -> None:
+        self._answers: OrderedDict[tuple[int, datetime], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, datetime]) -> bytes | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def keep(self, key: tuple[int, datetime], answer: bytes) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            if len(self._answers) > self.KEPT:
+                self._answers.popitem(last=False)
+
+
+_answers = _Answers()
+_AUDIT_JSON = TypeAdapter(AuditOut)
+
+
 @router.get("/audits/{audit_id}", summary="Read an audit: the same figures for holder and officer",
             description="One audit with its figures, tier and reasons, gaps and findings: the holder sees "
-                        "exactly what the officer sees.")
-def get_audit(ctx: CtxDep, audit_id: IdPath) -> AuditOut:
-    return audit_out(load(ctx, Audit, audit_id, "audit"))
+                        "exactly what the officer sees.", response_model=AuditOut)
+def get_audit(ctx: CtxDep, audit_id: IdPath) -> Response:
+    audit = load(ctx, Audit, audit_id, "audit", defer(Audit.result), defer(Audit.inputs))
+    answer = _answers.get((audit.id, audit.updated_at))
+    if answer is None:  # read the whole row once more: the answer and its key from the same row
+        ctx.session.expunge(audit)
+        audit = load(ctx, Audit, audit_id, "audit")
+        answer = _AUDIT_JSON.dump_json(audit_out(audit))
+        _answers.keep((audit.id, audit.updated_at), answer)
+    return Response(answer, media_type="application/json")
 
 
 @router.get("/audits/{audit_id}/workbook.xlsx", summary="The audit as an Excel workbook",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, select
+from sqlalchemy.sql.base import ExecutableOption
 
 from service.core.deps import Ctx
 from service.core.errors import NotFound
@@ -77,10 +78,13 @@ def scoped_select(ctx: Ctx, model: type[T]) -> Select[T]:
     return stmt if condition is None else stmt.where(condition)
 
 
-def load(ctx: Ctx, model: type[T], object_id: int, what: str | None = None) -> T:
-    """The object if the caller may see it; otherwise 404, whether or not it exists."""
+def load(ctx: Ctx, model: type[T], object_id: int, what: str | None = None,
+         *options: ExecutableOption) -> T:
+    """The object if the caller may see it; otherwise 404, whether or not it exists. ``options``
+    are the query's loader options (``defer(...)``)."""
     m: Any = model
-    obj: T | None = ctx.session.scalars(scoped_select(ctx, model).where(m.id == object_id)).first()
+    stmt = scoped_select(ctx, model).where(m.id == object_id).options(*options)
+    obj: T | None = ctx.session.scalars(stmt).first()
     if obj is None:
         name = what or model.__name__.lower()
         raise NotFound(f"There is no {name} {object_id} that you can see.")
