@@ -135,9 +135,9 @@ class UnitOfWorkRoute(APIRoute):
 
 
 # Endpoints at work at once in a process, each holding at most one pooled connection: as many
-# as the pool keeps. More would only wait for a connection, or
-# open one past the pool that is closed again as soon as it is given back (a new server process
-# on PostgreSQL each time); requests beyond these wait their turn here instead.
+# as the pool keeps. More would only wait for a connection, or open one past the pool that is
+# closed again as soon as it is given back (a new server process on PostgreSQL each time);
+# requests beyond these wait their turn here instead.
 ENDPOINT_THREADS = POOL_SIZE
 
 
