@@ -145,13 +145,14 @@ class _Answers:
 
 _answers = _Answers()
 _AUDIT_JSON = TypeAdapter(AuditOut)
+_WITHOUT_FIGURES = (defer(Audit.result), defer(Audit.inputs))  # made once: they cost to make
 
 
 @router.get("/audits/{audit_id}", summary="Read an audit: the same figures for holder and officer",
             description="One audit with its figures, tier and reasons, gaps and findings: the holder sees "
                         "exactly what the officer sees.", response_model=AuditOut)
 def get_audit(ctx: CtxDep, audit_id: IdPath) -> Response:
-    audit = load(ctx, Audit, audit_id, "audit", defer(Audit.result), defer(Audit.inputs))
+    audit = load(ctx, Audit, audit_id, "audit", *_WITHOUT_FIGURES)
     answer = _answers.get((audit.id, audit.updated_at))
     if answer is None:  # read the whole row once more: the answer and its key from the same row
         ctx.session.expunge(audit)
