@@ -69,10 +69,11 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
             f"Person {recipient.id} has been erased (their retention ran out), so there is nothing "
             "left to audit.", errors=[field_error("recipient_id", "erased")])
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
+    # the open audit this refreshes, held before anything is read (see refresh_open_audits)
+    existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
     result, used, lines = _work_out(ctx, recipient, start, end, kind, final)
     if note:
         used["correction_reason"] = note
-    existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
     if existing is not None:
         return _refresh(ctx, existing, result.tier, result.to_dict(), used, result.proposed_recovery,
                         lines)
@@ -112,10 +113,21 @@ def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
 
 
 def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str) -> Audit | None:
-    return ctx.session.scalars(
+    return ctx.session.scalars(_held(
         select(Audit).where(Audit.recipient_id == recipient.id, Audit.period_start == start,
                             Audit.period_end == end, Audit.kind == kind, Audit.status == "open")
-        .order_by(Audit.id.desc()).limit(1)).first()
+        .order_by(Audit.id.desc()).limit(1))).first()
+
+
+def _held(stmt: Select[Audit]) -> Select[Audit]:
+    """Open audits, held until the request commits (PostgreSQL; SQLite has one writer at a
+    time anyway), and read as they are once held, not as this session last saw them.
+
+    Whoever works an open audit out again holds it first and reads the person's data only
+    then: two uploads for one person at once would otherwise each work the audit out from
+    data without the other's lines, and the one committing last would leave the audit
+    without the lines of the first. Held, the second waits, then reads both."""
+    return stmt.with_for_update().execution_options(populate_existing=True)
 
 
 def _refresh(ctx: Ctx, audit: Audit, tier: str, result: dict[str, Any], used: dict[str, Any],
@@ -311,12 +323,12 @@ def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
     """Work every open audit of the person out again from today's data: a decided flag, an
     explanation, an underspend reason, a note, a commitment, an upload or a void. Each is an
     "audit.refreshed" event; a decision on a recovery that changed is cleared."""
-    recipient = ctx.session.get(Recipient, recipient_id)
-    audits = list(ctx.session.scalars(select(Audit).where(
-        Audit.recipient_id == recipient_id, Audit.status == "open").order_by(Audit.id)))
-    if recipient is None or not audits:
-        return []
     ctx.session.flush()
+    audits = list(ctx.session.scalars(_held(select(Audit).where(
+        Audit.recipient_id == recipient_id, Audit.status == "open").order_by(Audit.id))))
+    recipient = ctx.session.get(Recipient, recipient_id, populate_existing=True) if audits else None
+    if recipient is None:
+        return []
     return [recompute(ctx, recipient, audit) for audit in audits]
 
 
