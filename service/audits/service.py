@@ -44,8 +44,13 @@ from service.models import (
     SupportPlan,
     UnderspendReason,
 )
-from service.people.context import load_person
-from service.review.flags import rerun_rules, run_period_rules, wage_questions_for
+from service.people.context import PersonContext, load_person
+from service.review.flags import (
+    rerun_rules,
+    run_period_rules,
+    wage_inputs,
+    wage_questions_for,
+)
 from service.rules.ruleset import load_default_rules
 
 HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
@@ -91,11 +96,15 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
 
 
 def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
-              final: bool) -> tuple[AuditResult, dict[str, Any], KeptLines]:
+              final: bool, person: PersonContext | None = None,
+              ) -> tuple[AuditResult, dict[str, Any], KeptLines]:
     """The period rules, then the audit's figures from today's data, what they used, and the
-    lines they read with what was decided on each."""
-    person = load_person(ctx.session, recipient.id)  # once, for the rules and the audit
-    run_period_rules(ctx, recipient, start, end, person=person)
+    lines they read with what was decided on each. ``person``: the person's context, when the
+    caller has loaded it since taking hold of the audit."""
+    if person is None:
+        person = load_person(ctx.session, recipient.id)  # once, for the rules and the audit
+    wages = wage_inputs(ctx, person, start, end)  # once, for the wage flags and the questions
+    run_period_rules(ctx, recipient, start, end, person=person, wages=wages)
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final,
                                person=person)
     if not loaded.inputs.accounts:
@@ -103,7 +112,8 @@ def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
             f"{recipient.reference} has no account recorded, so there is nothing to audit yet. "
             "Add the account that holds the direct payment first.",
             errors=[field_error("recipient_id", "no account recorded")])
-    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end, person=person))
+    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end, person=person,
+                                                        wages=wages))
     inputs = replace(loaded.inputs, rule_questions=asked)
     result = run_audit(inputs)
     used = {**loaded.record, "kind": kind, "final_audit": final,
@@ -329,7 +339,8 @@ def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
     recipient = ctx.session.get(Recipient, recipient_id, populate_existing=True) if audits else None
     if recipient is None:
         return []
-    return [recompute(ctx, recipient, audit) for audit in audits]
+    person = load_person(ctx.session, recipient_id)  # once for all of them, read while held
+    return [recompute(ctx, recipient, audit, person) for audit in audits]
 
 
 def person_changed(ctx: Ctx, recipient: Recipient) -> None:
@@ -346,10 +357,11 @@ def person_changed(ctx: Ctx, recipient: Recipient) -> None:
     refresh_open_audits(ctx, recipient.id)
 
 
-def recompute(ctx: Ctx, recipient: Recipient, audit: Audit) -> Audit:
+def recompute(ctx: Ctx, recipient: Recipient, audit: Audit,
+              person: PersonContext | None = None) -> Audit:
     final = audit.kind == "final" or inputs_of(audit).final_audit
     result, used, lines = _work_out(ctx, recipient, audit.period_start, audit.period_end, audit.kind,
-                                    final)
+                                    final, person)
     reason = inputs_of(audit).correction_reason
     used = {**used, **({"correction_reason": reason} if reason is not None else {})}
     return _refresh(ctx, audit, result.tier, result.to_dict(), used, result.proposed_recovery, lines)
