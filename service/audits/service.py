@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 import reports
@@ -34,6 +34,7 @@ from service.core.principal import STAFF
 from service.core.types import today_uk, utcnow
 from service.models import (
     Audit,
+    AuditRefresh,
     Commitment,
     Council,
     Erasure,
@@ -329,18 +330,33 @@ def verify(session: Session, audit: Audit) -> Verification:
 
 # --- keeping open audits in step with the person's data -----------------------------------
 
-def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
+def refresh_open_audits(ctx: Ctx, recipient_id: int, *, unless_done: int | None = None) -> list[Audit]:
     """Work every open audit of the person out again from today's data: a decided flag, an
     explanation, an underspend reason, a note, a commitment, an upload or a void. Each is an
-    "audit.refreshed" event; a decision on a recovery that changed is cleared."""
+    "audit.refreshed" event; a decision on a recovery that changed is cleared.
+
+    ``unless_done``: the number a committed batch was given (``AuditRefresh``); nothing is
+    done when a refresh since it committed has already read its lines."""
     ctx.session.flush()
     audits = list(ctx.session.scalars(_held(select(Audit).where(
         Audit.recipient_id == recipient_id, Audit.status == "open").order_by(Audit.id))))
-    recipient = ctx.session.get(Recipient, recipient_id, populate_existing=True) if audits else None
+    if not audits:
+        return []
+    # read once they are held, before anything else: every batch counted here is committed
+    progress = ctx.session.execute(select(AuditRefresh.asked, AuditRefresh.done)
+                                   .where(AuditRefresh.recipient_id == recipient_id)).first()
+    if unless_done is not None and progress is not None and progress.done >= unless_done:
+        return []
+    recipient = ctx.session.get(Recipient, recipient_id, populate_existing=True)
     if recipient is None:
         return []
     person = load_person(ctx.session, recipient_id)  # once for all of them, read while held
-    return [recompute(ctx, recipient, audit, person) for audit in audits]
+    refreshed = [recompute(ctx, recipient, audit, person) for audit in audits]
+    if progress is not None and progress.done < progress.asked:
+        ctx.session.execute(update(AuditRefresh).where(
+            AuditRefresh.recipient_id == recipient_id, AuditRefresh.done < progress.asked)
+            .values(done=progress.asked))
+    return refreshed
 
 
 def person_changed(ctx: Ctx, recipient: Recipient) -> None:

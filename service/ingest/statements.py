@@ -117,20 +117,32 @@ def import_statement(
     except ImportFailure as exc:
         raise _unreadable(filename, exc) from exc
     lines = lines_for_account(account, parsed)
-    return ingest_lines(ctx, account, lines, kind="statement", raw=data, filename=filename,
-                        file_format=parsed.format, parsed=parsed, declared=declared or Declared(),
-                        dry_run=dry_run), True
+    result = ingest_lines(ctx, account, lines, kind="statement", raw=data, filename=filename,
+                          file_format=parsed.format, parsed=parsed, declared=declared or Declared(),
+                          dry_run=dry_run)
+    if result.upload_id is not None:
+        uploads.keep_audits_in_step(ctx, account.recipient_id)
+    return result, True
 
 
 def import_batch(ctx: Ctx, account: Account, lines: Sequence[StatementLine], raw: bytes,
-                 declared: Declared, *, dry_run: bool = False) -> tuple[StatementResult, bool]:
-    """Provider transactions sent as JSON, with their own ids: the same checks as a file."""
+                 declared: Declared, *, dry_run: bool = False,
+                 ) -> tuple[StatementResult, bool, uploads.Asked | None]:
+    """Provider transactions sent as JSON, with their own ids: the same checks as a file.
+
+    The person's open audits are worked out again once the caller has committed the batch
+    (``uploads.after_commit`` with the third value), so that batches for one person arriving
+    together are read by one refresh rather than each waiting to do its own. A replay finishes
+    a refresh a batch of theirs left undone."""
     digest = uploads.sha256(raw)
     first = uploads.previous_upload(ctx.session, kind="batch", digest=digest, account_id=account.id)
     if first is not None:
-        return _replay(first, dry_run), False
-    return ingest_lines(ctx, account, list(lines), kind="batch", raw=raw, filename=None,
-                        file_format="json", parsed=None, declared=declared, dry_run=dry_run), True
+        unfinished = None if dry_run else uploads.still_asked(ctx, account.recipient_id)
+        return _replay(first, dry_run), False, unfinished
+    result = ingest_lines(ctx, account, list(lines), kind="batch", raw=raw, filename=None,
+                          file_format="json", parsed=None, declared=declared, dry_run=dry_run)
+    asked = uploads.ask_audits_in_step(ctx, account.recipient_id) if result.upload_id is not None else None
+    return result, True, asked
 
 
 def _unreadable(filename: str | None, exc: ImportFailure) -> Unprocessable:
@@ -180,7 +192,8 @@ def lines_for_account(account: Account, parsed: ParsedStatement) -> list[Stateme
 def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind: str, raw: bytes,
                  filename: str | None, file_format: str | None, parsed: ParsedStatement | None,
                  declared: Declared, dry_run: bool) -> StatementResult:
-    """One straight pipeline: check, order, keys, write, classify, flags, summary."""
+    """One straight pipeline: check, order, keys, write, classify, flags, summary. The caller
+    brings the person's open audits in step."""
     check_line_dates(lines, declared)
     chronological = oldest_first(lines)
     keyed = assign_keys(chronological)
@@ -219,7 +232,6 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
         record(ctx, "upload.imported", upload, after={
             "upload_id": upload.id, "account_id": account.id, "kind": kind, "sha256": upload.sha256,
             "rows": result.rows.model_dump()})
-        uploads.keep_audits_in_step(ctx, account.recipient_id)
     return result
 
 
