@@ -437,13 +437,18 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         return
     low = min(k.line.date for k, _ in fresh) - timedelta(days=NEAR_DUPLICATE_DAYS)
     high = max(k.line.date for k, _ in fresh) + timedelta(days=NEAR_DUPLICATE_DAYS)
+    stmt = (select(Transaction.id, Transaction.posted_on, Transaction.amount, Transaction.payee_key,
+                   Transaction.balance)
+            .where(Transaction.account_id == account.id, Transaction.upload_id != upload.id,
+                   live(Transaction), Transaction.posted_on.between(low, high))
+            .order_by(Transaction.id))  # the earliest stored twin first
+    # only lines that could be a twin: an account's busy days need not be read whole
+    for column, values in ((Transaction.amount, {k.line.amount for k, _ in fresh}),
+                           (Transaction.payee_key, {_payee_key(k.line.description) for k, _ in fresh})):
+        if len(values) <= _NEAR_FILTER_MAX:
+            stmt = stmt.where(column.in_(sorted(values)))
     earlier: dict[tuple[Decimal, str, date], list[tuple[int, bool]]] = defaultdict(list)
-    for row in ctx.session.execute(
-        select(Transaction.id, Transaction.posted_on, Transaction.amount, Transaction.payee_key,
-               Transaction.balance)
-        .where(Transaction.account_id == account.id, Transaction.upload_id != upload.id,
-               live(Transaction), Transaction.posted_on.between(low, high))
-    ):
+    for row in ctx.session.execute(stmt):
         earlier[(row.amount, row.payee_key, row.posted_on)].append((row.id, row.balance is not None))
     marks: list[dict[str, Any]] = []
     for item, new_id in fresh:
@@ -462,6 +467,8 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         )
 
 
+_NEAR_FILTER_MAX = 500  # distinct amounts or payees asked for by name; more, and the days are read whole
+_NEAR_FILTER_MAX = 500  # distinct amounts or payees asked for by name; more, and the days are read whole
 _NEAR_OFFSETS = sorted(range(-NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_DAYS + 1), key=abs)
 
 
@@ -654,8 +661,8 @@ def _day(day: date) -> str:
 
 
 def _gaps(ctx: Ctx, account: Account, period: Period) -> list[Gap]:
-    rows = ctx.session.execute(
-        select(Upload.period_start, Upload.period_end).where(
+    rows = ctx.session.execute(  # each period once: a provider sends many batches for a day
+        select(Upload.period_start, Upload.period_end).distinct().where(
             Upload.account_id == account.id, Upload.status == "imported",
             Upload.period_start.is_not(None), Upload.period_end.is_not(None)))
     periods = [(r.period_start, r.period_end) for r in rows]
