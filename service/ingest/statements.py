@@ -213,9 +213,8 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
         upload = uploads.create_upload(
             ctx, recipient_id=account.recipient_id, account_id=account.id, kind=kind,
             sha256=uploads.store_blob(ctx.session, raw), filename=filename, format=file_format,
-            period_start=period.start, period_end=period.end, opening_balance=opening,
-            closing_balance=closing, summary={})
-        upload.period_evidence = evidence
+            period_start=period.start, period_end=period.end, period_evidence=evidence,
+            opening_balance=opening, closing_balance=closing, summary={})
         outcome = _store(ctx, account, upload, keyed)
     upload_id = upload.id if upload is not None else None
     flags = _raise_flags(ctx, account, keyed, outcome, classify) if upload else _preview_flags(keyed, outcome)
@@ -339,29 +338,35 @@ def _staging_table() -> Table:
 
 
 STAGING = _staging_table()
+_STRAIGHT_IN = 100  # lines stored as the INSERT's own values; more go through the staging table
 # built from our own constant column names, never from input
 _SQLITE_STAGE_INSERT = (f"INSERT INTO staging_transactions ({', '.join(_STAGED)}) "  # noqa: S608
                         f"VALUES ({', '.join('?' for _ in _STAGED)})")
 
 
 def _store(ctx: Ctx, account: Account, upload: Upload, keyed: list[Keyed]) -> Outcome:
-    """Load the lines into a staging table at bulk speed (COPY on PostgreSQL), then move the
-    new ones across in one INSERT ... SELECT ... ON CONFLICT DO NOTHING, which the unique
-    constraint makes safe against a parallel upload of an overlapping file."""
+    """Store the new lines in one INSERT ... ON CONFLICT DO NOTHING, which the unique
+    constraint makes safe against a parallel upload of an overlapping file. A file's lines are
+    first loaded into a staging table at bulk speed (COPY on PostgreSQL) and moved across with
+    INSERT ... SELECT; a provider batch's few lines go straight in as the INSERT's values."""
     now = utcnow()
     rows = [_row(account, upload, k, now) for k in keyed]
     connection = ctx.session.connection()
-    STAGING.create(connection, checkfirst=True)
-    connection.execute(STAGING.delete())
-    _load_staging(connection, rows)
     table = Transaction.__table__
-    move = (uploads.dialect_insert(ctx.session, table)
-            .from_select(list(_STAGED), select(*STAGING.c).where(true()))
-            .on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"],
-                                    index_where=live(Transaction))
+    staged = len(rows) > _STRAIGHT_IN
+    if staged:
+        STAGING.create(connection, checkfirst=True)
+        connection.execute(STAGING.delete())
+        _load_staging(connection, rows)
+    insert = uploads.dialect_insert(ctx.session, table)
+    insert = (insert.from_select(list(_STAGED), select(*STAGING.c).where(true())) if staged
+              else insert.values(rows))
+    move = (insert.on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"],
+                                          index_where=live(Transaction))
             .returning(table.c.id, table.c.dedup_key, table.c.occurrence))
-    inserted = {(r.dedup_key, r.occurrence): r.id for r in connection.execute(move)}
-    connection.execute(STAGING.delete())
+    inserted = {(r.dedup_key, r.occurrence): r.id for r in connection.execute(move)} if rows else {}
+    if staged:
+        connection.execute(STAGING.delete())
     outcome = _tally(ctx, account, keyed, inserted)
     _mark_near_duplicates(ctx, account, upload, keyed, inserted, outcome)
     return outcome
@@ -467,7 +472,6 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         )
 
 
-_NEAR_FILTER_MAX = 500  # distinct amounts or payees asked for by name; more, and the days are read whole
 _NEAR_FILTER_MAX = 500  # distinct amounts or payees asked for by name; more, and the days are read whole
 _NEAR_OFFSETS = sorted(range(-NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_DAYS + 1), key=abs)
 
