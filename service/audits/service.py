@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 import reports
@@ -34,6 +34,7 @@ from service.core.principal import STAFF
 from service.core.types import today_uk, utcnow
 from service.models import (
     Audit,
+    AuditRefresh,
     Commitment,
     Council,
     Erasure,
@@ -44,8 +45,13 @@ from service.models import (
     SupportPlan,
     UnderspendReason,
 )
-from service.people.context import load_person
-from service.review.flags import rerun_rules, run_period_rules, wage_questions_for
+from service.people.context import PersonContext, load_person
+from service.review.flags import (
+    rerun_rules,
+    run_period_rules,
+    wage_inputs,
+    wage_questions_for,
+)
 from service.rules.ruleset import load_default_rules
 
 HEADLINE_MONEY = ("opening_balance", "closing_balance", "money_in", "money_out",
@@ -69,10 +75,11 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
             f"Person {recipient.id} has been erased (their retention ran out), so there is nothing "
             "left to audit.", errors=[field_error("recipient_id", "erased")])
     final = kind == "final" or (corrects is not None and corrects.kind == "final")
+    # the open audit this refreshes, held before anything is read (see refresh_open_audits)
+    existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
     result, used, lines = _work_out(ctx, recipient, start, end, kind, final)
     if note:
         used["correction_reason"] = note
-    existing = None if corrects is not None else _open_audit(ctx, recipient, start, end, kind)
     if existing is not None:
         return _refresh(ctx, existing, result.tier, result.to_dict(), used, result.proposed_recovery,
                         lines)
@@ -90,11 +97,15 @@ def create_audit(ctx: Ctx, recipient: Recipient, start: date, end: date,
 
 
 def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
-              final: bool) -> tuple[AuditResult, dict[str, Any], KeptLines]:
+              final: bool, person: PersonContext | None = None,
+              ) -> tuple[AuditResult, dict[str, Any], KeptLines]:
     """The period rules, then the audit's figures from today's data, what they used, and the
-    lines they read with what was decided on each."""
-    person = load_person(ctx.session, recipient.id)  # once, for the rules and the audit
-    run_period_rules(ctx, recipient, start, end, person=person)
+    lines they read with what was decided on each. ``person``: the person's context, when the
+    caller has loaded it since taking hold of the audit."""
+    if person is None:
+        person = load_person(ctx.session, recipient.id)  # once, for the rules and the audit
+    wages = wage_inputs(ctx, person, start, end)  # once, for the wage flags and the questions
+    run_period_rules(ctx, recipient, start, end, person=person, wages=wages)
     loaded = load_audit_inputs(ctx.session, recipient, AuditPeriod(start, end), final_audit=final,
                                person=person)
     if not loaded.inputs.accounts:
@@ -102,7 +113,8 @@ def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
             f"{recipient.reference} has no account recorded, so there is nothing to audit yet. "
             "Add the account that holds the direct payment first.",
             errors=[field_error("recipient_id", "no account recorded")])
-    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end, person=person))
+    asked = tuple(q.question for q in wage_questions_for(ctx, recipient, start, end, person=person,
+                                                        wages=wages))
     inputs = replace(loaded.inputs, rule_questions=asked)
     result = run_audit(inputs)
     used = {**loaded.record, "kind": kind, "final_audit": final,
@@ -112,10 +124,21 @@ def _work_out(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str,
 
 
 def _open_audit(ctx: Ctx, recipient: Recipient, start: date, end: date, kind: str) -> Audit | None:
-    return ctx.session.scalars(
+    return ctx.session.scalars(_held(
         select(Audit).where(Audit.recipient_id == recipient.id, Audit.period_start == start,
                             Audit.period_end == end, Audit.kind == kind, Audit.status == "open")
-        .order_by(Audit.id.desc()).limit(1)).first()
+        .order_by(Audit.id.desc()).limit(1))).first()
+
+
+def _held(stmt: Select[Audit]) -> Select[Audit]:
+    """Open audits, held until the request commits (PostgreSQL; SQLite has one writer at a
+    time anyway), and read as they are once held, not as this session last saw them.
+
+    Whoever works an open audit out again holds it first and reads the person's data only
+    then: two uploads for one person at once would otherwise each work the audit out from
+    data without the other's lines, and the one committing last would leave the audit
+    without the lines of the first. Held, the second waits, then reads both."""
+    return stmt.with_for_update().execution_options(populate_existing=True)
 
 
 def _refresh(ctx: Ctx, audit: Audit, tier: str, result: dict[str, Any], used: dict[str, Any],
@@ -307,17 +330,33 @@ def verify(session: Session, audit: Audit) -> Verification:
 
 # --- keeping open audits in step with the person's data -----------------------------------
 
-def refresh_open_audits(ctx: Ctx, recipient_id: int) -> list[Audit]:
+def refresh_open_audits(ctx: Ctx, recipient_id: int, *, unless_done: int | None = None) -> list[Audit]:
     """Work every open audit of the person out again from today's data: a decided flag, an
     explanation, an underspend reason, a note, a commitment, an upload or a void. Each is an
-    "audit.refreshed" event; a decision on a recovery that changed is cleared."""
-    recipient = ctx.session.get(Recipient, recipient_id)
-    audits = list(ctx.session.scalars(select(Audit).where(
-        Audit.recipient_id == recipient_id, Audit.status == "open").order_by(Audit.id)))
-    if recipient is None or not audits:
-        return []
+    "audit.refreshed" event; a decision on a recovery that changed is cleared.
+
+    ``unless_done``: the number a committed batch was given (``AuditRefresh``); nothing is
+    done when a refresh since it committed has already read its lines."""
     ctx.session.flush()
-    return [recompute(ctx, recipient, audit) for audit in audits]
+    audits = list(ctx.session.scalars(_held(select(Audit).where(
+        Audit.recipient_id == recipient_id, Audit.status == "open").order_by(Audit.id))))
+    if not audits:
+        return []
+    # read once they are held, before anything else: every batch counted here is committed
+    progress = ctx.session.execute(select(AuditRefresh.asked, AuditRefresh.done)
+                                   .where(AuditRefresh.recipient_id == recipient_id)).first()
+    if unless_done is not None and progress is not None and progress.done >= unless_done:
+        return []
+    recipient = ctx.session.get(Recipient, recipient_id, populate_existing=True)
+    if recipient is None:
+        return []
+    person = load_person(ctx.session, recipient_id)  # once for all of them, read while held
+    refreshed = [recompute(ctx, recipient, audit, person) for audit in audits]
+    if progress is not None and progress.done < progress.asked:
+        ctx.session.execute(update(AuditRefresh).where(
+            AuditRefresh.recipient_id == recipient_id, AuditRefresh.done < progress.asked)
+            .values(done=progress.asked))
+    return refreshed
 
 
 def person_changed(ctx: Ctx, recipient: Recipient) -> None:
@@ -334,10 +373,11 @@ def person_changed(ctx: Ctx, recipient: Recipient) -> None:
     refresh_open_audits(ctx, recipient.id)
 
 
-def recompute(ctx: Ctx, recipient: Recipient, audit: Audit) -> Audit:
+def recompute(ctx: Ctx, recipient: Recipient, audit: Audit,
+              person: PersonContext | None = None) -> Audit:
     final = audit.kind == "final" or inputs_of(audit).final_audit
     result, used, lines = _work_out(ctx, recipient, audit.period_start, audit.period_end, audit.kind,
-                                    final)
+                                    final, person)
     reason = inputs_of(audit).correction_reason
     used = {**used, **({"correction_reason": reason} if reason is not None else {})}
     return _refresh(ctx, audit, result.tier, result.to_dict(), used, result.proposed_recovery, lines)

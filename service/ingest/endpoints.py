@@ -18,7 +18,7 @@ from service.core.ids import IdPath
 from service.core.pagination import Page, PagerDep
 from service.core.schemas import EARLIEST, LATEST, MoneyIn
 from service.core.scope import load, scoped_select
-from service.ingest import statements
+from service.ingest import statements, uploads
 from service.ingest.schemas import BatchIn, StatementResult, UploadSummaryOut
 from service.ingest.uploads import clean_filename
 from service.models import Account, Transaction, Upload
@@ -87,7 +87,8 @@ def upload_statement(
     "/accounts/{account_id}/transactions:batch", status_code=201, max_body_size=UPLOAD_BODY_LIMIT,
     summary="Send transactions as JSON with your own ids (providers and other systems)",
     description="Idempotent: the same batch again changes nothing; overlapping batches add only "
-    "the new transactions (your ids are the dedup key, checked against amount and date).",
+    "the new transactions (your ids are the dedup key, checked against amount and date). The "
+    "person's open audits show the new transactions by the time the answer comes.",
 )
 def upload_batch(
     ctx: CtxDep, account_id: IdPath, body: BatchIn, response: Response,
@@ -100,11 +101,17 @@ def upload_batch(
     raw = json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
     declared = statements.Declared(body.period_start, body.period_end, body.opening_balance,
                                    body.closing_balance)
-    result, new = statements.import_batch(ctx, account, lines, raw, declared, dry_run=dry_run)
+    result, new, asked = statements.import_batch(ctx, account, lines, raw, declared, dry_run=dry_run)
     result = _served_flags(ctx, account, result)
     status = 201 if new and not dry_run else 200
     response.status_code = status
-    return idem.respond(result, status_code=status)
+    answer = idem.respond(result, status_code=status)
+    if asked is not None:
+        # the batch, and the answer kept for its Idempotency-Key, are stored whatever follows;
+        # committed, its lines are seen by a refresh of the open audits under way or waiting
+        ctx.session.commit()
+        uploads.after_commit(ctx, asked)
+    return answer
 
 
 @router.get("/accounts/{account_id}/uploads", summary="List the uploads into an account",

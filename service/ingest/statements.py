@@ -117,20 +117,32 @@ def import_statement(
     except ImportFailure as exc:
         raise _unreadable(filename, exc) from exc
     lines = lines_for_account(account, parsed)
-    return ingest_lines(ctx, account, lines, kind="statement", raw=data, filename=filename,
-                        file_format=parsed.format, parsed=parsed, declared=declared or Declared(),
-                        dry_run=dry_run), True
+    result = ingest_lines(ctx, account, lines, kind="statement", raw=data, filename=filename,
+                          file_format=parsed.format, parsed=parsed, declared=declared or Declared(),
+                          dry_run=dry_run)
+    if result.upload_id is not None:
+        uploads.keep_audits_in_step(ctx, account.recipient_id)
+    return result, True
 
 
 def import_batch(ctx: Ctx, account: Account, lines: Sequence[StatementLine], raw: bytes,
-                 declared: Declared, *, dry_run: bool = False) -> tuple[StatementResult, bool]:
-    """Provider transactions sent as JSON, with their own ids: the same checks as a file."""
+                 declared: Declared, *, dry_run: bool = False,
+                 ) -> tuple[StatementResult, bool, uploads.Asked | None]:
+    """Provider transactions sent as JSON, with their own ids: the same checks as a file.
+
+    The person's open audits are worked out again once the caller has committed the batch
+    (``uploads.after_commit`` with the third value), so that batches for one person arriving
+    together are read by one refresh rather than each waiting to do its own. A replay finishes
+    a refresh a batch of theirs left undone."""
     digest = uploads.sha256(raw)
     first = uploads.previous_upload(ctx.session, kind="batch", digest=digest, account_id=account.id)
     if first is not None:
-        return _replay(first, dry_run), False
-    return ingest_lines(ctx, account, list(lines), kind="batch", raw=raw, filename=None,
-                        file_format="json", parsed=None, declared=declared, dry_run=dry_run), True
+        unfinished = None if dry_run else uploads.still_asked(ctx, account.recipient_id)
+        return _replay(first, dry_run), False, unfinished
+    result = ingest_lines(ctx, account, list(lines), kind="batch", raw=raw, filename=None,
+                          file_format="json", parsed=None, declared=declared, dry_run=dry_run)
+    asked = uploads.ask_audits_in_step(ctx, account.recipient_id) if result.upload_id is not None else None
+    return result, True, asked
 
 
 def _unreadable(filename: str | None, exc: ImportFailure) -> Unprocessable:
@@ -180,7 +192,8 @@ def lines_for_account(account: Account, parsed: ParsedStatement) -> list[Stateme
 def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind: str, raw: bytes,
                  filename: str | None, file_format: str | None, parsed: ParsedStatement | None,
                  declared: Declared, dry_run: bool) -> StatementResult:
-    """One straight pipeline: check, order, keys, write, classify, flags, summary."""
+    """One straight pipeline: check, order, keys, write, classify, flags, summary. The caller
+    brings the person's open audits in step."""
     check_line_dates(lines, declared)
     chronological = oldest_first(lines)
     keyed = assign_keys(chronological)
@@ -200,9 +213,8 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
         upload = uploads.create_upload(
             ctx, recipient_id=account.recipient_id, account_id=account.id, kind=kind,
             sha256=uploads.store_blob(ctx.session, raw), filename=filename, format=file_format,
-            period_start=period.start, period_end=period.end, opening_balance=opening,
-            closing_balance=closing, summary={})
-        upload.period_evidence = evidence
+            period_start=period.start, period_end=period.end, period_evidence=evidence,
+            opening_balance=opening, closing_balance=closing, summary={})
         outcome = _store(ctx, account, upload, keyed)
     upload_id = upload.id if upload is not None else None
     flags = _raise_flags(ctx, account, keyed, outcome, classify) if upload else _preview_flags(keyed, outcome)
@@ -219,7 +231,6 @@ def ingest_lines(ctx: Ctx, account: Account, lines: list[StatementLine], *, kind
         record(ctx, "upload.imported", upload, after={
             "upload_id": upload.id, "account_id": account.id, "kind": kind, "sha256": upload.sha256,
             "rows": result.rows.model_dump()})
-        uploads.keep_audits_in_step(ctx, account.recipient_id)
     return result
 
 
@@ -327,29 +338,35 @@ def _staging_table() -> Table:
 
 
 STAGING = _staging_table()
+_STRAIGHT_IN = 100  # lines stored as the INSERT's own values; more go through the staging table
 # built from our own constant column names, never from input
 _SQLITE_STAGE_INSERT = (f"INSERT INTO staging_transactions ({', '.join(_STAGED)}) "  # noqa: S608
                         f"VALUES ({', '.join('?' for _ in _STAGED)})")
 
 
 def _store(ctx: Ctx, account: Account, upload: Upload, keyed: list[Keyed]) -> Outcome:
-    """Load the lines into a staging table at bulk speed (COPY on PostgreSQL), then move the
-    new ones across in one INSERT ... SELECT ... ON CONFLICT DO NOTHING, which the unique
-    constraint makes safe against a parallel upload of an overlapping file."""
+    """Store the new lines in one INSERT ... ON CONFLICT DO NOTHING, which the unique
+    constraint makes safe against a parallel upload of an overlapping file. A file's lines are
+    first loaded into a staging table at bulk speed (COPY on PostgreSQL) and moved across with
+    INSERT ... SELECT; a provider batch's few lines go straight in as the INSERT's values."""
     now = utcnow()
     rows = [_row(account, upload, k, now) for k in keyed]
     connection = ctx.session.connection()
-    STAGING.create(connection, checkfirst=True)
-    connection.execute(STAGING.delete())
-    _load_staging(connection, rows)
     table = Transaction.__table__
-    move = (uploads.dialect_insert(ctx.session, table)
-            .from_select(list(_STAGED), select(*STAGING.c).where(true()))
-            .on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"],
-                                    index_where=live(Transaction))
+    staged = len(rows) > _STRAIGHT_IN
+    if staged:
+        STAGING.create(connection, checkfirst=True)
+        connection.execute(STAGING.delete())
+        _load_staging(connection, rows)
+    insert = uploads.dialect_insert(ctx.session, table)
+    insert = (insert.from_select(list(_STAGED), select(*STAGING.c).where(true())) if staged
+              else insert.values(rows))
+    move = (insert.on_conflict_do_nothing(index_elements=["account_id", "dedup_key", "occurrence"],
+                                          index_where=live(Transaction))
             .returning(table.c.id, table.c.dedup_key, table.c.occurrence))
-    inserted = {(r.dedup_key, r.occurrence): r.id for r in connection.execute(move)}
-    connection.execute(STAGING.delete())
+    inserted = {(r.dedup_key, r.occurrence): r.id for r in connection.execute(move)} if rows else {}
+    if staged:
+        connection.execute(STAGING.delete())
     outcome = _tally(ctx, account, keyed, inserted)
     _mark_near_duplicates(ctx, account, upload, keyed, inserted, outcome)
     return outcome
@@ -425,13 +442,18 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         return
     low = min(k.line.date for k, _ in fresh) - timedelta(days=NEAR_DUPLICATE_DAYS)
     high = max(k.line.date for k, _ in fresh) + timedelta(days=NEAR_DUPLICATE_DAYS)
+    stmt = (select(Transaction.id, Transaction.posted_on, Transaction.amount, Transaction.payee_key,
+                   Transaction.balance)
+            .where(Transaction.account_id == account.id, Transaction.upload_id != upload.id,
+                   live(Transaction), Transaction.posted_on.between(low, high))
+            .order_by(Transaction.id))  # the earliest stored twin first
+    # only lines that could be a twin: an account's busy days need not be read whole
+    for column, values in ((Transaction.amount, {k.line.amount for k, _ in fresh}),
+                           (Transaction.payee_key, {_payee_key(k.line.description) for k, _ in fresh})):
+        if len(values) <= _NEAR_FILTER_MAX:
+            stmt = stmt.where(column.in_(sorted(values)))
     earlier: dict[tuple[Decimal, str, date], list[tuple[int, bool]]] = defaultdict(list)
-    for row in ctx.session.execute(
-        select(Transaction.id, Transaction.posted_on, Transaction.amount, Transaction.payee_key,
-               Transaction.balance)
-        .where(Transaction.account_id == account.id, Transaction.upload_id != upload.id,
-               live(Transaction), Transaction.posted_on.between(low, high))
-    ):
+    for row in ctx.session.execute(stmt):
         earlier[(row.amount, row.payee_key, row.posted_on)].append((row.id, row.balance is not None))
     marks: list[dict[str, Any]] = []
     for item, new_id in fresh:
@@ -450,6 +472,7 @@ def _mark_near_duplicates(ctx: Ctx, account: Account, upload: Upload, keyed: lis
         )
 
 
+_NEAR_FILTER_MAX = 500  # distinct amounts or payees asked for by name; more, and the days are read whole
 _NEAR_OFFSETS = sorted(range(-NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_DAYS + 1), key=abs)
 
 
@@ -642,8 +665,8 @@ def _day(day: date) -> str:
 
 
 def _gaps(ctx: Ctx, account: Account, period: Period) -> list[Gap]:
-    rows = ctx.session.execute(
-        select(Upload.period_start, Upload.period_end).where(
+    rows = ctx.session.execute(  # each period once: a provider sends many batches for a day
+        select(Upload.period_start, Upload.period_end).distinct().where(
             Upload.account_id == account.id, Upload.status == "imported",
             Upload.period_start.is_not(None), Upload.period_end.is_not(None)))
     periods = [(r.period_start, r.period_end) for r in rows]

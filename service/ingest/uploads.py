@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,7 +17,7 @@ from service.core.context import Ctx
 from service.core.errors import Conflict, field_error
 from service.core.events import record, snapshot
 from service.core.types import utcnow
-from service.models import Audit, Blob, PayrollLine, TimesheetEntry, Transaction, Upload
+from service.models import Audit, AuditRefresh, Blob, PayrollLine, TimesheetEntry, Transaction, Upload
 from service.models.live import live
 
 # A workbook part may inflate to this many times its compressed size. Real workbooks inflate 5 to
@@ -128,13 +129,57 @@ def void_upload(ctx: Ctx, upload: Upload, reason: str) -> Upload:
 def keep_audits_in_step(ctx: Ctx, recipient_id: int) -> None:
     """Every open audit of the person is worked out again after an upload or a void, so
     the family who sends the missing statement is no longer asked for it."""
-    opened = ctx.session.scalar(select(Audit.id).where(
-        Audit.recipient_id == recipient_id, Audit.status == "open").limit(1))
-    if opened is None:
+    if not _has_open_audit(ctx, recipient_id):
         return  # nothing to refresh, and the audit machinery (reports and all) stays unloaded
     from service.audits.service import refresh_open_audits
 
     refresh_open_audits(ctx, recipient_id)
+
+
+def _has_open_audit(ctx: Ctx, recipient_id: int) -> bool:
+    return ctx.session.scalar(select(Audit.id).where(
+        Audit.recipient_id == recipient_id, Audit.status == "open").limit(1)) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A batch's place among the person's batches that asked for their open audits to be worked
+    out again, in the order they committed (``AuditRefresh``)."""
+
+    recipient_id: int
+    number: int
+
+
+def ask_audits_in_step(ctx: Ctx, recipient_id: int) -> Asked | None:
+    """The last write of a batch that works the open audits out after it commits (``after_commit``):
+    its number among the person's batches. None when the person has no open audit."""
+    if not _has_open_audit(ctx, recipient_id):
+        return None
+    table: Any = AuditRefresh.__table__
+    number = ctx.session.execute(
+        dialect_insert(ctx.session, table).values(recipient_id=recipient_id, asked=1, done=0)
+        .on_conflict_do_update(index_elements=["recipient_id"], set_={"asked": table.c.asked + 1})
+        .returning(table.c.asked)).scalar_one()
+    return Asked(recipient_id, int(number))
+
+
+def still_asked(ctx: Ctx, recipient_id: int) -> Asked | None:
+    """The person's latest batch, when the open audits have not been worked out since it (its
+    own refresh failed after it committed, or is under way): a replay of a batch finishes it."""
+    row = ctx.session.execute(select(AuditRefresh.asked, AuditRefresh.done)
+                              .where(AuditRefresh.recipient_id == recipient_id)).first()
+    if row is None or row.done >= row.asked:
+        return None
+    return Asked(recipient_id, int(row.asked))
+
+
+def after_commit(ctx: Ctx, asked: Asked) -> None:
+    """Once the batch is committed: work the person's open audits out again, unless whoever
+    held them since it committed already has (its lines were then in what they read). Either
+    way they show its lines when this returns."""
+    from service.audits.service import refresh_open_audits
+
+    refresh_open_audits(ctx, asked.recipient_id, unless_done=asked.number)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

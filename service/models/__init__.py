@@ -4,6 +4,7 @@ from service.models.account import Account
 from service.models.api_key import ApiKey
 from service.models.audit import Audit
 from service.models.audit_lines import AuditLines
+from service.models.audit_refresh import AuditRefresh
 from service.models.base import Base
 from service.models.blob import Blob
 from service.models.commitment import Commitment
@@ -34,6 +35,7 @@ __all__ = [
     "ApiKey",
     "Audit",
     "AuditLines",
+    "AuditRefresh",
     "Base",
     "Blob",
     "Commitment",

@@ -228,9 +228,14 @@ def _clear_stale(ctx: Ctx, recipient_id: int, still_hit: set[str]) -> list[Flag]
 
 # --- period rules --------------------------------------------------------------------------
 
+# the workers, their timesheet entries and their pay records, as the minimum wage rule reads them
+WageInputs = tuple[Sequence[rules.Worker], list[rules.TimesheetEntry], list[rules.PayRecord]]
+
+
 def run_period_rules(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date,
                      stays: Sequence[rules.CareStay] = (), *,
-                     person: PersonContext | None = None) -> list[Flag]:
+                     person: PersonContext | None = None,
+                     wages: WageInputs | None = None) -> list[Flag]:
     """Run the rules that look at a whole period and return their flags (new or not).
 
     Minimum wage for each pay period overlapping start..end (payroll gross, else wage
@@ -239,11 +244,12 @@ def run_period_rules(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.dat
     which we do not store - care home stays. Local rules fire only where the council
     switched them on. Uploads of timesheets and payroll runs call this for the dates
     they cover; `wage_questions_for` gives what the minimum wage rule asks instead.
-    A caller that has already loaded the person's context (`load_person`) passes it.
+    A caller that has already loaded the person's context (`load_person`) passes it, and
+    the wage inputs for start..end (`wage_inputs`) when it has read them.
     """
     if person is None:
         person = load_person(ctx.session, recipient.id)
-    found = _period_hits(ctx, person, start, end)
+    found = _period_hits(ctx, person, start, end, wages)
     found += [Found(h, occurred_on=dt.date.fromisoformat(dict(h.evidence)["start"]))
               for h in check_care_home_stays(stays, person.ruleset)]
     new, existing = sync_flags(ctx, recipient.council_id, recipient.id, found)
@@ -275,42 +281,46 @@ def _pay_period(key: str) -> tuple[dt.date, dt.date] | None:
         return None
 
 
-def _period_hits(ctx: Ctx, person: PersonContext,
-                 start: dt.date | None, end: dt.date | None) -> list[Found]:
-    return (_wage_hits(ctx, person, start, end)
+def _period_hits(ctx: Ctx, person: PersonContext, start: dt.date | None, end: dt.date | None,
+                 wages: WageInputs | None = None) -> list[Found]:
+    return (_wage_hits(ctx, person, start, end, wages)
             + _cash_hits(ctx, person.recipient_id, person.ruleset, start, end))
 
 
-def _wage_hits(ctx: Ctx, person: PersonContext,
-               start: dt.date | None, end: dt.date | None) -> list[Found]:
+def _wage_hits(ctx: Ctx, person: PersonContext, start: dt.date | None, end: dt.date | None,
+               wages: WageInputs | None = None) -> list[Found]:
     if not person.ruleset.is_on(WAGE_RULE):
         return []
-    workers, entries, pay = _wage_inputs(ctx, person, start, end)
+    workers, entries, pay = wages if wages is not None else wage_inputs(ctx, person, start, end)
     hits = check_minimum_wage(workers, entries, pay, person.ruleset)
     return [Found(h, occurred_on=dt.date.fromisoformat(h.subject.rsplit(":", 1)[1]))
             for h in hits]
 
 
 def wage_questions_for(ctx: Ctx, recipient: Recipient, start: dt.date, end: dt.date, *,
-                       person: PersonContext | None = None) -> list[WageQuestion]:
+                       person: PersonContext | None = None,
+                       wages: WageInputs | None = None) -> list[WageQuestion]:
     """What to ask (never flag) about workers whose bank payments look low for their hours
     in pay periods overlapping start..end, but whose pay is high enough that tax, National
     Insurance or pension may have been taken off: one question per worker, asking for
-    payslips. Reads only; writes nothing. Empty when the minimum wage rule is off."""
+    payslips. Reads only; writes nothing. Empty when the minimum wage rule is off. ``wages``:
+    as `run_period_rules` takes them."""
     if person is None:
         person = load_person(ctx.session, recipient.id)
     if not person.ruleset.is_on(WAGE_RULE):
         return []
-    workers, entries, pay = _wage_inputs(ctx, person, start, end)
+    workers, entries, pay = wages if wages is not None else wage_inputs(ctx, person, start, end)
     return wage_questions(workers, entries, pay, person.ruleset)
 
 
-def _wage_inputs(ctx: Ctx, person: PersonContext, start: dt.date | None, end: dt.date | None,
-                 ) -> tuple[Sequence[rules.Worker], list[rules.TimesheetEntry], list[rules.PayRecord]]:
-    """Workers, their hours, and the pay periods overlapping start..end (all when None)."""
+def wage_inputs(ctx: Ctx, person: PersonContext, start: dt.date | None,
+                end: dt.date | None) -> WageInputs:
+    """Workers, their hours, and the pay periods overlapping start..end (all when None): what
+    the minimum wage rule and its questions read. Raising or clearing flags changes none of
+    it, so one read serves both for the same dates. Nothing is read when the rule is off."""
     recipient_id = person.recipient_id
     workers = person.rule_workers()
-    if not workers:
+    if not workers or not person.ruleset.is_on(WAGE_RULE):
         return [], [], []
     pay = [p for p in _payroll_records(ctx, recipient_id)
            + _wage_payment_records(ctx, recipient_id, _first_worked(ctx, recipient_id))
